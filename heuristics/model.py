@@ -1,0 +1,208 @@
+"""The listing as the rules see it, and the findings they return.
+
+Everything here is plain data (standard library only). The server's extractors fill a
+:class:`Listing`; the rules read it; the report serialises it with :func:`as_dict`. A value the
+page did not show is ``None`` (never 0 or False), so a rule can tell "no data" from "bad data".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """How bad the finding is if it is true (bandit's first axis)."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+
+class Confidence(enum.IntEnum):
+    """How sure the rule is that the finding is true (bandit's second axis)."""
+
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+
+
+class Kind(enum.Enum):
+    RISK = "risk"
+    TRUST = "trust"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One explained reason. ``code`` and ``weight`` are filled in by the engine, never a rule."""
+
+    kind: Kind
+    severity: Severity
+    confidence: Confidence
+    message: str
+    evidence: dict[str, Any]
+    code: str = ""
+    weight: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.name.lower(),
+            "confidence": self.confidence.name.lower(),
+            "message": self.message,
+            "evidence": dict(self.evidence),
+            "weight": self.weight,
+        }
+
+
+def risk(severity: Severity, confidence: Confidence, message: str, **evidence: Any) -> Finding:
+    """A reason for caution; the engine gives it a positive weight."""
+    return Finding(Kind.RISK, severity, confidence, message, evidence)
+
+
+def trust(severity: Severity, confidence: Confidence, message: str, **evidence: Any) -> Finding:
+    """A reason to trust the listing; the engine gives it a negative weight."""
+    return Finding(Kind.TRUST, severity, confidence, message, evidence)
+
+
+# --- the listing ---------------------------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """Who the prices were rendered for: AliExpress prices depend on ship-to country and currency."""
+
+    country: str | None = None
+    currency: str | None = None
+    language: str | None = None
+
+
+@dataclass
+class Price:
+    """The headline price range. ``min``/``max`` are what the shopper pays (sale price when there
+    is one); ``original_*`` is the seller's own "was" price."""
+
+    currency: str | None = None
+    min: float | None = None
+    max: float | None = None
+    original_min: float | None = None
+    original_max: float | None = None
+    discount_percent: float | None = None
+
+
+@dataclass
+class Variant:
+    sku_id: str
+    name: str | None = None
+    price: float | None = None
+    original_price: float | None = None
+    stock: int | None = None
+    ships_from: str | None = None
+    image_key: str | None = None
+
+
+@dataclass
+class Shipping:
+    method: str | None = None
+    cost: float | None = None
+    currency: str | None = None
+    min_days: int | None = None
+    max_days: int | None = None
+    tracked: bool | None = None
+    ships_from: str | None = None
+    delivery_date: str | None = None  # YYYY-MM-DD, the estimate the page showed
+    guaranteed_days: int | None = None  # "delivered within N days or refund"
+
+
+@dataclass
+class Spec:
+    name: str
+    value: str
+    name_id: str | None = None
+    value_id: str | None = None
+
+
+@dataclass
+class Seller:
+    name: str | None = None
+    store_id: str | None = None
+    positive_rate: float | None = None  # percent, 0-100
+    feedback_count: int | None = None  # the number of ratings the positive rate rests on
+    followers: int | None = None
+    opened: str | None = None  # YYYY-MM-DD
+    top_rated: bool | None = None
+    official: bool | None = None
+    country: str | None = None
+
+
+@dataclass
+class Rating:
+    average: float | None = None
+    count: int | None = None
+    histogram: dict[str, int] | None = None  # counts keyed "1".."5"
+
+
+@dataclass
+class DeliveryGuarantee:
+    """AliExpress "Commitment": delivered within ``days`` (or by ``by_date``), or a compensation."""
+
+    days: int | None = None
+    by_date: str | None = None
+    compensation: str | None = None
+
+
+@dataclass
+class Badges:
+    choice: bool | None = None
+    free_return: bool | None = None
+    buyer_protection_days: int | None = None
+    delivery_guarantee: DeliveryGuarantee | None = None
+
+
+@dataclass
+class Listing:
+    marketplace: str
+    product_id: str | None = None
+    product_id_shown: str | None = None
+    url: str | None = None
+    title: str | None = None
+    category_id: str | None = None
+    context: Context = field(default_factory=Context)
+    price: Price = field(default_factory=Price)
+    variants: list[Variant] = field(default_factory=list)
+    shipping: list[Shipping] = field(default_factory=list)
+    specs: list[Spec] = field(default_factory=list)
+    seller: Seller = field(default_factory=Seller)
+    rating: Rating = field(default_factory=Rating)
+    orders: int | None = None
+    badges: Badges = field(default_factory=Badges)
+    image_keys: list[str] = field(default_factory=list)
+    selected_sku_id: str | None = None
+
+
+def as_dict(obj: Any) -> Any:
+    """Serialise a model object to JSON-ready data (dataclasses.asdict keeps nested dicts)."""
+    return dataclasses.asdict(obj)
+
+
+def merge(primary: Any, secondary: Any) -> Any:
+    """Fill the gaps of ``primary`` from ``secondary``, field by field, recursively.
+
+    Structured page data is the primary source and the rendered DOM the secondary one, so a
+    value the DOM shows (say "90-day buyer protection", where the data has only a template) is
+    used without ever overriding the data.
+    """
+    if primary is None:
+        return secondary
+    if secondary is None or not dataclasses.is_dataclass(primary):
+        return primary
+    updates = {}
+    for f in dataclasses.fields(primary):
+        mine, theirs = getattr(primary, f.name), getattr(secondary, f.name)
+        if mine is None or (isinstance(mine, (list, dict)) and not mine):
+            updates[f.name] = theirs
+        elif dataclasses.is_dataclass(mine):
+            updates[f.name] = merge(mine, theirs)
+    return dataclasses.replace(primary, **updates) if updates else primary

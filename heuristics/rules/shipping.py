@@ -1,0 +1,83 @@
+"""SHP: what shipping adds to the price, whether the parcel can be tracked, and how long it takes.
+
+Every rule looks at the option the page shows first, which is the one the shopper gets unless
+they pick another.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ..model import Confidence, Severity, risk
+from ..registry import rule
+
+
+def _default_option(listing):
+    return listing.shipping[0] if listing.shipping else None
+
+
+@rule("SHP001", "Expensive shipping")
+def shipping_cost(listing, context):
+    option, price, t = _default_option(listing), listing.price, context.thresholds
+    if option is None or option.cost is None or not option.cost or price.min in (None, 0):
+        return None
+    if option.currency and price.currency and option.currency != price.currency:
+        return None  # comparing across currencies would need a rate table (a later issue)
+    share = option.cost / price.min
+    if share < t["shipping_share_low"]:
+        return None
+    severity = Severity.MEDIUM if share >= t["shipping_share_medium"] else Severity.LOW
+    currency = price.currency or option.currency or ""
+    return risk(
+        severity,
+        Confidence.HIGH,
+        f"Shipping costs {option.cost:g} {currency} on an item from {price.min:g} {currency}: "
+        f"it adds {share:.0%} to the price.",
+        shipping_cost=option.cost,
+        item_price=price.min,
+        currency=currency or None,
+        share=round(share, 2),
+        method=option.method,
+    )
+
+
+@rule("SHP002", "Untracked shipping")
+def untracked_shipping(listing, context):
+    option = _default_option(listing)
+    if option is None or option.tracked is not False:
+        return None
+    return risk(
+        Severity.MEDIUM,
+        Confidence.HIGH,
+        f"The shipping method{' ' + repr(option.method) if option.method else ''} has no tracking: "
+        "a missing parcel is hard to prove in a dispute.",
+        method=option.method,
+        tracked=False,
+    )
+
+
+@rule("SHP003", "Long delivery")
+def long_delivery(listing, context):
+    option, t = _default_option(listing), context.thresholds
+    if option is None:
+        return None
+    days, basis = option.max_days, "max_days"
+    if days is None and option.delivery_date:
+        days = (dt.date.fromisoformat(option.delivery_date) - context.today).days
+        basis = "delivery_date"
+    if days is None or days <= t["delivery_days_long"]:
+        return None
+    severity = Severity.MEDIUM if days > t["delivery_days_very_long"] else Severity.LOW
+    return risk(
+        severity,
+        Confidence.HIGH,
+        f"Delivery is estimated at up to {days} days"
+        + (f" (by {option.delivery_date})" if basis == "delivery_date" else "")
+        + ("; that is past AliExpress's 60-day delivery guarantee." if severity is Severity.MEDIUM else "."),
+        max_days=days,
+        basis=basis,
+        delivery_date=option.delivery_date,
+        judged_on=context.today.isoformat(),
+        threshold_days=t["delivery_days_very_long"] if severity is Severity.MEDIUM else t["delivery_days_long"],
+        method=option.method,
+    )
