@@ -1,0 +1,119 @@
+"""The pipeline: a page in, an explained report out.
+
+validate → pick the marketplace → extract → add review-feed figures → judge (at the page's own
+capture time when it carries one) → report. Storing what was seen is the caller's choice
+(:func:`server.store.record`), so the CLI can analyse a file without touching history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Callable
+
+import heuristics
+from heuristics.model import Listing, merge
+
+from . import report
+from .config import version
+from .errors import BadInput
+from .marketplaces import Extraction, Marketplace, PageInput, for_url, host_of
+
+# A rendered or served listing page always has tags in its first few kilobytes.
+_HTML_SNIFF_BYTES = 4096
+
+
+@dataclass
+class Analysis:
+    report: dict
+    extraction: Extraction
+    judged_at: dt.datetime
+
+
+def check_html(html: str) -> None:
+    """Refuse what is clearly not an HTML page, naming the problem."""
+    if not html.strip():
+        raise BadInput("empty_html", "The html field is empty.")
+    head = html[:_HTML_SNIFF_BYTES]
+    if "\x00" in head or sum(ch < " " and ch not in "\t\n\r\f" for ch in head) > len(head) // 100 + 2:
+        raise BadInput("binary_input", "The page is binary data, not HTML.", status=422)
+    if "<" not in head or not any(tag in head.lower() for tag in ("<html", "<head", "<body", "<!doctype", "<div", "<script", "<meta")):
+        raise BadInput("not_html", "The page is not HTML: no HTML tags in its first 4 KB.", status=422)
+
+
+def marketplace_for(page: PageInput, marketplace: Marketplace | None = None) -> Marketplace:
+    """The marketplace of the page's address, after checking that the page says the same."""
+    if page.url:
+        marketplace = for_url(page.url)
+    if page.html is not None:
+        from .marketplaces import MARKETPLACES
+
+        own = None
+        for candidate in ([marketplace] if marketplace else MARKETPLACES.values()):
+            own = candidate.url_from_html(page.html)
+            if own:
+                break
+        if own:
+            if marketplace is None:
+                marketplace = for_url(own)
+            elif not marketplace.owns_host(host_of(own)):
+                raise BadInput(
+                    "page_from_other_site",
+                    f"The page's own address is on {host_of(own)}, not {marketplace.name}: "
+                    "emptor only judges pages from the marketplace they claim to be.",
+                    status=422,
+                )
+        if page.url is None and own:
+            page.url = own
+    if marketplace is None:
+        raise BadInput("no_url", "No address given, and the page does not name one (no canonical link or og:url).", status=422)
+    return marketplace
+
+
+ReviewFetcher = Callable[[Marketplace, Listing], tuple[list, list[dict]]]
+
+
+def analyze(
+    page: PageInput,
+    *,
+    now: dt.datetime,
+    marketplace: Marketplace | None = None,
+    fetch_reviews: ReviewFetcher | None = None,
+    debug: bool = False,
+) -> Analysis:
+    """Analyse one page.
+
+    :param marketplace: known already (a saved feed file names none by address).
+    :param fetch_reviews: called with the listing when the page is a product, to fetch the first
+        review feed pages (the CLI's ``scan URL``); returns the pages and any fetch errors.
+    :param debug: let a failing rule raise instead of being reported in ``errors``.
+    """
+    if page.html is not None:
+        check_html(page.html)
+    if page.html is None and not page.blobs:
+        raise BadInput("no_page", "Send the page's html, its data blobs, or both.")
+    marketplace = marketplace_for(page, marketplace)
+    page.received_at = page.received_at or now
+    extraction = marketplace.extract(page)
+    errors: list[dict] = []
+    if fetch_reviews is not None and extraction.status == "ok":
+        pages, fetch_errors = fetch_reviews(marketplace, extraction.listing)
+        page.review_pages.extend(pages)
+        errors.extend(fetch_errors)
+    reviews_summary = None
+    if page.review_pages:
+        sample = marketplace.parse_review_pages(page.review_pages)
+        reviews_summary = {
+            "pages": sample.pages,
+            "received": len(sample.reviews),
+            "duplicates_dropped": sample.duplicates,
+            "total": sample.total,
+            "analyzed": False,  # review analysis is the REV rules' work (issue 4)
+        }
+        if extraction.status == "ok" and extraction.listing.rating.histogram is None:
+            extraction.listing.rating = merge(sample.rating, extraction.listing.rating)
+            extraction.sources.append("review-feed")
+    judged_at = extraction.captured_at or now
+    verdict = heuristics.analyze(extraction.listing, judged_at, debug=debug) if extraction.status == "ok" else None
+    built = report.build(extraction, verdict, judged_at, version=version(), reviews=reviews_summary, errors=errors)
+    return Analysis(report=built, extraction=extraction, judged_at=judged_at)

@@ -1,0 +1,65 @@
+"""POST /api/v1/analyze: judge the listing page the extension sends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, jsonify
+
+from .. import store
+from ..analysis import analyze as run_analysis
+from ..db import get_db
+from ..errors import BadInput
+from ..marketplaces import Blob, PageInput
+from . import PREFIX
+from .requestbody import json_object
+
+bp = Blueprint("analyze", __name__, url_prefix=PREFIX)
+
+_FIELDS = {"url", "html", "data", "reviews", "selected_sku_id", "record"}
+
+
+def page_from_request(body: dict) -> tuple[PageInput, bool]:
+    """Validate the request object field by field; every error names the field."""
+    unknown = sorted(set(body) - _FIELDS)
+    if unknown:
+        raise BadInput("unknown_field", f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
+    url = body.get("url")
+    if not isinstance(url, str) or not url.strip():
+        raise BadInput("missing_url", "The url field is required: the address of the page being analysed.", field="url")
+    html = body.get("html")
+    if html is not None and not isinstance(html, str):
+        raise BadInput("bad_html", "The html field must be a string.", field="html")
+    data = body.get("data") or []
+    if not isinstance(data, list):
+        raise BadInput("bad_data", "The data field must be a list of {source, body} objects.", field="data")
+    blobs = []
+    for index, item in enumerate(data):
+        if not isinstance(item, dict) or not isinstance(item.get("source"), str) or "body" not in item:
+            raise BadInput("bad_data", f"data[{index}] must be an object with a source string and a body.", field="data")
+        blobs.append(Blob(item["source"], item["body"]))
+    reviews = body.get("reviews") or []
+    if not isinstance(reviews, list):
+        raise BadInput("bad_reviews", "The reviews field must be a list of review feed pages.", field="reviews")
+    sku = body.get("selected_sku_id")
+    if sku is not None:
+        sku = str(sku)
+        if not sku.isdigit():
+            raise BadInput("bad_sku", "selected_sku_id must be a string of digits.", field="selected_sku_id")
+    record = body.get("record", True)
+    if not isinstance(record, bool):
+        raise BadInput("bad_record", "record must be true or false.", field="record")
+    page = PageInput(url=url.strip(), html=html, blobs=blobs, review_pages=reviews, selected_sku_id=sku)
+    return page, record
+
+
+@bp.post("/analyze")
+def analyze():
+    """Analyse a listing page: extraction, explained verdict, and (by default) price history."""
+    page, record = page_from_request(json_object())
+    now = dt.datetime.now(dt.timezone.utc)
+    result = run_analysis(page, now=now, debug=current_app.config.get("DEBUG_RULES", False))
+    if record and result.extraction.status == "ok" and current_app.config["RECORD_OBSERVATIONS"]:
+        # A live page is observed now; its trace-id time can lag behind by a cached response.
+        store.record(get_db(), result.extraction.listing, result.extraction.captured_at or now)
+    return jsonify(result.report)

@@ -1,0 +1,235 @@
+"""The ``emptor`` command: serve the API, scan a page or address, show a product's price history.
+
+Exit codes (scan and history): 0 a report was produced, whatever the page status or risk; 1 the
+input could not be read, is unsupported or too large, or the fetch failed (one line on
+stderr); 2 a usage error (click's own).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import config, store
+from .analysis import analyze
+from .errors import APIError, BadInput, TooLarge
+from .marketplaces import MARKETPLACES, Marketplace, PageInput, for_url
+
+LEVEL_COLOURS = {"low": "green", "medium": "yellow", "high": "red", "unknown": "white"}
+
+
+def fail(message: str) -> None:
+    click.echo(f"emptor: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(config.version(), prog_name="emptor")
+def cli():
+    """emptor: let the buyer beware. A local service that explains the risks of a listing."""
+
+
+@cli.command()
+@click.option("--host", default=config.DEFAULT_HOST, show_default=True, help="Address to listen on.")
+@click.option("--port", default=config.DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16), help="Worker processes (POSIX only).")
+def serve(host: str, port: int, workers: int):
+    """Run the local service the browser extension talks to.
+
+    \b
+    Example:
+        emptor serve --port 8765
+    """
+    from . import create_app
+    from .serve import serve_forever
+
+    app = create_app()
+    click.echo(f"emptor {config.version()} on http://{host}:{port} (database {app.config['DATABASE']})", err=True)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"emptor: warning: listening on {host} exposes your shopping history to that network.", err=True)
+    serve_forever(app, host, port, workers)
+
+
+def _read_file(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise BadInput("unreadable", f"cannot read {path}: {exc.strerror or exc}.") from None
+    if size > config.MAX_REQUEST_BYTES:
+        raise TooLarge("file_too_large", f"{path} is {size / config.MEGABYTE:.1f} MB; the limit is {config.MAX_REQUEST_BYTES // config.MEGABYTE} MB.")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise BadInput("unreadable", f"cannot read {path}: {exc.strerror or exc}.") from None
+
+
+def _text(path: Path, data: bytes) -> str:
+    if b"\x00" in data[:4096]:
+        raise BadInput("binary_input", f"{path} is binary, not an HTML page or JSON.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise BadInput("not_utf8", f"{path} is not UTF-8 text.") from None
+
+
+def _page_from_file(path: Path) -> tuple[PageInput, Marketplace | None]:
+    text = _text(path, _read_file(path))
+    stripped = text.lstrip()
+    if path.suffix.lower() == ".json" or stripped.startswith(("{", "[")):
+        try:
+            value = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise BadInput("not_json", f"{path} is not valid JSON: {exc.msg} at character {exc.pos}.") from None
+        for marketplace in MARKETPLACES.values():
+            blob = marketplace.blob_from_json_file(value)
+            if blob is not None:
+                return PageInput(blobs=[blob]), marketplace
+        raise BadInput(
+            "unsupported_json",
+            f"{path} is JSON but not a product feed emptor knows (runParams, _init_data_ or an mtop response). "
+            "A review feed goes with --reviews.",
+        )
+    return PageInput(html=text), None
+
+
+def _review_pages(files) -> list:
+    pages = []
+    for name in files:
+        path = Path(name)
+        text = _text(path, _read_file(path))
+        try:
+            pages.append(json.loads(text))
+        except json.JSONDecodeError as exc:
+            raise BadInput("not_json", f"review file {path} is not valid JSON: {exc.msg} at character {exc.pos}.") from None
+    return pages
+
+
+def _review_fetcher(fetcher):
+    """Fetch the first review feed pages of a listing; a failed page ends the attempt, not the scan."""
+
+    def fetch(marketplace: Marketplace, listing) -> tuple[list, list[dict]]:
+        pages, errors = [], []
+        for feed_url in marketplace.review_feed_urls(listing, config.REVIEW_PAGES_TO_FETCH):
+            try:
+                pages.append(fetcher.get(feed_url).text)
+            except APIError as exc:
+                errors.append({"code": "reviews", "error": exc.message})
+                break
+        return pages, errors
+
+    return fetch
+
+
+@cli.command()
+@click.argument("path_or_url")
+@click.option("--reviews", "review_files", multiple=True, type=click.Path(dir_okay=False), help="A saved review feed page (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--record", is_flag=True, help="Add the page's prices to the history (dated by the page's capture time).")
+def scan(path_or_url: str, review_files, as_json: bool, record: bool):
+    """Analyse a saved listing page (.html), a saved product feed (.json) or an https address.
+
+    \b
+    Examples:
+        emptor scan page.html
+        emptor scan https://www.aliexpress.com/item/1005003568989271.html --json
+        emptor scan page.html --reviews reviews-page-1.json --record
+    """
+    try:
+        now = dt.datetime.now(dt.timezone.utc)
+        review_pages = _review_pages(review_files)
+        if path_or_url.startswith(("http://", "https://")):
+            from .fetch import make_fetcher
+
+            for_url(path_or_url)  # refuse other sites before any network traffic
+            with make_fetcher() as fetcher:
+                fetched = fetcher.get(path_or_url)
+                page = PageInput(url=path_or_url, html=fetched.text, review_pages=review_pages)
+                result = analyze(page, now=now, fetch_reviews=None if review_pages else _review_fetcher(fetcher))
+        else:
+            page, marketplace = _page_from_file(Path(path_or_url))
+            page.review_pages.extend(review_pages)
+            result = analyze(page, now=now, marketplace=marketplace)
+        if record and result.extraction.status == "ok":
+            db = store.open_database(config.database_path())
+            try:
+                store.record(db, result.extraction.listing, result.judged_at)
+            finally:
+                db.close()
+    except APIError as exc:
+        fail(exc.message)
+    if as_json:
+        click.echo(json.dumps(result.report, ensure_ascii=False, indent=2))
+    else:
+        _print_report(result.report)
+
+
+def _print_report(report: dict) -> None:
+    listing, page, verdict = report["listing"], report["page"], report["verdict"]
+    shown = listing.get("product_id_shown")
+    ident = listing.get("product_id") or "unknown product"
+    if shown and shown != ident:
+        ident += f" (shown as {shown})"
+    click.echo(click.style(f"{listing['marketplace']} {ident}", bold=True))
+    if listing.get("title"):
+        click.echo(listing["title"])
+    details = ", ".join(filter(None, [page["generation"] and f"generation {page['generation']}", page["captured_at"] and f"captured {page['captured_at']}"]))
+    click.echo(f"Page: {page['status']}" + (f" ({details})" if details else ""))
+    level = verdict["level"]
+    score = "no score" if verdict["score"] is None else f"score {verdict['score']}"
+    click.echo(click.style(f"Verdict: {level.upper()} risk, {score}", fg=LEVEL_COLOURS[level], bold=True))
+    if page["status"] != "ok":
+        click.echo({
+            "blocked": "AliExpress showed an anti-bot check instead of the listing; nothing was judged.",
+            "not_found": "The item is no longer available.",
+            "no_data": "The page carries no product data (a 2024+ page before it rendered).",
+            "not_product": "This is not a product listing.",
+        }[page["status"]])
+    for title, findings in (("Risks", report["findings"]), ("Reasons to trust", report["trust"])):
+        if findings:
+            click.echo(f"\n{title}:")
+            for f in findings:
+                sign = f"{f['weight']:+d}"
+                click.echo(f"  {sign:>4} {f['code']} [{f['severity']}/{f['confidence']}] {f['message']}")
+    missing = report["coverage"]["missing"]
+    if page["status"] == "ok":
+        found = len(report["coverage"]["found"])
+        click.echo(f"\nCoverage: {found} of {found + len(missing)} fields found" + (f"; missing: {', '.join(missing)}" if missing else ""))
+    for error in report["errors"]:
+        click.echo(click.style(f"Error in {error['code']}: {error['error']}", fg="red"), err=True)
+
+
+@cli.command()
+@click.argument("product_id")
+@click.option("--marketplace", default="aliexpress", show_default=True, type=click.Choice(sorted(MARKETPLACES)))
+@click.option("--json", "as_json", is_flag=True, help="Print the series as JSON.")
+def history(product_id: str, marketplace: str, as_json: bool):
+    """Show every price recorded for a product (the global id or the id a site shows)."""
+    if not product_id.isdigit():
+        fail(f"{product_id!r} is not a product id (digits only).")
+    global_id = MARKETPLACES[marketplace].global_product_id(product_id)
+    db = store.open_database(config.database_path())
+    try:
+        series = store.prices.series(db, marketplace, global_id)
+    finally:
+        db.close()
+    if as_json:
+        click.echo(json.dumps({"marketplace": marketplace, "product_id": global_id, "series": series}, indent=2))
+        return
+    if not series:
+        click.echo(f"No prices recorded for {marketplace} {global_id}.")
+        return
+    click.echo(f"{'observed at':20}  {'variant':18}  {'ctry':4}  {'price':>10}  {'original':>10}")
+    for row in series:
+        original = "" if row["original_price"] is None else f"{row['original_price']:.2f}"
+        click.echo(
+            f"{row['observed_at']:20}  {row['sku_id'] or '(listing)':18}  {row['country'] or '':4}  "
+            f"{row['price']:>7.2f} {row['currency'] or '':3}  {original:>10}"
+        )
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,99 @@
+"""Marketplace extractors behind one interface, one package per marketplace.
+
+A marketplace knows its hosts, turns a page (HTML and/or captured data blobs) into a
+:class:`~heuristics.model.Listing` with a page status, and knows where its review feed lives.
+The rest of the service never looks inside a marketplace's pages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+from heuristics.model import Listing
+
+from ..errors import BadInput
+
+PAGE_STATUSES = ("ok", "blocked", "not_found", "no_data", "not_product")
+
+
+@dataclass(frozen=True)
+class Blob:
+    """Product data the browser captured: ``source`` names the feed, ``body`` is JSON or raw text."""
+
+    source: str
+    body: Any
+
+
+@dataclass
+class PageInput:
+    url: str | None = None
+    html: str | None = None
+    blobs: list[Blob] = field(default_factory=list)
+    review_pages: list[Any] = field(default_factory=list)
+    selected_sku_id: str | None = None
+    # When emptor received the page: the reference for dates the page prints without a year
+    # ("delivery by Oct 04") when the page itself carries no capture time.
+    received_at: dt.datetime | None = None
+
+
+@dataclass
+class Extraction:
+    status: str
+    listing: Listing
+    generation: str | None = None
+    captured_at: dt.datetime | None = None
+    sources: list[str] = field(default_factory=list)
+
+
+class Marketplace(Protocol):
+    name: str
+    blob_sources: tuple[str, ...]
+
+    def owns_host(self, host: str) -> bool: ...
+
+    def extract(self, page: PageInput) -> Extraction: ...
+
+    def url_from_html(self, html: str) -> str | None: ...
+
+    def blob_from_json_file(self, value: Any) -> Blob | None: ...
+
+    def review_feed_urls(self, listing: Listing, pages: int) -> list[str]: ...
+
+    def global_product_id(self, shown: str) -> str | None: ...
+
+    def parse_review_pages(self, pages: list) -> Any: ...
+
+
+def _registry() -> dict[str, Marketplace]:
+    from . import aliexpress
+
+    return {aliexpress.MARKETPLACE.name: aliexpress.MARKETPLACE}
+
+
+MARKETPLACES: dict[str, Marketplace] = _registry()
+
+
+def host_of(url: str) -> str:
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        host = None
+    if not host:
+        raise BadInput("bad_url", f"{url!r} is not an absolute http(s) address.")
+    return host.lower().rstrip(".")
+
+
+def for_url(url: str) -> Marketplace:
+    """The marketplace that serves ``url``; :class:`BadInput` (422) for any other site."""
+    host = host_of(url)
+    for marketplace in MARKETPLACES.values():
+        if marketplace.owns_host(host):
+            return marketplace
+    raise BadInput(
+        "unsupported_site",
+        f"{host} is not a supported marketplace; emptor reads AliExpress listings.",
+        status=422,
+    )

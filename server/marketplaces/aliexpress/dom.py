@@ -1,0 +1,267 @@
+"""Read a listing from the page's rendered DOM, in the two layouts AliExpress has used.
+
+- 2019-2022 "detail-ui" pages: stable class names (``h1.product-title-text``,
+  ``.product-price-value``, ``.positive-fdbk``…), seen in F2020.
+- 2024+ "pdp-pc" pages: ``data-pl`` attributes and CSS-module classes
+  ``<block>--<element>--<hash>`` whose hash changes each release, so they are matched by prefix
+  (``[class*="price--currentPriceText"]``). Selectors from research/ALIEXPRESS_ANATOMY.md §6.
+
+The DOM is the secondary source: it fills what the embedded data leaves out (the 2020 page's
+rendered "90-day buyer protection", where the data holds only a template) and is the only
+source when the browser sends a rendered page whose scripts were removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser
+
+from heuristics.model import Badges, Context, Listing, Price, Rating, Seller, Shipping, Spec
+
+from ... import textparse
+from . import hosts
+from .shared import image_keys, is_official_store_name
+
+# "Free shipping" as AliExpress prints it in its storefront languages; the page's own
+# i18n string (shippingModule.i18nMap.FREE_SHIPPING) is tried first when the data carries it.
+FREE_SHIPPING_WORDS = (
+    "free shipping", "free delivery", "envío gratis", "kostenloser versand", "gratis versand",
+    "livraison gratuite", "бесплатная доставка", "frete grátis", "spedizione gratuita",
+    "darmowa wysyłka", "ücretsiz kargo", "gratis verzending", "שילוח חינם", "משלוח חינם",
+    "شحن مجاني", "무료 배송", "送料無料", "miễn phí vận chuyển", "จัดส่งฟรี", "gratis ongkir",
+)
+
+_STORE_ID = re.compile(r"/store/(\d+)")
+
+
+@dataclass
+class PageHints:
+    """Strings in the page's own language, taken from the embedded data's i18n maps."""
+
+    free_shipping: list[str] = field(default_factory=list)
+    to_via_template: str | None = None  # "to {countryName} via {companyName}"
+    seen_on: dt.date | None = None  # the day the page was served, to date "Mar 02"
+
+
+@dataclass
+class DomReading:
+    layout: str | None  # "dom-2020", "dom-2024" or None when no product is rendered
+    listing: Listing
+    not_found: bool = False
+
+
+def _text(node) -> str | None:
+    if node is None:
+        return None
+    text = " ".join(node.text(separator=" ").split())
+    return text or None
+
+
+def _first(tree, *selectors):
+    for selector in selectors:
+        node = tree.css_first(selector)
+        if node is not None:
+            return node
+    return None
+
+
+def _store_id(href: str | None) -> str | None:
+    match = _STORE_ID.search(href or "")
+    return match.group(1) if match else None
+
+
+def parse(html: str) -> LexborHTMLParser:
+    return LexborHTMLParser(html)
+
+
+def read(tree: LexborHTMLParser, hints: PageHints) -> DomReading:
+    if tree.css_first('[class*="not-found--wrap"]') is not None:
+        return DomReading(layout=None, listing=Listing(marketplace="aliexpress"), not_found=True)
+    if tree.css_first("h1.product-title-text") is not None:
+        return DomReading(layout="dom-2020", listing=_read_2020(tree, hints))
+    if tree.css_first('[data-pl="product-title"]') is not None:
+        return DomReading(layout="dom-2024", listing=_read_2024(tree, hints))
+    return DomReading(layout=None, listing=Listing(marketplace="aliexpress"))
+
+
+def _price(current_text: str | None, original_text: str | None, discount_text: str | None, currency: str | None) -> Price:
+    current = textparse.parse_amounts(current_text)
+    original = textparse.parse_amounts(original_text)
+    discount = textparse.parse_amount(discount_text)
+    return Price(
+        currency=textparse.currency_of(current_text) or currency,
+        min=current[0] if current else None,
+        max=current[-1] if current else None,
+        original_min=original[0] if original else None,
+        original_max=original[-1] if original else None,
+        discount_percent=discount,
+    )
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.replace("\u00a0", " ").casefold().split())
+
+
+def _is_free(text: str, hints: PageHints) -> bool:
+    folded = _fold(text)
+    return any(_fold(word) in folded for word in (*hints.free_shipping, *FREE_SHIPPING_WORDS) if word)
+
+
+def _method_from(info_text: str | None, hints: PageHints) -> str | None:
+    if not info_text:
+        return None
+    if hints.to_via_template and "{companyName}" in hints.to_via_template:
+        pattern = re.escape(hints.to_via_template)
+        pattern = pattern.replace(re.escape("{countryName}"), ".+?").replace(re.escape("{companyName}"), "(?P<company>.+)")
+        match = re.search(pattern, info_text)
+        if match:
+            return match.group("company").strip()
+    match = re.search(r"\bvia\s+(.+)$", info_text, re.IGNORECASE)
+    return match.group(1).strip() if match else None
+
+
+def _shipping(price_text, info_text, delivery_text, currency, hints: PageHints) -> list[Shipping]:
+    if not (price_text or info_text or delivery_text):
+        return []
+    cost = None
+    if price_text:
+        amount = textparse.parse_amount(price_text)
+        cost = amount if amount is not None else (0.0 if _is_free(price_text, hints) else None)
+    delivery = (
+        textparse.next_date_from_day_month(delivery_text, hints.seen_on) if delivery_text and hints.seen_on else None
+    )
+    return [
+        Shipping(
+            method=_method_from(info_text, hints),
+            cost=cost,
+            currency=(textparse.currency_of(price_text) if cost else None) or currency,
+            delivery_date=delivery.isoformat() if delivery else None,
+        )
+    ]
+
+
+def _read_2020(tree, hints: PageHints) -> Listing:
+    current = _text(_first(tree, ".product-price-current .product-price-value", '[itemprop="price"]'))
+    price = _price(
+        current,
+        _text(_first(tree, ".product-price-original .product-price-value", ".product-price-del .product-price-value")),
+        _text(tree.css_first(".product-price-original .product-price-mark")),
+        None,
+    )
+    store_link = _first(tree, "h3.store-name a", ".shop-name a", ".store-name a")
+    store_name = _text(store_link)
+    followers = _text(tree.css_first(".num-followers i"))
+    protection_days = None
+    for block in tree.css(".buyer-pretection-info"):
+        icon = block.css_first("use")
+        href = (icon.attributes.get("xlink:href") or icon.attributes.get("href") or "") if icon else ""
+        title = _text(block.css_first(".buyer-pretection-title"))
+        if title and href.endswith("icon-BP"):
+            match = re.search(r"\d{1,3}", title)
+            protection_days = int(match.group(0)) if match else None
+            break
+    return Listing(
+        marketplace="aliexpress",
+        title=_text(tree.css_first("h1.product-title-text")),
+        price=price,
+        shipping=_shipping(
+            _text(tree.css_first(".product-shipping-price")),
+            _text(tree.css_first(".product-shipping-info")),
+            _text(tree.css_first(".product-shipping-delivery")),
+            price.currency,
+            hints,
+        ),
+        seller=Seller(
+            name=store_name,
+            store_id=_store_id(store_link.attributes.get("href") if store_link else None),
+            positive_rate=textparse.parse_percent(_text(_first(tree, ".positive-fdbk", '[data-role="positive-feedback"] i'))),
+            followers=textparse.parse_count(followers or _text(tree.css_first(".follower-num"))),
+            top_rated=True if tree.css_first(".top-rated-seller") is not None else None,
+            official=is_official_store_name(store_name),
+        ),
+        rating=Rating(
+            average=textparse.parse_amount(_text(tree.css_first(".overview-rating-average"))),
+            count=textparse.parse_count(_text(tree.css_first(".product-reviewer-reviews"))),
+        ),
+        orders=textparse.parse_count(_text(tree.css_first(".product-reviewer-sold"))),
+        badges=Badges(buyer_protection_days=protection_days),
+        image_keys=image_keys(
+            img.attributes.get("src") for img in tree.css(".images-view-item img") if img.attributes.get("src")
+        ),
+    )
+
+
+def _read_2024(tree, hints: PageHints) -> Listing:
+    current = _text(_first(tree, '[class*="price--currentPriceText"]', '[class*="price-default--current"]', '[class*="price-kr--current"]'))
+    price = _price(
+        current,
+        _text(_first(tree, '[class*="price--originalText"]', '[class*="price-default--original"]', '[class*="price-kr--original"]')),
+        _text(tree.css_first('[class*="price--discount"]')),
+        None,
+    )
+    store_link = tree.css_first('a[data-pl="store-name"]')
+    store_name = _text(store_link)
+    store_numbers = [_text(node) for node in tree.css('[class*="store-info"] strong')]
+    positive = next((t for t in store_numbers if t and "%" in t), None)
+    followers = next((t for t in store_numbers if t and "%" not in t), None)
+    specs = []
+    for prop in tree.css('[class*="specification--prop"]'):
+        name, value = _text(prop.css_first('[class*="specification--title"]')), _text(prop.css_first('[class*="specification--desc"]'))
+        if name and value:
+            specs.append(Spec(name, value))
+    price_line = delivery_line = None
+    for line in filter(None, (_text(node) for node in tree.css(".dynamic-shipping-line"))):
+        if price_line is None and (textparse.currency_of(line) or _is_free(line, hints)):
+            price_line = line
+        elif delivery_line is None and hints.seen_on and textparse.next_date_from_day_month(line, hints.seen_on):
+            delivery_line = line
+    sold = _text(tree.css_first('[class*="reviewer--sold"]'))
+    rating_text = _text(tree.css_first('[class*="reviewer--rating"]'))
+    return Listing(
+        marketplace="aliexpress",
+        title=_text(tree.css_first('[data-pl="product-title"]')),
+        price=price,
+        shipping=_shipping(price_line, None, delivery_line, price.currency, hints),
+        specs=specs,
+        seller=Seller(
+            name=store_name,
+            store_id=_store_id(store_link.attributes.get("href") if store_link else None),
+            positive_rate=textparse.parse_percent(positive),
+            followers=textparse.parse_count(followers),
+            official=is_official_store_name(store_name),
+        ),
+        rating=Rating(
+            average=textparse.parse_amount(rating_text),
+            count=textparse.parse_count(_text(tree.css_first('[class*="reviewer--reviews"]'))),
+        ),
+        orders=textparse.parse_count(sold),
+        image_keys=image_keys(
+            img.attributes.get("src") for img in tree.css('[class*="slider--img"] img') if img.attributes.get("src")
+        ),
+    )
+
+
+def meta_url(tree: LexborHTMLParser) -> str | None:
+    """The page's own address: canonical link, then og:url, then the punish iframe's target."""
+    for selector, attribute in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
+        node = tree.css_first(selector)
+        if node is not None and node.attributes.get(attribute):
+            return _absolute(node.attributes[attribute])
+    return None
+
+
+def _absolute(url: str) -> str:
+    return "https:" + url if url.startswith("//") else url
+
+
+def context_from_meta(tree: LexborHTMLParser) -> Context:
+    html_node = tree.css_first("html")
+    language = html_node.attributes.get("lang") if html_node is not None else None
+    return Context(language=(language or None) and language.split("-")[0].lower())
+
+
+def product_id_from_meta(tree: LexborHTMLParser) -> str | None:
+    return hosts.product_id_from_url(meta_url(tree))

@@ -1,0 +1,132 @@
+"""Find the product data AliExpress embeds in its pages' scripts, without parsing the HTML tree.
+
+A listing page is mostly one big script. Locating the assignment by string search and decoding
+only the JSON value after it takes a few milliseconds; building a tree of the whole page first
+would cost ten times more (docs/performance.md).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass
+
+_DECODER = json.JSONDecoder()
+
+_RUN_PARAMS = re.compile(r"window\.runParams\s*=\s*\{")
+_INIT_DATA = re.compile(r"_init_data_\s*=\s*\{")
+_VIEW_NAME = re.compile(r"window\._d_c_\.viewName\s*=\s*['\"](\w+)['\"]")
+_IS_CSR = re.compile(r"window\._d_c_\.isCSR\s*=\s*true")
+_DC_DATA = re.compile(r"window\._d_c_\.DCData\s*=\s*\{")
+_JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.DOTALL)
+_APACHE_ID = re.compile(r"ali_apache_id=(?:[\d]+(?:\.|%2e)){4}(\d{13})(?:\.|%2e)", re.IGNORECASE)
+
+
+class NotJSON(ValueError):
+    """A captured body is neither JSON nor a JSONP callback around JSON."""
+
+
+@dataclass
+class EmbeddedData:
+    run_params: dict | None = None  # runParams.data, when it has content
+    run_params_empty: bool = False  # "window.runParams = { };": a 2024+ client-rendered shell
+    init_data: dict | None = None  # _init_data_ = {data: {hierarchy, data, global}}
+    view_name: str | None = None  # window._d_c_.viewName: newDetail | choiceDetail | h5Detail
+    is_csr: bool = False
+    dc_data: dict | None = None
+    apache_time_ms: int | None = None
+
+
+def _value_after(text: str, start: int):
+    """Decode the JS object literal that starts at ``start`` (a "{").
+
+    AliExpress writes ``{ data: {...JSON...}, csrfToken: '…' }``: the outer object is
+    JavaScript, the ``data`` value is JSON. Returns the decoded value of the whole object if it
+    is JSON, else of its ``data`` member wrapped as ``{"data": …}``, else None.
+    """
+    try:
+        return _DECODER.raw_decode(text, start)[0]
+    except json.JSONDecodeError:
+        pass
+    inner = start + 1
+    while inner < len(text) and text[inner].isspace():
+        inner += 1
+    if text.startswith("data", inner):
+        colon = text.find(":", inner)
+        value_start = colon + 1
+        while value_start < len(text) and text[value_start].isspace():
+            value_start += 1
+        try:
+            return {"data": _DECODER.raw_decode(text, value_start)[0]}
+        except json.JSONDecodeError:
+            return None
+    if text.startswith("}", inner):
+        return {}
+    return None
+
+
+def find(html: str) -> EmbeddedData:
+    found = EmbeddedData()
+    match = _RUN_PARAMS.search(html)
+    if match:
+        value = _value_after(html, match.end() - 1)
+        data = value.get("data") if isinstance(value, dict) else None
+        if isinstance(data, dict) and data:
+            found.run_params = data
+        elif value == {}:
+            found.run_params_empty = True
+    match = _INIT_DATA.search(html)
+    if match:
+        value = _value_after(html, match.end() - 1)
+        if isinstance(value, dict) and isinstance(value.get("data"), dict):
+            found.init_data = value
+    match = _VIEW_NAME.search(html)
+    if match:
+        found.view_name = match.group(1)
+    found.is_csr = bool(_IS_CSR.search(html))
+    match = _DC_DATA.search(html)
+    if match:
+        value = _value_after(html, match.end() - 1)
+        found.dc_data = value if isinstance(value, dict) else None
+    match = _APACHE_ID.search(html)
+    if match:
+        found.apache_time_ms = int(match.group(1))
+    return found
+
+
+def decode_body(body):
+    """A blob body as JSON: parsed already, a JSON string, or JSONP text such as ``mtopjsonp3({...})``.
+
+    :raises NotJSON: naming where decoding failed, for truncated or foreign bodies.
+    """
+    if not isinstance(body, str):
+        return body
+    text = body.strip()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        first_error = exc
+    match = _JSONP.match(text)
+    if match:
+        try:
+            return json.loads(match.group(1))
+        except json.JSONDecodeError as exc:
+            raise NotJSON(f"the JSONP payload is not valid JSON ({exc.msg} at character {exc.pos})") from None
+    raise NotJSON(f"not JSON or JSONP ({first_error.msg} at character {first_error.pos})")
+
+
+_PUNISHED_URL = re.compile(r"(//[^\"'\s<>]+?)/_____tmd_____/punish")
+_X5SEC_TIME = re.compile(r"x5secdata=[0-9a-z]*?(1[5-9]\d{8})a-")
+
+
+def punished_url(html: str | None) -> str | None:
+    """The address the anti-bot page stands in for (its iframe points at ``<url>/_____tmd_____/punish``)."""
+    match = _PUNISHED_URL.search(html or "")
+    return "https:" + match.group(1) if match else None
+
+
+def punish_time(html: str | None):
+    """When the punish page was served: ``x5secdata`` carries epoch seconds before "a-" (F2507p)."""
+    match = _X5SEC_TIME.search(html or "")
+    return dt.datetime.fromtimestamp(int(match.group(1)), tz=dt.timezone.utc) if match else None

@@ -1,0 +1,403 @@
+"""Readers for the four shapes of AliExpress product data (research/ALIEXPRESS_ANATOMY.md §0, §1).
+
+- Gen A (≈2019 → mid-2023): ``runParams.data`` with ``*Module`` blocks.
+- Gen B (2022 "newDetail" SSR): ``_init_data_.data.data`` components keyed ``<type>_<n>``.
+- Gen C (≈mid-2023 → 2024, and Choice pages' ``asyncPCDetail`` feed): ``*Component`` blocks.
+- Gen D (2024+): the ``mtop.aliexpress.pdp.pc.query`` feed, ``data.result`` with UPPER_CASE blocks.
+
+Each reader returns a :class:`Partial`: the listing fields it found, plus what only the data
+knows (whether the item is still for sale, when the page was served). Gens C and D have no
+public raw capture; their field names come from independent scrapers' code (marked 🔧 in the
+anatomy notes) and are checked against the first real capture.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+
+from heuristics.model import Badges, Context, Listing, Price, Rating, Seller
+
+from ... import textparse
+from . import hosts
+from .shared import (
+    as_bool,
+    as_int,
+    as_text,
+    image_keys,
+    is_official_store_name,
+    language_from_locale,
+    money_currency,
+    money_value,
+    opened_date,
+    protection_days,
+    rating_from_summary,
+    shipping_from_layouts,
+    specs_from,
+    variants_from,
+)
+
+
+@dataclass
+class Partial:
+    listing: Listing
+    generation: str
+    source: str
+    available: bool | None = None  # False when the data says the item is no longer for sale
+    served_at: dt.datetime | None = None
+    # Strings in the page's own language that help read its rendered DOM (i18n maps).
+    i18n: dict[str, str] = field(default_factory=dict)
+
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _price_from_ranges(currency, sale_min, sale_max, list_min, list_max, discount) -> Price:
+    has_sale = sale_min is not None
+    low = sale_min if has_sale else list_min
+    high = (sale_max if sale_max is not None else sale_min) if has_sale else (list_max if list_max is not None else list_min)
+    original_low = list_min if has_sale and list_min != sale_min else None
+    original_high = list_max if has_sale and original_low is not None else None
+    if discount is None and original_low and low is not None and original_low > low:
+        discount = round((1 - low / original_low) * 100)
+    return Price(
+        currency=currency,
+        min=low,
+        max=high,
+        original_min=original_low,
+        original_max=original_high,
+        discount_percent=float(discount) if discount is not None else None,
+    )
+
+
+# --- Gen A ---------------------------------------------------------------------------------
+
+
+def from_modules(data: dict) -> Partial:
+    """``runParams.data`` with ``titleModule``, ``storeModule``, ``priceModule``… (F2020, F2212)."""
+    common, title, store = _dict(data.get("commonModule")), _dict(data.get("titleModule")), _dict(data.get("storeModule"))
+    price, sku, env = _dict(data.get("priceModule")), _dict(data.get("skuModule")), _dict(data.get("webEnv"))
+    action, shipping = _dict(data.get("actionModule")), _dict(data.get("shippingModule"))
+    protection = _dict(data.get("buyerProtectionModule"))
+
+    shown_id = as_text(common.get("productIdStr") or common.get("productId") or action.get("productId"))
+    currency = money_currency(price.get("minActivityAmount")) or money_currency(price.get("minAmount")) or as_text(common.get("currencyCode"))
+    layouts = _dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList")
+    options, guarantee, ship_to = shipping_from_layouts(layouts)
+    discount = price.get("discount")
+    seller_name = as_text(store.get("storeName"))
+    listing = Listing(
+        marketplace="aliexpress",
+        product_id=hosts.global_product_id(shown_id),
+        product_id_shown=shown_id,
+        title=as_text(title.get("subject")),
+        category_id=as_text(action.get("categoryId") or common.get("categoryId")),
+        context=Context(
+            country=as_text(env.get("country") or ship_to or common.get("userCountryCode")),
+            currency=currency,
+            language=language_from_locale(as_text(env.get("locale") or env.get("lang"))),
+        ),
+        price=_price_from_ranges(
+            currency,
+            money_value(price.get("minActivityAmount")),
+            money_value(price.get("maxActivityAmount")),
+            money_value(price.get("minAmount")),
+            money_value(price.get("maxAmount")),
+            discount if isinstance(discount, (int, float)) and discount else None,
+        ),
+        variants=variants_from(sku.get("skuPriceList"), sku.get("productSKUPropertyList")),
+        shipping=options,
+        specs=specs_from(_dict(data.get("specsModule")).get("props")),
+        seller=Seller(
+            name=seller_name,
+            store_id=as_text(store.get("storeNum")),
+            positive_rate=textparse.parse_percent(store.get("positiveRate")),
+            feedback_count=as_int(store.get("positiveNum")),
+            followers=as_int(store.get("followingNumber")),
+            opened=opened_date(store.get("openTime")),
+            top_rated=as_bool(store.get("topRatedSeller")),
+            official=is_official_store_name(seller_name),
+            country=as_text(store.get("countryCompleteName")),
+        ),
+        rating=rating_from_summary(title.get("feedbackRating")),
+        orders=as_int(title.get("tradeCount")) if title.get("tradeCount") is not None else textparse.parse_count(title.get("formatTradeCount")),
+        badges=Badges(
+            choice=as_bool(common.get("choiceProduct")),
+            buyer_protection_days=protection_days(_dict(protection.get("buyerProtection")).get("name")),
+            delivery_guarantee=guarantee,
+        ),
+        image_keys=image_keys(_dict(data.get("imageModule")).get("imagePathList")),
+    )
+    status = action.get("itemStatus")
+    i18n = _dict(shipping.get("i18nMap"))
+    return Partial(
+        listing=listing,
+        generation="A",
+        source="runParams",
+        available=(status == 0) if isinstance(status, int) else None,
+        served_at=textparse.time_from_trace_id(env.get("traceId")),
+        i18n={key: i18n[key] for key in ("FREE_SHIPPING", "TO_VIA") if isinstance(i18n.get(key), str)},
+    )
+
+
+# --- Gen B ---------------------------------------------------------------------------------
+
+
+def from_new_detail(init_data: dict) -> Partial:
+    """``_init_data_`` = ``{data: {hierarchy, data: {"<type>_<n>": {type, fields}}, global}}`` (F2209nd).
+
+    The numeric suffixes change between pages, so components are found by ``type``.
+    """
+    root = _dict(init_data.get("data"))
+    by_type: dict[str, dict] = {}
+    for component in _dict(root.get("data")).values():
+        if isinstance(component, dict) and isinstance(component.get("type"), str):
+            by_type.setdefault(component["type"], _dict(component.get("fields")))
+
+    header = _dict(_dict(by_type.get("headerInfo")).get("_for_header_info"))
+    store = _dict(header.get("storeModule"))
+    recommend = by_type.get("storeRecommend", {})
+    seo, title, price = by_type.get("seoTdk", {}), by_type.get("titleBanner", {}), by_type.get("price", {})
+    sku, actions = by_type.get("sku", {}), by_type.get("actionButtons", {})
+    shipping = by_type.get("shipping", {})
+    protection = _dict(by_type.get("buyerProtection", {}).get("buyerProtection"))
+
+    shown_id = as_text(seo.get("productId") or actions.get("productId") or store.get("productId"))
+    currency = money_currency(price.get("minActivityAmount")) or money_currency(price.get("minAmount")) or as_text(shipping.get("tradeCurrency"))
+    options, guarantee, ship_to = shipping_from_layouts(_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList"))
+    discount = price.get("discount")
+    seller_name = as_text(store.get("storeName") or recommend.get("storeName"))
+    top_rated = as_bool(store.get("isTopRatedSeller"))
+    if top_rated is None:
+        top_rated = as_bool(recommend.get("topRatedSeller"))
+    listing = Listing(
+        marketplace="aliexpress",
+        product_id=hosts.global_product_id(shown_id),
+        product_id_shown=shown_id,
+        title=as_text(title.get("subject")),
+        category_id=as_text(actions.get("categoryId") or recommend.get("categoryId")),
+        context=Context(
+            country=ship_to,
+            currency=currency,
+            language=language_from_locale(as_text(by_type.get("description", {}).get("locale"))),
+        ),
+        price=_price_from_ranges(
+            currency,
+            money_value(price.get("minActivityAmount")),
+            money_value(price.get("maxActivityAmount")),
+            money_value(price.get("minAmount")),
+            money_value(price.get("maxAmount")),
+            discount if isinstance(discount, (int, float)) and discount else None,
+        ),
+        variants=variants_from(sku.get("skuList"), sku.get("propertyList")),
+        shipping=options,
+        specs=specs_from(by_type.get("specsInfo", {}).get("specs")),
+        seller=Seller(
+            name=seller_name,
+            store_id=as_text(store.get("storeNum") or recommend.get("storeNum")),
+            positive_rate=textparse.parse_percent(store.get("positiveRate") or recommend.get("sellerPositiveRate")),
+            feedback_count=as_int(store.get("positiveNum")),
+            followers=as_int(store.get("followingNumber")),
+            opened=opened_date(store.get("openTime")),
+            top_rated=top_rated,
+            official=is_official_store_name(seller_name),
+            country=as_text(store.get("countryCompleteName")),
+        ),
+        rating=Rating(),  # Gen B carries no rating summary (ANATOMY §1.4); the review feed has it
+        orders=textparse.parse_count(by_type.get("shareHeader", {}).get("formatTradeCount")),
+        badges=Badges(
+            buyer_protection_days=protection_days(protection.get("name")),
+            delivery_guarantee=guarantee,
+        ),
+        image_keys=image_keys(by_type.get("imageView", {}).get("imagePathList")),
+    )
+    status = actions.get("itemStatus")
+    return Partial(
+        listing=listing,
+        generation="B",
+        source="_init_data_",
+        available=(status == 0) if isinstance(status, int) else None,
+        served_at=textparse.time_from_trace_id(_dict(root.get("global")).get("eagleeye_tracer_id")),
+    )
+
+
+# --- Gen C ---------------------------------------------------------------------------------
+
+
+def _sku_rows(price_component: dict):
+    rows = price_component.get("skuPriceList")
+    if rows:
+        return rows
+    raw = price_component.get("skuJson")  # the same list as a JSON string (F2310)
+    if isinstance(raw, str):
+        try:
+            rows = json.loads(raw)
+        except json.JSONDecodeError:
+            return []
+    return rows if isinstance(rows, list) else []
+
+
+def from_components(data: dict, source: str = "runParams") -> Partial:
+    """``runParams.data`` (or the ``asyncPCDetail`` feed's ``data.data``) with ``*Component`` blocks."""
+    info, price = _dict(data.get("productInfoComponent")), _dict(data.get("priceComponent"))
+    seller, store_feedback = _dict(data.get("sellerComponent")), _dict(data.get("storeFeedbackComponent"))
+    tags, promise = _dict(data.get("productTagComponent")), _dict(data.get("sellerPromiseComponent"))
+    freight = _dict(data.get("webGeneralFreightCalculateComponent"))
+    currency_component, site = _dict(data.get("currencyComponent")), _dict(data.get("siteInfoComponent"))
+    orig, sale = _dict(price.get("origPrice")), _dict(price.get("discountPrice"))
+
+    shown_id = as_text(info.get("idStr") or info.get("id"))
+    currency = (
+        money_currency(sale.get("minActivityAmount"))
+        or money_currency(orig.get("minAmount"))
+        or as_text(currency_component.get("currencyCode") or currency_component.get("baseCurrencyCode"))
+    )
+    options, guarantee, ship_to = shipping_from_layouts(freight.get("originalLayoutResultList"))
+    seller_name = as_text(seller.get("storeName"))
+    protection_detail = None
+    for detail in _dict(promise.get("serviceDetails")).get("details") or ():
+        if isinstance(detail, dict) and protection_days(detail.get("title")) is not None:
+            protection_detail = protection_days(detail.get("title"))
+            break
+    discount = _dict(data.get("promotionComponent")).get("discount")
+    listing = Listing(
+        marketplace="aliexpress",
+        product_id=hosts.global_product_id(shown_id),
+        product_id_shown=shown_id,
+        title=as_text(info.get("subject")),
+        category_id=as_text(info.get("categoryId")),
+        context=Context(
+            country=as_text(site.get("countryCode") or currency_component.get("countryCode") or ship_to),
+            currency=currency,
+            language=language_from_locale(as_text(site.get("language") or site.get("locale"))),
+        ),
+        price=_price_from_ranges(
+            currency,
+            money_value(sale.get("minActivityAmount")),
+            money_value(sale.get("maxActivityAmount")),
+            money_value(orig.get("minAmount")),
+            money_value(orig.get("maxAmount")),
+            as_int(discount),
+        ),
+        variants=variants_from(_sku_rows(price), _dict(data.get("skuComponent")).get("productSKUPropertyList")),
+        shipping=options,
+        specs=specs_from(_dict(data.get("productPropComponent")).get("props")),
+        seller=Seller(
+            name=seller_name,
+            store_id=as_text(seller.get("storeNum")),
+            positive_rate=textparse.parse_percent(store_feedback.get("sellerPositiveRate")),
+            feedback_count=as_int(store_feedback.get("sellerTotalNum")),
+            followers=None,  # not in sellerComponent: only the store header shows it (ANATOMY §1.3)
+            opened=opened_date(seller.get("openTime")),
+            top_rated=as_bool(seller.get("topRatedSeller")),
+            official=is_official_store_name(seller_name),
+            country=as_text(seller.get("countryCompleteName")),
+        ),
+        rating=rating_from_summary(data.get("feedbackComponent")),
+        orders=textparse.parse_count(_dict(data.get("tradeComponent")).get("formatTradeCount")),
+        badges=Badges(
+            choice=as_bool(tags.get("choiceProduct")),
+            free_return=as_bool(promise.get("hasNoReasonFreeReturn")),
+            buyer_protection_days=protection_detail,
+            delivery_guarantee=guarantee,
+        ),
+        image_keys=image_keys(_dict(data.get("imageComponent")).get("imagePathList")),
+    )
+    trace = _dict(_dict(data.get("extraComponent")).get("envInfo")).get("traceId")
+    return Partial(listing=listing, generation="C", source=source, served_at=textparse.time_from_trace_id(trace))
+
+
+# --- Gen D ---------------------------------------------------------------------------------
+
+
+def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") -> Partial:
+    """The ``mtop.aliexpress.pdp.pc.query`` feed's ``data.result`` (2024+ client-rendered pages)."""
+    global_data = _dict(_dict(result.get("GLOBAL_DATA")).get("globalData"))
+    price, sku = _dict(result.get("PRICE")), _dict(result.get("SKU"))
+    shop = _dict(result.get("SHOP_CARD_PC"))
+    seller_info = _dict(shop.get("sellerInfo"))
+    rating_block = _dict(result.get("PC_RATING"))
+    target = _dict(price.get("targetSkuPriceInfo"))
+
+    shown_id = as_text(global_data.get("productId"))
+    sale_value = money_value(target.get("salePrice"))
+    if sale_value is None:
+        sale_value = textparse.parse_amount(as_text(target.get("salePriceString")))
+    original_value = money_value(target.get("originalPrice"))
+    currency = money_currency(target.get("salePrice")) or money_currency(target.get("originalPrice")) or textparse.currency_of(as_text(target.get("salePriceString")))
+
+    # Per-SKU prices live in skuPriceInfoMap keyed by sku id; names come from skuPaths + skuProperties.
+    sku_rows = []
+    price_map = _dict(price.get("skuPriceInfoMap"))
+    for path in _dict(sku.get("skuPaths")).values():
+        if not isinstance(path, dict):
+            continue
+        sku_id = as_text(path.get("skuIdStr") or path.get("skuId"))
+        prices = _dict(price_map.get(sku_id))
+        sku_rows.append(
+            {
+                "skuIdStr": sku_id,
+                "skuAttr": path.get("path") or "",
+                "skuStock": path.get("skuStock"),
+                "skuVal": {"skuAmount": prices.get("originalPrice"), "skuActivityAmount": prices.get("salePrice")},
+            }
+        )
+    variants = variants_from(sku_rows, sku.get("skuProperties"))
+    sale_prices = [v.price for v in variants if v.price is not None]
+    original_prices = [v.original_price for v in variants if v.original_price is not None]
+    options, guarantee, ship_to = shipping_from_layouts(_dict(result.get("SHIPPING")).get("originalLayoutResultList"))
+    seller_name = as_text(shop.get("storeName"))
+    positive = shop.get("sellerPositiveRate", shop.get("positiveRate"))
+    if positive is None:
+        for benefit in shop.get("benefitInfoList") or ():
+            if isinstance(benefit, dict) and "%" in str(benefit.get("value", "")):
+                positive = benefit.get("value")
+                break
+    listing = Listing(
+        marketplace="aliexpress",
+        product_id=hosts.global_product_id(shown_id),
+        product_id_shown=shown_id,
+        title=as_text(_dict(result.get("PRODUCT_TITLE")).get("text") or global_data.get("subject")),
+        category_id=as_text(global_data.get("categoryId")),
+        context=Context(
+            country=as_text(global_data.get("country") or ship_to),
+            currency=currency or as_text(global_data.get("currencyCode")),
+            language=language_from_locale(as_text(global_data.get("lang") or global_data.get("locale"))),
+        ),
+        price=_price_from_ranges(
+            currency,
+            min(sale_prices) if sale_prices else sale_value,
+            max(sale_prices) if sale_prices else sale_value,
+            min(original_prices) if original_prices else original_value,
+            max(original_prices) if original_prices else original_value,
+            None,
+        ),
+        variants=variants,
+        shipping=options,
+        specs=specs_from(_dict(result.get("PRODUCT_PROP_PC")).get("showedProps")),
+        seller=Seller(
+            name=seller_name,
+            store_id=as_text(seller_info.get("storeNum") or global_data.get("storeId")),
+            positive_rate=textparse.parse_percent(positive),
+            feedback_count=as_int(shop.get("sellerTotalNum")),
+            followers=None,
+            opened=opened_date(seller_info.get("openTime")),
+            top_rated=as_bool(shop.get("topRatedSeller")),
+            official=is_official_store_name(seller_name),
+        ),
+        rating=Rating(
+            average=textparse.parse_amount(as_text(rating_block.get("rating"))),
+            count=as_int(rating_block.get("totalValidNum")),
+        ),
+        orders=textparse.parse_count(as_text(rating_block.get("otherText"))) or as_int(global_data.get("sales")),
+        badges=Badges(delivery_guarantee=guarantee),
+        image_keys=image_keys(_dict(result.get("HEADER_IMAGE_PC")).get("imagePathList")),
+    )
+    return Partial(
+        listing=listing,
+        generation="D",
+        source=source,
+        served_at=textparse.time_from_trace_id(global_data.get("traceId")),
+    )

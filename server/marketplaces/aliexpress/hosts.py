@@ -1,0 +1,54 @@
+"""AliExpress's own hosts and product ids.
+
+Storefront domains come from research/ALIEXPRESS_DOMAINS.tsv (every host seen on captured pages).
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+# Registrable domains that serve AliExpress pages (storefronts and their language subdomains).
+SITE_DOMAINS = ("aliexpress.com", "aliexpress.us", "aliexpress.ru")
+
+# Hosts emptor itself may fetch from: the storefronts and the review feed.
+FETCH_DOMAINS = SITE_DOMAINS
+
+# The US site shows product ids as aliases equal to the global id plus 2^51
+# (research/ALIEXPRESS_ANATOMY.md "IDs": verified on 3256805753560521 ↔ 1005005939875273
+# and 2255800741121659 ↔ 4000927436411).
+US_ALIAS_OFFSET = 2**51
+
+_ITEM_PATH = re.compile(r"/item/(?:[^/]*/)?(\d{8,17})\.html")
+_LEGACY_STORE_PRODUCT_PATH = re.compile(r"/store/product/[^/]+/\d+_(\d{8,17})\.html")
+
+
+def is_site_host(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return any(host == d or host.endswith("." + d) for d in SITE_DOMAINS)
+
+
+def product_id_from_url(url: str | None) -> str | None:
+    """The product id as the address shows it (www/de./m./h5. hosts, legacy store paths)."""
+    if not url:
+        return None
+    path = urlsplit(url if "//" in url else "//" + url).path
+    match = _ITEM_PATH.search(path) or _LEGACY_STORE_PRODUCT_PATH.search(path)
+    return match.group(1) if match else None
+
+
+def global_product_id(shown) -> str | None:
+    """Normalise a shown id to the global one, so that history is keyed the same on every site."""
+    if shown is None:
+        return None
+    text = str(shown).strip()
+    if not text.isdigit():
+        return None
+    number = int(text)
+    if number >= US_ALIAS_OFFSET:
+        number -= US_ALIAS_OFFSET
+    return str(number)
+
+
+def is_product_path(url: str | None) -> bool:
+    return product_id_from_url(url) is not None

@@ -1,0 +1,95 @@
+"""The analysis report: one JSON document, described by docs/report.schema.json.
+
+Ids are strings (they exceed JavaScript's 2^53); a value the page did not show is null.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from heuristics import Verdict
+from heuristics.model import as_dict
+
+from .marketplaces import Extraction
+from .timefmt import iso
+
+REPORT_VERSION = 1
+
+# The fields whose presence says whether extraction worked. A layout change that loses one of
+# them shows up here instead of silently lowering the risk.
+COVERAGE_FIELDS = (
+    "title",
+    "context.country",
+    "context.currency",
+    "context.language",
+    "price.min",
+    "price.original_min",
+    "variants",
+    "shipping",
+    "specs",
+    "seller.name",
+    "seller.store_id",
+    "seller.positive_rate",
+    "seller.feedback_count",
+    "seller.followers",
+    "seller.opened",
+    "seller.top_rated",
+    "rating.average",
+    "rating.count",
+    "rating.histogram",
+    "orders",
+    "badges.choice",
+    "badges.free_return",
+    "badges.buyer_protection_days",
+    "badges.delivery_guarantee",
+    "image_keys",
+)
+
+
+def _lookup(listing: dict, dotted: str):
+    value = listing
+    for part in dotted.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+def coverage(listing: dict) -> dict:
+    found, missing = [], []
+    for name in COVERAGE_FIELDS:
+        value = _lookup(listing, name)
+        (missing if value is None or value == [] else found).append(name)
+    return {"found": found, "missing": missing}
+
+
+def build(
+    extraction: Extraction,
+    verdict: Verdict | None,
+    judged_at: dt.datetime,
+    *,
+    version: str,
+    reviews: dict | None = None,
+    errors: list[dict] | None = None,
+) -> dict:
+    listing = as_dict(extraction.listing)
+    return {
+        "report_version": REPORT_VERSION,
+        "emptor_version": version,
+        "page": {
+            "status": extraction.status,
+            "generation": extraction.generation,
+            "url": extraction.listing.url,
+            "captured_at": iso(extraction.captured_at) if extraction.captured_at else None,
+            "sources": list(extraction.sources),
+        },
+        "listing": listing,
+        "verdict": {
+            "level": verdict.level if verdict else "unknown",
+            "score": verdict.score if verdict else None,
+            "judged_at": iso(judged_at),
+        },
+        "findings": [f.to_dict() for f in verdict.findings] if verdict else [],
+        "trust": [f.to_dict() for f in verdict.trust] if verdict else [],
+        "coverage": coverage(listing),
+        "reviews": reviews,
+        "errors": (list(verdict.errors) if verdict else []) + list(errors or []),
+    }

@@ -1,0 +1,59 @@
+"""The ``listing_facts`` table: what a listing was (title, seller, images) and since when.
+
+A new row starts only when a fact changes, so a listing that swaps its product or seller
+under the same address shows up as two rows. The only module that touches this table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import sqlite_utils
+
+from heuristics.model import Listing
+
+from ..timefmt import iso
+
+TABLE = "listing_facts"
+FACTS = ("title", "seller_name", "store_id", "image_keys")
+
+
+def _facts(listing: Listing) -> dict:
+    return {
+        "title": listing.title,
+        "seller_name": listing.seller.name,
+        "store_id": listing.seller.store_id,
+        "image_keys": json.dumps(listing.image_keys),
+    }
+
+
+def record(db: sqlite_utils.Database, listing: Listing, observed: dt.datetime) -> None:
+    if not listing.product_id:
+        return
+    seen = iso(observed)
+    facts = _facts(listing)
+    latest = next(
+        db.query(
+            f"select * from {TABLE} where marketplace = ? and product_id = ? order by last_seen desc, id desc limit 1",
+            [listing.marketplace, listing.product_id],
+        ),
+        None,
+    )
+    if latest and all(latest[name] == facts[name] for name in FACTS):
+        db.table(TABLE).update(
+            latest["id"],
+            {"first_seen": min(latest["first_seen"], seen), "last_seen": max(latest["last_seen"], seen)},
+        )
+        return
+    db.table(TABLE).insert(
+        {"marketplace": listing.marketplace, "product_id": listing.product_id, **facts, "first_seen": seen, "last_seen": seen}
+    )
+
+
+def history(db: sqlite_utils.Database, marketplace: str, product_id: str) -> list[dict]:
+    rows = db.query(
+        f"select * from {TABLE} where marketplace = ? and product_id = ? order by first_seen, id",
+        [marketplace, product_id],
+    )
+    return [{**row, "image_keys": json.loads(row["image_keys"] or "[]")} for row in rows]

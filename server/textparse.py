@@ -1,0 +1,209 @@
+"""Numbers, money, counts and dates as marketplaces print them, in many locales.
+
+Every function returns ``None`` for text it cannot read rather than guessing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+_NUMBER = re.compile(r"\d[\d\s.,\u00a0\u202f']*")
+
+# Longest symbols first so "US $" wins over "$" and "R$" over "$".
+_CURRENCY_SYMBOLS = (
+    ("US $", "USD"), ("US$", "USD"), ("CA $", "CAD"), ("C$", "CAD"), ("AU $", "AUD"), ("A$", "AUD"),
+    ("NZ $", "NZD"), ("MX$", "MXN"), ("R$", "BRL"), ("руб", "RUB"), ("₽", "RUB"), ("€", "EUR"),
+    ("£", "GBP"), ("₪", "ILS"), ("₺", "TRY"), ("₩", "KRW"), ("zł", "PLN"), ("₹", "INR"),
+    ("¥", "JPY"), ("$", "USD"),
+)
+
+# ISO 4217 codes AliExpress prices in (its currency switcher); matched as whole words only, so
+# that "via DHL" is not read as a currency.
+_ISO_CODES = frozenset(
+    "USD EUR GBP RUB BRL PLN TRY KRW JPY CNY ILS CAD AUD NZD MXN CHF SEK NOK DKK CZK HUF UAH KZT "
+    "INR SAR AED CLP COP PEN ARS THB VND IDR MYR PHP SGD HKD TWD ZAR NGN EGP MAD BYN RON BGN".split()
+)
+
+_SUFFIXES = {"k": 1_000, "m": 1_000_000, "万": 10_000, "тыс": 1_000, "mil": 1_000}
+
+
+def parse_amount(text: str | None) -> float | None:
+    """The first amount in ``text``: "€ 97,39" → 97.39, "US $1,234.56" → 1234.56, "1 234,56 руб." → 1234.56."""
+    if not text:
+        return None
+    match = _NUMBER.search(text)
+    if not match:
+        return None
+    return _to_float(match.group(0))
+
+
+def parse_amounts(text: str | None) -> list[float]:
+    """All amounts in a range such as "€ 97,39 - 128,72"."""
+    if not text:
+        return []
+    return [v for v in (_to_float(m.group(0)) for m in _NUMBER.finditer(text)) if v is not None]
+
+
+def _to_float(raw: str) -> float | None:
+    digits = re.sub(r"[\s\u00a0\u202f']", "", raw).rstrip(".,")
+    if not digits:
+        return None
+    last_dot, last_comma = digits.rfind("."), digits.rfind(",")
+    if last_dot >= 0 and last_comma >= 0:
+        decimal = "." if last_dot > last_comma else ","
+    elif last_comma >= 0:
+        # "97,39" is a decimal comma; "1,234" and "12,000,000" are thousands separators.
+        decimal = "," if len(digits) - last_comma - 1 != 3 or digits.count(",") == 1 and digits.startswith("0") else ""
+    elif digits.count(".") > 1:
+        decimal = ""  # "1.234.567" uses dots for thousands
+    else:
+        decimal = "."
+    thousands = {".", ","} - {decimal}
+    for sep in thousands:
+        digits = digits.replace(sep, "")
+    if decimal == ",":
+        digits = digits.replace(",", ".")
+    try:
+        return float(digits)
+    except ValueError:
+        return None
+
+
+def currency_of(text: str | None) -> str | None:
+    """The ISO code of the currency symbol in ``text``, or None when it shows none."""
+    if not text:
+        return None
+    for symbol, code in _CURRENCY_SYMBOLS:
+        if symbol in text:
+            return code
+    return next((code for code in re.findall(r"\b([A-Z]{3})\b", text) if code in _ISO_CODES), None)
+
+
+def parse_count(text: str | None) -> int | None:
+    """A displayed count: "70.5K" → 70500, "5,000+" → 5000, "2 חוות דעת" → 2, "1.2万" → 12000."""
+    if text is None:
+        return None
+    if isinstance(text, (int, float)):
+        return int(text)
+    match = re.search(r"(\d[\d.,\s\u00a0]*)\s*(k|m|万|тыс|mil)?", text, re.IGNORECASE)
+    if not match:
+        return None
+    number = match.group(1).strip()
+    suffix = (match.group(2) or "").lower()
+    if suffix:
+        value = _to_float(number.replace(",", ".") if number.count(",") == 1 and "." not in number else number)
+        return None if value is None else int(round(value * _SUFFIXES[suffix]))
+    value = _to_float(number) if re.fullmatch(r"\d{1,3}([.,]\d{3})+|\d+", number.replace(" ", "")) else None
+    if value is None:
+        digits = re.sub(r"\D", "", number)
+        return int(digits) if digits else None
+    return int(value)
+
+
+def parse_percent(text) -> float | None:
+    """"93.6%" → 93.6, "96.5" → 96.5, 97.2 → 97.2."""
+    if text is None:
+        return None
+    if isinstance(text, (int, float)):
+        return float(text)
+    value = parse_amount(str(text))
+    return value if value is not None and 0 <= value <= 100 else None
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",),
+            ("jun", "june"), ("jul", "july"), ("aug", "august"), ("sep", "sept", "september"),
+            ("oct", "october"), ("nov", "november"), ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+
+
+def parse_english_date(text: str | None) -> dt.date | None:
+    """"Aug 4, 2014", "September 9, 2016", "01 Jun 2023" → a date."""
+    if not text:
+        return None
+    match = re.search(r"([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})", text)
+    if match:
+        month, day, year = match.group(1), match.group(2), match.group(3)
+    else:
+        match = re.search(r"(\d{1,2})\s+([A-Za-z]{3,9})\.?,?\s+(\d{4})", text)
+        if not match:
+            return None
+        day, month, year = match.group(1), match.group(2), match.group(3)
+    number = _MONTHS.get(month.lower())
+    if number is None:
+        return None
+    try:
+        return dt.date(int(year), number, int(day))
+    except ValueError:
+        return None
+
+
+def date_from_epoch_ms(value) -> dt.date | None:
+    try:
+        return dt.datetime.fromtimestamp(int(value) / 1000, tz=dt.timezone.utc).date()
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def next_date_from_day_month(text: str | None, after: dt.date) -> dt.date | None:
+    """The delivery estimate a page shows without a year ("Mar 02", "Dec 26 - 31", "08/12").
+
+    The year is the one that puts the date on or after ``after`` (the day the page was seen). In
+    a range the later date counts. A numeric "08/12" reads as day/month or month/day; when both
+    are valid dates the nearer one after ``after`` is taken: a delivery estimate is never months
+    further away than it needs to be (F2020 shows "08/12" on 2020-07-09 for AliExpress Standard
+    Shipping: 12 August, 34 days, not 8 December).
+    """
+    if not text:
+        return None
+    candidates: list[tuple[int, int]] = []
+    named = re.findall(r"([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:\s*[-–]\s*(?:([A-Za-z]{3,9})\.?\s+)?(\d{1,2}))?", text)
+    for month_name, day, end_month_name, end_day in named:
+        month = _MONTHS.get(month_name.lower())
+        if month is None:
+            continue
+        if end_day:
+            month = _MONTHS.get((end_month_name or month_name).lower(), month)
+            day = end_day
+        candidates.append((month, int(day)))
+    if not candidates:
+        numeric = re.search(r"\b(\d{1,2})[/.](\d{1,2})\b", text)
+        if numeric:
+            a, b = int(numeric.group(1)), int(numeric.group(2))
+            candidates = [(a, b), (b, a)]
+    best = None
+    for month, day in candidates:
+        for year in (after.year, after.year + 1):
+            try:
+                candidate = dt.date(year, month, day)
+            except ValueError:
+                continue
+            if candidate >= after:
+                if best is None or (named and candidate > best) or (not named and candidate < best):
+                    best = candidate
+                break
+    return best
+
+
+_TRACE_ID = re.compile(r"^[0-9a-f]{8}(1[3-9]\d{11})")
+
+
+def time_from_trace_id(trace_id) -> dt.datetime | None:
+    """Alibaba trace ids embed the server time: 8 hex digits (the server's IP) then epoch ms.
+
+    "2103399116715613719752379e7fca" → 2022-12-20T18:36:11.975Z (F2212's webEnv.traceId).
+    """
+    if not isinstance(trace_id, str):
+        return None
+    match = _TRACE_ID.match(trace_id)
+    if not match:
+        return None
+    return dt.datetime.fromtimestamp(int(match.group(1)) / 1000, tz=dt.timezone.utc)

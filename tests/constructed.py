@@ -1,0 +1,205 @@
+"""Inputs for the page generations that have no public raw capture.
+
+Generation C (component runParams, mid-2023 → 2024), generation D (the 2024+
+``mtop.aliexpress.pdp.pc.query`` feed) and the 2024+ rendered DOM were never published raw
+(fixtures SOURCES.md, "Not available anywhere public"). These builders use the field names and
+selectors documented in research/ALIEXPRESS_ANATOMY.md (from independent scrapers' code) and
+fill them with the real values a third-party scraper recorded from the live pages on a known
+date (tests/fixtures/scraped/). They are constructed, not captured: the first real capture of
+each generation replaces them.
+"""
+
+from __future__ import annotations
+
+import json
+
+from conftest import FIXTURES
+
+SCRAPED = FIXTURES / "scraped"
+
+
+def _scraped(name: str) -> dict:
+    return json.loads((SCRAPED / name).read_text(encoding="utf-8"))
+
+
+# --- Generation C: values from product_4000927436411-req_2024-01_runParams-components-derived.json
+
+
+GEN_C_SOURCE = "product_4000927436411-req_2024-01_runParams-components-derived.json"
+
+
+def gen_c_run_params() -> dict:
+    """``{"data": {...Component...}}`` as window.runParams held it in 2023-24."""
+    scraped = _scraped(GEN_C_SOURCE)
+    rows = [
+        {
+            "skuAttr": variant["name"],  # the scraper kept skuAttr verbatim as "name"
+            "skuIdStr": str(variant["sku"]),
+            "skuId": variant["sku"],
+            "skuVal": {
+                "availQuantity": variant["available"],
+                "skuAmount": {"currency": variant["currency"], "value": variant["full_price"]},
+                "skuActivityAmount": {"currency": variant["currency"], "value": variant["discount_price"]},
+            },
+        }
+        for variant in scraped["variants"]
+    ]
+    full = [v["full_price"] for v in scraped["variants"]]
+    sale = [v["discount_price"] for v in scraped["variants"]]
+    seller = scraped["seller"]
+    return {
+        "data": {
+            "productInfoComponent": {"id": 4000927436411, "idStr": "4000927436411", "subject": scraped["name"]},
+            "priceComponent": {
+                "origPrice": {"minAmount": {"currency": "USD", "value": min(full)}, "maxAmount": {"currency": "USD", "value": max(full)}},
+                "discountPrice": {
+                    "minActivityAmount": {"currency": "USD", "value": min(sale)},
+                    "maxActivityAmount": {"currency": "USD", "value": max(sale)},
+                },
+                # Gen C ships the SKU list as a JSON string (F2310, ANATOMY §1.2).
+                "skuJson": json.dumps(rows),
+            },
+            "skuComponent": {
+                "productSKUPropertyList": [
+                    {
+                        "skuPropertyId": 200007763,
+                        "skuPropertyName": "Ships From",
+                        "skuPropertyValues": [
+                            {"propertyValueId": 201336100, "propertyValueName": "China", "skuPropertySendGoodsCountryCode": "CN"},
+                            {"propertyValueId": 201336103, "propertyValueName": "Russian Federation", "skuPropertySendGoodsCountryCode": "RU"},
+                        ],
+                    }
+                ]
+            },
+            "sellerComponent": {
+                "storeName": seller["name"],
+                "storeNum": seller["id"],
+                "storeURL": seller["url"],
+                "openTime": seller["started_on"],
+                "topRatedSeller": seller["is_top_rated"],
+                "countryCompleteName": seller["country"],
+            },
+            # The 2024-01 scrape lost the positive rate when it moved to storeFeedbackComponent;
+            # these are the same store's figures from its 2023-06 capture (96.8%, 4744).
+            "storeFeedbackComponent": {"sellerPositiveRate": "96.8", "sellerTotalNum": 4744},
+            "feedbackComponent": scraped["feedback"],  # verbatim in the scrape
+            "productTagComponent": {"choiceProduct": False},
+            "tradeComponent": {"formatTradeCount": scraped["total_orders"]},
+            "imageComponent": {"imagePathList": scraped["images"]},
+            "productPropComponent": {"props": [{"attrName": k, "attrValue": v} for k, v in scraped["specification"].items()]},
+            "currencyComponent": {"currencyCode": "USD"},
+        }
+    }
+
+
+# --- Generation D: values from product_1005006717259012_2024-09_DOM-derived.json (and the
+# same product's review feed statistics of that day for the rating: 4.8 from 494 reviews).
+
+GEN_D_SOURCE = "product_1005006717259012_2024-09_DOM-derived.json"
+
+
+def gen_d_pdp_jsonp() -> str:
+    """The raw JSONP text of an ``mtop.aliexpress.pdp.pc.query`` response, as a page hook sees it."""
+    scraped = _scraped(GEN_D_SOURCE)
+    info, pricing, seller = scraped["info"], scraped["pricing"], scraped["seller"]
+    sku_id = "12000038020000001"  # no real sku id survives in the scrape; the shape needs one
+    result = {
+        "GLOBAL_DATA": {
+            "globalData": {
+                "productId": str(info["productId"]),
+                "subject": info["name"],
+                "storeId": str(seller["id"]),
+                # A trace id in Alibaba's format (server IP, epoch ms of 2024-09-06, counter).
+                "traceId": "2101c5a417256000000001234e0a7b",
+            }
+        },
+        "PRODUCT_TITLE": {"text": info["name"]},
+        "PRICE": {
+            "targetSkuPriceInfo": {
+                "salePrice": {"currency": "USD", "value": pricing["price"]},
+                "originalPrice": {"currency": "USD", "value": pricing["originalPrice"]},
+                "salePriceString": f"US ${pricing['price']}",
+            },
+            "skuPriceInfoMap": {
+                sku_id: {
+                    "salePrice": {"currency": "USD", "value": pricing["price"]},
+                    "originalPrice": {"currency": "USD", "value": pricing["originalPrice"]},
+                }
+            },
+        },
+        "SKU": {
+            "skuProperties": [
+                {
+                    "skuPropertyId": 14,
+                    "skuPropertyName": "Color",
+                    # the variant name as the same day's reviews name it ("Color:1PC 2.0Ah Battery")
+                    "skuPropertyValues": [{"propertyValueId": 193, "propertyValueDisplayName": "1PC 2.0Ah Battery"}],
+                }
+            ],
+            "skuPaths": {"14:193": {"skuIdStr": sku_id, "path": "14:193", "skuStock": 120}},
+        },
+        "SHOP_CARD_PC": {
+            "storeName": seller["name"],
+            "sellerPositiveRate": seller["info"]["positiveFeedback"],
+            "sellerInfo": {"storeNum": str(seller["id"])},
+        },
+        "PC_RATING": {"rating": "4.8", "totalValidNum": info["reviews"], "otherText": "2,000+ sold"},
+        "SHIPPING": {
+            "originalLayoutResultList": [
+                {
+                    "bizData": {
+                        "deliveryProviderName": "AliExpress Selection Standard",
+                        "shippingFee": "free",
+                        "displayCurrency": "USD",
+                        "tracking": "visible",
+                        "utParams": json.dumps({"deliveryDate": "2024-10-04", "shipToCountry": "US"}),
+                    }
+                }
+            ]
+        },
+        "PRODUCT_PROP_PC": {"showedProps": [{"attrName": s["name"], "attrValue": s["value"]} for s in scraped["specifications"]]},
+        "HEADER_IMAGE_PC": {"imagePathList": info["media"]},
+    }
+    envelope = {"api": "mtop.aliexpress.pdp.pc.query", "v": "1.0", "ret": ["SUCCESS::调用成功"], "data": {"result": result}}
+    return "mtopjsonp3(" + json.dumps(envelope, ensure_ascii=False) + ")"
+
+
+# --- 2024+ rendered DOM, same product and values as generation D.
+
+
+def rendered_2024_page() -> str:
+    """A rendered 2024+ product page: ``data-pl`` attributes and hashed CSS-module classes.
+
+    The markup follows the selectors in ANATOMY §6; the hashes are made up (real ones change
+    every release, which is why emptor matches class prefixes).
+    """
+    scraped = _scraped(GEN_D_SOURCE)
+    info, pricing, seller = scraped["info"], scraped["pricing"], scraped["seller"]
+    specs = "".join(
+        f'<div class="specification--prop--Jh28bKu"><div class="specification--title--SfH3sA8"><span>{s["name"]}</span></div>'
+        f'<div class="specification--desc--Dxx6W0W"><span>{s["value"]}</span></div></div>'
+        for s in scraped["specifications"]
+    )
+    images = "".join(f'<div class="slider--img--K0YbWW2"><img src="{url}"></div>' for url in info["media"])
+    return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<link rel="canonical" href="https://www.aliexpress.com/item/{info['productId']}.html">
+<title>{info['name']} - AliExpress</title></head><body>
+<div id="root"><div class="pdp-page-wrap"><div class="pdp-body pdp-wrap">
+<div class="image-view--wrap--ewraVkn">{images}</div>
+<div class="pdp-info-right">
+<div class="title--wrap--UUHae_g"><h1 data-pl="product-title" data-tticheck="true">{info['name']}</h1></div>
+<div class="reviewer--wrap--sPGWrNq"><div class="reviewer--rating--xrWWFzx"><strong>4.8</strong></div>
+<a class="reviewer--reviews--cx7Zs_V" href="#nav-review">{info['reviews']} Reviews</a>
+<span class="reviewer--sold--ytPeoEy">2,000+ sold</span></div>
+<div class="price--wrap--tA4MDk4"><div class="price--current--I3Zeidd"><span class="price--currentPriceText--V8_y_b5 pdp-comp-price-current">US ${pricing['price']}</span></div>
+<div class="price--original--wEueRiZ"><span class="price--originalText--gxVO5_d">US ${pricing['originalPrice']:.2f}</span>
+<span class="price--discount--Y9uG2LK">{pricing['discount']}</span></div></div>
+<div class="shipping--wrap--Dhb61O7"><div class="dynamic-shipping">
+<div class="dynamic-shipping-line dynamic-shipping-contentLayout"><strong>Delivery: <span>{scraped['shipping']['delivery']}</span></strong></div>
+</div></div>
+<div class="store-detail--wrap--u2qWqTZ"><a data-pl="store-name" href="{seller['link']}?spm=a2g0o">{seller['name']}</a>
+<div class="store-info--wrap--eX7zPE6"><strong>{seller['info']['positiveFeedback']}</strong><span>Positive feedback</span>
+<strong>{seller['info']['followers']}</strong><span>Followers</span></div></div>
+</div></div>
+<div id="nav-specification"><ul class="specification--list--GZuXzRX">{specs}</ul></div>
+</div></div></body></html>"""

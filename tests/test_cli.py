@@ -1,0 +1,140 @@
+"""The emptor command, run as a real process: reports, exit codes, history."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from conftest import EBAY, F2020, F2212, PAGES, PUNISH, REVIEWS, live_review_page
+from test_golden import GOLDEN, VALIDATOR
+
+EMPTOR = str(Path(sys.executable).with_name("emptor"))
+
+
+def run(*args, env_extra=None, tmp_path=None, **kwargs):
+    env = {**os.environ, "EMPTOR_DATA_DIR": str(tmp_path), **(env_extra or {})}
+    env.pop("EMPTOR_DB", None)
+    return subprocess.run([EMPTOR, *args], capture_output=True, text=True, env=env, timeout=60, **kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(GOLDEN))
+def test_scan_every_page_fixture_as_json(tmp_path, name):
+    result = run("scan", str(PAGES / name), "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    VALIDATOR.validate(report)
+    assert report["page"]["status"] == GOLDEN[name]["status"]
+    assert report["verdict"]["level"] == GOLDEN[name]["level"]
+    assert [f["code"] for f in report["findings"]] == GOLDEN[name]["findings"]
+
+
+def test_scan_prints_a_readable_report_without_colours_when_piped(tmp_path):
+    result = run("scan", str(F2020), tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert "Verdict: MEDIUM risk, score 48" in result.stdout
+    assert "CNT001" in result.stdout and "\x1b[" not in result.stdout
+    assert "Reasons to trust" in result.stdout
+
+
+def test_scan_with_reviews(tmp_path):
+    review_file = tmp_path / "feed-page-1.json"
+    review_file.write_text(json.dumps(live_review_page(REVIEWS / "reviews_1005006717259012_2024-09.json")))
+    result = run("scan", str(F2212), "--reviews", str(review_file), "--reviews", str(REVIEWS / "reviews_1005006717259012_2025-10a.json"),
+                 "--json", tmp_path=tmp_path)
+    report = json.loads(result.stdout)
+    assert report["reviews"]["pages"] == 2
+    assert report["reviews"]["received"] == 20 + len(json.loads((REVIEWS / "reviews_1005006717259012_2025-10a.json").read_text())["reviews"]) - report["reviews"]["duplicates_dropped"]
+
+
+def test_record_then_history_dated_by_the_page(tmp_path):
+    assert run("scan", str(F2212), tmp_path=tmp_path).returncode == 0
+    assert not (tmp_path / "emptor.db").exists()  # scanning without --record stores nothing
+    assert run("scan", str(F2212), "--record", tmp_path=tmp_path).returncode == 0
+    history = json.loads(run("history", "3256803382674519", "--json", tmp_path=tmp_path).stdout)
+    assert history["product_id"] == "1005003568989271"
+    assert {row["observed_at"] for row in history["series"]} == {"2022-12-20T18:36:11Z"}
+    table = run("history", "1005003568989271", tmp_path=tmp_path)
+    assert table.returncode == 0 and "(listing)" in table.stdout and "1.73 USD" in table.stdout
+
+
+def test_blocked_page_is_exit_0_and_records_nothing(tmp_path):
+    result = run("scan", str(PUNISH), "--record", "--json", tmp_path=tmp_path)
+    assert result.returncode == 0
+    assert json.loads(result.stdout)["page"]["status"] == "blocked"
+    assert json.loads(run("history", "1005008204179129", "--json", tmp_path=tmp_path).stdout)["series"] == []
+
+
+@pytest.mark.parametrize(
+    "make_input, fragment",
+    [
+        (lambda d: str(d / "missing.html"), "cannot read"),
+        (lambda d: _write(d / "x.bin", b"\x89PNG\x00\x00binary"), "binary"),
+        (lambda d: _write(d / "x.json", b'{"data": {"titleModule": {"sub'), "not valid JSON"),
+        (lambda d: _write(d / "x.json", b'{"hello": "world"}'), "not a product feed"),
+        (lambda d: _write(d / "x.html", b"plain words, no markup at all"), "not HTML"),
+        (lambda d: str(EBAY), "not a supported marketplace"),
+        (lambda d: _write(d / "big.html", b"<html>" + b"a" * (17 * 1024 * 1024)), "limit is 16 MB"),
+        (lambda d: "https://www.amazon.com/dp/B0C1", "not a supported marketplace"),
+        (lambda d: "http://www.aliexpress.com/item/1.html", "not an https address"),
+    ],
+    ids=["missing", "binary", "truncated-json", "unknown-json", "not-html", "other-site-page", "too-large", "other-site-url", "plain-http"],
+)
+def test_unreadable_or_unsupported_input_is_exit_1_with_one_line(tmp_path, make_input, fragment):
+    result = run("scan", make_input(tmp_path), tmp_path=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("emptor: ") and fragment in lines[0], result.stderr
+
+
+def _write(path, data: bytes) -> str:
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_a_review_file_that_is_not_a_feed_is_exit_1(tmp_path):
+    result = run("scan", str(F2212), "--reviews", str(F2212), tmp_path=tmp_path)
+    assert result.returncode == 1 and "not valid JSON" in result.stderr
+
+
+def test_usage_errors_are_exit_2(tmp_path):
+    assert run("scan", tmp_path=tmp_path).returncode == 2
+    assert run("scan", str(F2212), "--no-such-flag", tmp_path=tmp_path).returncode == 2
+    assert run("frobnicate", tmp_path=tmp_path).returncode == 2
+
+
+def test_history_refuses_a_non_numeric_id(tmp_path):
+    result = run("history", "abc", tmp_path=tmp_path)
+    assert result.returncode == 1 and "not a product id" in result.stderr
+
+
+def test_scan_url_fetches_the_page_and_its_review_feed(tmp_path, marketplace_server):
+    """A real CLI process fetching from a local stand-in for AliExpress (EMPTOR_TEST_HOST_MAP).
+
+    The review feed served for this product is another product's real capture (no review file
+    shares a product with a page fixture); this test checks fetching, not review content.
+    """
+    host_map = ",".join(f"{host}={target}" for host, target in marketplace_server.items())
+    result = run("scan", "https://he.aliexpress.com/item/32993251330.html", "--json",
+                 env_extra={"EMPTOR_TEST_HOST_MAP": host_map}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    jsonschema.validate(report, VALIDATOR.schema)
+    assert report["page"]["status"] == "ok" and report["verdict"]["level"] == "medium"
+    assert report["reviews"]["pages"] == 2 and report["reviews"]["received"] == 40
+
+
+def test_scan_url_of_an_unreachable_host_is_exit_1(tmp_path):
+    host_map = "www.aliexpress.com=http://127.0.0.1:9"  # the discard port: nothing listens
+    result = run("scan", "https://www.aliexpress.com/item/1005003568989271.html", env_extra={"EMPTOR_TEST_HOST_MAP": host_map}, tmp_path=tmp_path)
+    assert result.returncode == 1 and "could not fetch" in result.stderr
+
+
+def test_the_test_host_map_refuses_non_loopback_targets(tmp_path):
+    result = run("scan", "https://www.aliexpress.com/item/1.html", env_extra={"EMPTOR_TEST_HOST_MAP": "www.aliexpress.com=http://10.0.0.8:80"}, tmp_path=tmp_path)
+    assert result.returncode == 1 and "loopback" in result.stderr

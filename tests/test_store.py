@@ -1,0 +1,99 @@
+"""Storage on real SQLite files: migrations, price history, listing facts, seller records."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+
+import pytest
+from conftest import F2212, PAGE_URLS, read_text
+
+from server import store
+from server.marketplaces import PageInput
+from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
+from server.store.migrations import migrations
+
+UTC = dt.timezone.utc
+SEEN = dt.datetime(2022, 12, 20, 18, 36, 11, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(db_path):
+    database = store.open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def listing():
+    return ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2212.name], html=read_text(F2212))).listing
+
+
+def test_migrations_apply_once_and_are_idempotent(db_path):
+    first = store.open_database(db_path)
+    applied = [m.name for m in migrations.applied(first)]
+    first.close()
+    again = store.open_database(db_path)
+    assert [m.name for m in migrations.applied(again)] == applied == ["create_observation_tables"]
+    assert set(again.table_names()) >= {"price_observations", "listing_facts", "seller_observations", "_sqlite_migrations"}
+    assert migrations.pending(again) == []
+    again.close()
+
+
+def test_environment_chooses_the_database(tmp_path, monkeypatch):
+    from server import config
+
+    monkeypatch.setenv("EMPTOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.delenv("EMPTOR_DB", raising=False)
+    assert config.database_path() == tmp_path / "data" / "emptor.db"
+    monkeypatch.setenv("EMPTOR_DB", str(tmp_path / "elsewhere.db"))
+    assert config.database_path() == tmp_path / "elsewhere.db"
+
+
+def test_prices_are_recorded_per_variant_with_their_context(db, listing):
+    assert store.record(db, listing, SEEN) == 16
+    rows = store.prices.series(db, "aliexpress", "1005003568989271")
+    assert rows[0] == {"observed_at": "2022-12-20T18:36:11Z", "sku_id": None, "country": "US", "currency": "USD",
+                       "price": 1.73, "original_price": 2.55}
+    assert {r["sku_id"] for r in rows[1:]} == {v.sku_id for v in listing.variants}
+
+
+def test_an_unchanged_price_within_the_hour_is_not_recorded_again(db, listing):
+    store.record(db, listing, SEEN)
+    assert store.record(db, listing, SEEN + dt.timedelta(minutes=30)) == 0
+    assert store.record(db, listing, SEEN + dt.timedelta(hours=2)) == 16
+    changed = copy.deepcopy(listing)
+    changed.price.min = 1.99
+    assert store.record(db, changed, SEEN + dt.timedelta(hours=2, minutes=5)) == 1
+
+
+def test_listing_facts_start_a_new_row_only_when_something_changes(db, listing):
+    store.record(db, listing, SEEN)
+    store.record(db, listing, SEEN + dt.timedelta(days=3))
+    facts = store.listings.history(db, "aliexpress", "1005003568989271")
+    assert len(facts) == 1
+    assert (facts[0]["first_seen"], facts[0]["last_seen"]) == ("2022-12-20T18:36:11Z", "2022-12-23T18:36:11Z")
+    assert facts[0]["image_keys"][0] == "H41ed3b2161e74a6db634cac28805912bg"
+    swapped = copy.deepcopy(listing)
+    swapped.title = "Wireless Earbuds Pro"
+    swapped.image_keys = ["Sdifferent"]
+    store.record(db, swapped, SEEN + dt.timedelta(days=40))
+    facts = store.listings.history(db, "aliexpress", "1005003568989271")
+    assert [f["title"] for f in facts] == [listing.title, "Wireless Earbuds Pro"]
+
+
+def test_seller_observations_follow_the_store(db, listing):
+    store.record(db, listing, SEEN)
+    later = copy.deepcopy(listing)
+    later.seller.positive_rate = 84.0
+    store.record(db, later, SEEN + dt.timedelta(days=30))
+    rows = store.sellers.history(db, "aliexpress", "1101366561")
+    assert [r["positive_rate"] for r in rows] == [86.6, 84.0]
+    assert rows[0]["top_rated"] == 0 and rows[0]["followers"] == 1905
+
+
+def test_a_listing_without_a_product_id_records_nothing(db, listing):
+    listing.product_id = None
+    listing.seller.store_id = None
+    assert store.record(db, listing, SEEN) == 0
+    assert db.table("price_observations").count == 0 and db.table("listing_facts").count == 0
