@@ -5,13 +5,13 @@ from __future__ import annotations
 import sqlite_utils
 from flask import Flask, current_app, g
 
-from .store import open_database
+from .store import connect, open_database
 
 
 def get_db() -> sqlite_utils.Database:
-    """The connection for this request, opened (and migrated) on first use and reused after."""
+    """The connection for this request, opened on first use and reused after."""
     if "db" not in g:
-        g.db = open_database(current_app.config["DATABASE"])
+        g.db = connect(current_app.config["DATABASE"])
     return g.db
 
 
@@ -22,4 +22,6 @@ def close_db(exc: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    """Create and migrate the database once, at start-up, then close per-request connections."""
+    open_database(app.config["DATABASE"]).close()
     app.teardown_appcontext(close_db)

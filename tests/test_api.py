@@ -198,3 +198,36 @@ def test_cors_allows_extension_origins_only(client):
     assert "Access-Control-Allow-Origin" not in page.headers
     preflight = client.options("/api/v1/analyze", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
     assert "Access-Control-Allow-Origin" not in preflight.headers
+
+
+def test_concurrent_analyses_all_succeed_and_all_are_recorded(live_service, app):
+    """Found by the benchmark: concurrent recordings must queue for the write lock, not fail."""
+    import threading
+
+    import httpx
+
+    html = read_text(F2020)
+    failures, threads = [], []
+
+    def worker(n):
+        with httpx.Client(timeout=30) as http:
+            for k in range(4):
+                priced = html.replace('"value":97.39', f'"value":{50 + n}.{10 + k}')
+                response = http.post(f"{live_service.url}/api/v1/analyze", json={"url": PAGE_URLS[F2020.name], "html": priced})
+                if response.status_code != 200:
+                    failures.append(response.text)
+
+    for n in range(4):
+        threads.append(threading.Thread(target=worker, args=(n,)))
+        threads[-1].start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    from server.store import open_database
+
+    db = open_database(app.config["DATABASE"])
+    try:
+        headline_prices = {row[0] for row in db.execute("select price from price_observations where sku_id is null")}
+    finally:
+        db.close()
+    assert len(headline_prices) == 16

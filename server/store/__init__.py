@@ -16,16 +16,16 @@ import sqlite_utils
 from heuristics.model import Listing
 
 from . import listings, prices, sellers
-from .database import open_database
+from .database import connect, open_database, write_transaction
 
 
 def record(db: sqlite_utils.Database, listing: Listing, observed: dt.datetime) -> int:
     """Store what an analysed listing showed, all or nothing; returns the price rows added."""
-    with db.atomic():
+    with write_transaction(db):
         added = prices.record(db, listing, observed)
         listings.record(db, listing, observed)
         sellers.record(db, listing, observed)
     return added
 
 
-__all__ = ["open_database", "record", "prices", "listings", "sellers"]
+__all__ = ["connect", "open_database", "record", "prices", "listings", "sellers"]

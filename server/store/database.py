@@ -1,21 +1,56 @@
-"""Opening the SQLite file, with its migrations applied."""
+"""Opening the SQLite file, and the write transaction every recording uses."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 import sqlite_utils
 
 from .migrations import migrations
 
+# How long a writer waits for another writer (another request or worker process) to finish.
+BUSY_TIMEOUT_MS = 5000
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """A connection to an existing, migrated database (one per request)."""
+    db = sqlite_utils.Database(path)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return db
+
 
 def open_database(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
-    # WAL lets the extension's requests read history while another request records a page.
-    db.enable_wal()
-    db.execute("PRAGMA busy_timeout = 5000")
+    """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+
+    Called once when the service or a CLI command starts, not per request: switching the
+    journal mode and migrating need the database to themselves.
+    """
+    if str(path) != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    db = connect(path)
+    # WAL lets requests read the history while another request records a page; the mode is
+    # stored in the file, so it is set once.
+    if db.journal_mode != "wal" and str(path) != ":memory:":
+        db.enable_wal()
     migrations.apply(db)
     return db
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database):
+    """All-or-nothing writes that take the write lock up front (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads and then writes cannot wait for a concurrent writer:
+    SQLite answers "database is locked" at once instead of applying the busy timeout. Taking
+    the lock first makes concurrent recordings queue instead of fail. sqlite-utils' own writes
+    inside become savepoints.
+    """
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        db.conn.rollback()
+        raise
+    else:
+        db.conn.commit()
