@@ -8,6 +8,7 @@ capture time when it carries one) → report. Storing what was seen is the calle
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,10 +18,11 @@ from heuristics.model import Listing, merge
 from . import report
 from .config import version
 from .errors import BadInput
-from .marketplaces import Extraction, Marketplace, PageInput, for_url, host_of
+from .marketplaces import MARKETPLACES, Extraction, Marketplace, PageInput, for_url, host_of
 
 # A rendered or served listing page always has tags in its first few kilobytes.
 _HTML_SNIFF_BYTES = 4096
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 @dataclass
@@ -35,39 +37,36 @@ def check_html(html: str) -> None:
     if not html.strip():
         raise BadInput("empty_html", "The html field is empty.")
     head = html[:_HTML_SNIFF_BYTES]
-    if "\x00" in head or sum(ch < " " and ch not in "\t\n\r\f" for ch in head) > len(head) // 100 + 2:
+    if "\x00" in head or len(_CONTROL_CHARACTERS.findall(head)) > len(head) // 100 + 2:
         raise BadInput("binary_input", "The page is binary data, not HTML.", status=422)
     if "<" not in head or not any(tag in head.lower() for tag in ("<html", "<head", "<body", "<!doctype", "<div", "<script", "<meta")):
         raise BadInput("not_html", "The page is not HTML: no HTML tags in its first 4 KB.", status=422)
 
 
 def marketplace_for(page: PageInput, marketplace: Marketplace | None = None) -> Marketplace:
-    """The marketplace of the page's address, after checking that the page says the same."""
+    """The marketplace of the page's address; for a saved page without one, of the address the
+    page gives itself (the only case where the page is parsed twice)."""
     if page.url:
-        marketplace = for_url(page.url)
+        return for_url(page.url)
+    if marketplace is not None:
+        return marketplace
     if page.html is not None:
-        from .marketplaces import MARKETPLACES
-
-        own = None
-        for candidate in ([marketplace] if marketplace else MARKETPLACES.values()):
+        for candidate in MARKETPLACES.values():
             own = candidate.url_from_html(page.html)
             if own:
-                break
-        if own:
-            if marketplace is None:
-                marketplace = for_url(own)
-            elif not marketplace.owns_host(host_of(own)):
-                raise BadInput(
-                    "page_from_other_site",
-                    f"The page's own address is on {host_of(own)}, not {marketplace.name}: "
-                    "emptor only judges pages from the marketplace they claim to be.",
-                    status=422,
-                )
-        if page.url is None and own:
-            page.url = own
-    if marketplace is None:
-        raise BadInput("no_url", "No address given, and the page does not name one (no canonical link or og:url).", status=422)
-    return marketplace
+                return for_url(own)
+    raise BadInput("no_url", "No address given, and the page does not name one (no canonical link or og:url).", status=422)
+
+
+def check_own_address(marketplace: Marketplace, extraction: Extraction) -> None:
+    """Refuse a page whose own canonical address is on another site than the one it was sent as."""
+    if extraction.own_url and not marketplace.owns_host(host_of(extraction.own_url)):
+        raise BadInput(
+            "page_from_other_site",
+            f"The page's own address is on {host_of(extraction.own_url)}, not {marketplace.name}: "
+            "emptor only judges pages from the marketplace they claim to be.",
+            status=422,
+        )
 
 
 ReviewFetcher = Callable[[Marketplace, Listing], tuple[list, list[dict]]]
@@ -95,6 +94,7 @@ def analyze(
     marketplace = marketplace_for(page, marketplace)
     page.received_at = page.received_at or now
     extraction = marketplace.extract(page)
+    check_own_address(marketplace, extraction)
     errors: list[dict] = []
     if fetch_reviews is not None and extraction.status == "ok":
         pages, fetch_errors = fetch_reviews(marketplace, extraction.listing)

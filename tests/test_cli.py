@@ -138,3 +138,37 @@ def test_scan_url_of_an_unreachable_host_is_exit_1(tmp_path):
 def test_the_test_host_map_refuses_non_loopback_targets(tmp_path):
     result = run("scan", "https://www.aliexpress.com/item/1.html", env_extra={"EMPTOR_TEST_HOST_MAP": "www.aliexpress.com=http://10.0.0.8:80"}, tmp_path=tmp_path)
     assert result.returncode == 1 and "loopback" in result.stderr
+
+
+def test_scan_url_redirected_to_the_punish_page_is_blocked(tmp_path, marketplace_server):
+    host_map = ",".join(f"{host}={target}" for host, target in marketplace_server.items())
+    result = run("scan", "https://www.aliexpress.com/item/punished.html", "--json",
+                 env_extra={"EMPTOR_TEST_HOST_MAP": host_map}, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert report["page"]["status"] == "blocked" and report["verdict"]["level"] == "unknown"
+    assert report["listing"]["product_id"] == "1005008204179129"
+    assert report["reviews"] is None  # nothing is fetched for a page that was not read
+
+
+def test_scan_uses_colours_on_a_terminal(tmp_path):
+    """Run under a pseudo-terminal: the verdict line is coloured (it is plain when piped)."""
+    import pty
+
+    env = {**os.environ, "EMPTOR_DATA_DIR": str(tmp_path)}
+    controller, terminal = pty.openpty()
+    process = subprocess.Popen([EMPTOR, "scan", str(F2212)], stdout=terminal, stderr=terminal, env=env)
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(30)
+    os.close(controller)
+    assert process.returncode == 0
+    assert b"\x1b[31m" in output and b"Verdict: HIGH risk" in output  # red for a high risk

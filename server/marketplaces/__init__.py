@@ -46,6 +46,9 @@ class Extraction:
     generation: str | None = None
     captured_at: dt.datetime | None = None
     sources: list[str] = field(default_factory=list)
+    # The address the page gives itself (canonical link, og:url, or the page an anti-bot check
+    # stands in for), so a page from another site sent under a marketplace URL can be refused.
+    own_url: str | None = None
 
 
 class Marketplace(Protocol):

@@ -119,6 +119,7 @@ class AliExpress:
         found = embedded.EmbeddedData()
         reading = None
         page_url = page.url
+        own_url = None
         meta_language = None
         if page.html is not None:
             if _is_punish(page.html) or _is_punish(page.url):
@@ -130,7 +131,8 @@ class AliExpress:
             if found.init_data:
                 partials.append(generations.from_new_detail(found.init_data))
             tree = dom.parse(page.html)
-            page_url = page_url or dom.meta_url(tree)
+            own_url = dom.meta_url(tree)
+            page_url = page_url or own_url
             meta_language = dom.context_from_meta(tree).language
             served = min((p.served_at for p in partials if p.served_at), default=None) or _ms(found.apache_time_ms)
             reading = dom.read(tree, self._hints(partials, served or page.received_at))
@@ -138,13 +140,13 @@ class AliExpress:
             return self._blocked(page)
 
         if reading is not None and reading.not_found or any(p.available is False for p in partials):
-            return self._empty(page, "not_found", page_url, found, partials)
+            return self._empty(page, "not_found", page_url, own_url, found, partials)
         if not partials and (reading is None or reading.layout is None):
             if blocked:
                 return self._blocked(page)
             has_shell = found.run_params_empty or found.is_csr or found.dc_data is not None
             status = "no_data" if has_shell and hosts.is_product_path(page_url) else "not_product"
-            return self._empty(page, status, page_url, found, partials)
+            return self._empty(page, status, page_url, own_url, found, partials)
 
         listing = Listing(marketplace=self.name)
         for partial in partials:
@@ -174,6 +176,7 @@ class AliExpress:
             generation=generation,
             captured_at=min(served) if served else _ms(found.apache_time_ms),
             sources=sources,
+            own_url=own_url,
         )
 
     def _hints(self, partials, served: dt.datetime | None) -> dom.PageHints:
@@ -187,7 +190,7 @@ class AliExpress:
             seen_on=served.date() if served else None,
         )
 
-    def _empty(self, page: PageInput, status: str, page_url, found, partials) -> Extraction:
+    def _empty(self, page: PageInput, status: str, page_url, own_url, found, partials) -> Extraction:
         shown = next((p.listing.product_id_shown for p in partials if p.listing.product_id_shown), None)
         shown = shown or hosts.product_id_from_url(page_url)
         served = [p.served_at for p in partials if p.served_at]
@@ -200,6 +203,7 @@ class AliExpress:
                 url=page_url,
             ),
             captured_at=min(served) if served else _ms(found.apache_time_ms),
+            own_url=own_url,
         )
 
     def _blocked(self, page: PageInput) -> Extraction:
@@ -213,6 +217,7 @@ class AliExpress:
                 url=page.url,
             ),
             captured_at=embedded.punish_time(page.html),
+            own_url=embedded.punished_url(page.html),
         )
 
     # --- addresses ---

@@ -66,9 +66,16 @@ def _value_after(text: str, start: int):
     return None
 
 
+def _search(pattern: re.Pattern, html: str, anchor: str | int):
+    """``pattern.search`` starting at the first ``anchor`` (a string, or a position found
+    already): str.find skips a megabyte of markup several times faster than the regex engine."""
+    start = html.find(anchor) if isinstance(anchor, str) else anchor
+    return pattern.search(html, start) if start >= 0 else None
+
+
 def find(html: str) -> EmbeddedData:
     found = EmbeddedData()
-    match = _RUN_PARAMS.search(html)
+    match = _search(_RUN_PARAMS, html, "window.runParams")
     if match:
         value = _value_after(html, match.end() - 1)
         data = value.get("data") if isinstance(value, dict) else None
@@ -76,20 +83,21 @@ def find(html: str) -> EmbeddedData:
             found.run_params = data
         elif value == {}:
             found.run_params_empty = True
-    match = _INIT_DATA.search(html)
+    match = _search(_INIT_DATA, html, "_init_data_")
     if match:
         value = _value_after(html, match.end() - 1)
         if isinstance(value, dict) and isinstance(value.get("data"), dict):
             found.init_data = value
-    match = _VIEW_NAME.search(html)
+    client_rendered = html.find("window._d_c_.")
+    match = _search(_VIEW_NAME, html, client_rendered)
     if match:
         found.view_name = match.group(1)
-    found.is_csr = bool(_IS_CSR.search(html))
-    match = _DC_DATA.search(html)
+    found.is_csr = bool(_search(_IS_CSR, html, client_rendered))
+    match = _search(_DC_DATA, html, client_rendered)
     if match:
         value = _value_after(html, match.end() - 1)
         found.dc_data = value if isinstance(value, dict) else None
-    match = _APACHE_ID.search(html)
+    match = _search(_APACHE_ID, html, "ali_apache_id=")
     if match:
         found.apache_time_ms = int(match.group(1))
     return found
