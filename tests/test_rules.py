@@ -24,7 +24,7 @@ UTC = dt.timezone.utc
 
 def _real(path):
     if path.suffix == ".json":
-        blob = ALIEXPRESS.blob_from_json_file(json.loads(read_text(path)))
+        blob = ALIEXPRESS.blob_from_capture(read_text(path))
         extraction = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[path.name], blobs=[blob]))
     else:
         extraction = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[path.name], html=read_text(path)))
@@ -143,12 +143,28 @@ def test_store_age_is_judged_at_the_capture_time_not_today():
 def test_long_delivery_from_a_date_counts_days_from_capture():
     listing, when = real(F2020)
     finding = heuristics.analyze(listing, when, select=("SHP003",)).findings[0]
-    assert finding.evidence["max_days"] == 34
+    assert finding.evidence["estimate_days"] == 34
     assert finding.evidence["basis"] == "delivery_date"
 
 
-def test_commitment_with_compensation_is_a_stronger_reason_to_trust():
+def test_long_delivery_takes_the_later_of_days_and_date():
+    """F2212: deliveryDayMax 44 (working days) but delivery by 2023-03-02, 72 days after capture."""
     listing, when = real(F2212)
+    finding = heuristics.analyze(listing, when, select=("SHP003",)).findings[0]
+    assert (finding.evidence["estimate_days"], finding.evidence["basis"], finding.evidence["max_days"]) == (72, "delivery_date", 44)
+    assert finding.severity.name == "MEDIUM"
+
+
+def test_a_guarantee_the_page_own_estimate_breaks_is_no_reason_to_trust():
+    listing, when = real(F2212)  # guaranteed within 25 days, estimated at 72
+    assert listing.badges.delivery_guarantee.days == 25
+    assert heuristics.analyze(listing, when, select=("PRT004",)).trust == []
+
+
+def test_commitment_with_compensation_is_a_stronger_reason_to_trust():
+    """Synthetic: F2209's standard option made a 7-day delivery with a 10-day Commitment."""
+    listing, when = real(F2209)
+    listing.shipping[0].max_days, listing.shipping[0].delivery_date = 7, None
     listing.badges.delivery_guarantee = DeliveryGuarantee(days=10, compensation="US $1.00 coupon")
     reason = heuristics.analyze(listing, when, select=("PRT004",)).trust[0]
     assert reason.severity.name == "MEDIUM" and reason.weight < 0

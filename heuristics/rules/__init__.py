@@ -1,6 +1,4 @@
-"""The built-in rules, imported in this order so that each registers itself (datasette's
-DEFAULT_PLUGINS style). Adding a rule module means adding it here and documenting its codes."""
+"""The built-in rules. Importing this package registers them (datasette's DEFAULT_PLUGINS
+style): adding a rule module means importing it here and documenting its codes."""
 
 from . import counterfeit, protection, seller, shipping  # noqa: F401
-
-BUILTIN_RULE_MODULES = (seller, protection, shipping, counterfeit)

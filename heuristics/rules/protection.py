@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ..model import Confidence, Severity, trust
 from ..registry import rule
+from .shipping import delivery_estimate
 
 
 @rule("PRT001", "AliExpress Choice")
@@ -50,6 +51,10 @@ def delivery_guarantee(listing, context):
     guarantee, t = listing.badges.delivery_guarantee, context.thresholds
     if guarantee is None or (guarantee.days is None and guarantee.by_date is None):
         return None
+    if guarantee.days is not None and listing.shipping:
+        estimate, _ = delivery_estimate(listing.shipping[0], context.today)
+        if estimate is not None and estimate > guarantee.days:
+            return None  # the page's own estimate breaks the promise: not a reason to trust it
     promise = f"by {guarantee.by_date}" if guarantee.by_date else f"within {guarantee.days} days"
     evidence = {"days": guarantee.days, "by_date": guarantee.by_date, "compensation": guarantee.compensation}
     if guarantee.compensation or (guarantee.days is not None and guarantee.days <= t["commitment_days_max"]):
