@@ -17,13 +17,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(
         DATABASE=str(config.database_path()),
         MAX_REQUEST_BYTES=config.MAX_REQUEST_BYTES,
-        # Werkzeug's own cap on raw bodies; gzip bodies are capped again after decompression.
-        MAX_CONTENT_LENGTH=config.MAX_REQUEST_BYTES,
+        # Werkzeug's own cap on raw bodies, one byte over ours so that the view sees an oversized
+        # chunked body as oversized; gzip bodies are capped again after decompression.
+        MAX_CONTENT_LENGTH=config.MAX_REQUEST_BYTES + 1,
         RECORD_OBSERVATIONS=True,
         JSON_SORT_KEYS=False,
     )
     if test_config:
         app.config.update({k: (str(v) if k == "DATABASE" else v) for k, v in test_config.items()})
+        if "MAX_REQUEST_BYTES" in test_config:
+            app.config["MAX_CONTENT_LENGTH"] = test_config["MAX_REQUEST_BYTES"] + 1
     app.json.sort_keys = False
     app.json.ensure_ascii = False
 

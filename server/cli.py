@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from . import config, store
+from . import config, jsontext, store
 from .analysis import analyze
 from .errors import APIError, BadInput, TooLarge
 from .marketplaces import MARKETPLACES, Marketplace, PageInput, for_url
@@ -76,16 +77,18 @@ def _text(path: Path, data: bytes) -> str:
         raise BadInput("not_utf8", f"{path} is not UTF-8 text.") from None
 
 
+_JSONP_START = re.compile(r"^\s*[\w$.]+\s*\(")
+
+
 def _page_from_file(path: Path) -> tuple[PageInput, Marketplace | None]:
     text = _text(path, _read_file(path))
     stripped = text.lstrip()
-    if path.suffix.lower() == ".json" or stripped.startswith(("{", "[")):
-        try:
-            value = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise BadInput("not_json", f"{path} is not valid JSON: {exc.msg} at character {exc.pos}.") from None
+    if path.suffix.lower() == ".json" or stripped.startswith(("{", "[")) or _JSONP_START.match(stripped):
         for marketplace in MARKETPLACES.values():
-            blob = marketplace.blob_from_json_file(value)
+            try:
+                blob = marketplace.blob_from_capture(text)
+            except BadInput as exc:
+                raise BadInput(exc.code, f"{path} {exc.message}") from None
             if blob is not None:
                 return PageInput(blobs=[blob]), marketplace
         raise BadInput(
@@ -102,9 +105,9 @@ def _review_pages(files) -> list:
         path = Path(name)
         text = _text(path, _read_file(path))
         try:
-            pages.append(json.loads(text))
-        except json.JSONDecodeError as exc:
-            raise BadInput("not_json", f"review file {path} is not valid JSON: {exc.msg} at character {exc.pos}.") from None
+            pages.append(jsontext.loads(text))
+        except jsontext.NotJSON as exc:
+            raise BadInput("not_json", f"review file {path} is not valid JSON: {exc}.") from None
     return pages
 
 
@@ -147,7 +150,9 @@ def scan(path_or_url: str, review_files, as_json: bool, record: bool):
             for_url(path_or_url)  # refuse other sites before any network traffic
             with make_fetcher() as fetcher:
                 fetched = fetcher.get(path_or_url)
-                page = PageInput(url=path_or_url, html=fetched.text, review_pages=review_pages)
+                # After a redirect (aliexpress.com → aliexpress.us) the final address names the
+                # site, and so the country and the id form the page was rendered for.
+                page = PageInput(url=fetched.final_url, html=fetched.text, review_pages=review_pages)
                 result = analyze(page, now=now, fetch_reviews=None if review_pages else _review_fetcher(fetcher))
         else:
             page, marketplace = _page_from_file(Path(path_or_url))
@@ -208,9 +213,9 @@ def _print_report(report: dict) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the series as JSON.")
 def history(product_id: str, marketplace: str, as_json: bool):
     """Show every price recorded for a product (the global id or the id a site shows)."""
-    if not product_id.isdigit():
-        fail(f"{product_id!r} is not a product id (digits only).")
     global_id = MARKETPLACES[marketplace].global_product_id(product_id)
+    if global_id is None:
+        raise click.BadParameter(f"{product_id!r} is not a product id (digits only).", param_hint="PRODUCT_ID")
     db = store.open_database(config.database_path())
     try:
         series = store.prices.series(db, marketplace, global_id)

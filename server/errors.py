@@ -54,6 +54,10 @@ class NotFound(APIError):
     status = 404
 
 
+class Forbidden(APIError):
+    status = 403
+
+
 def error_body(status: int, code: str, message: str, **extra) -> dict:
     return {"ok": False, "status": status, "error": code, "message": message, **extra}
 

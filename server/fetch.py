@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import time
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import httpx
 
 from . import config
-from .errors import BadInput, FetchFailed, TooLarge
-from .marketplaces import for_url, host_of
+from .errors import APIError, BadInput, FetchFailed, TooLarge
+from .marketplaces import for_url
 
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
@@ -69,9 +70,10 @@ def parse_host_map(text: str | None) -> dict[str, str]:
 
 
 class Fetcher:
-    def __init__(self, client: httpx.Client, max_bytes: int):
+    def __init__(self, client: httpx.Client, max_bytes: int, timeout: float):
         self._client = client
         self._max_bytes = max_bytes
+        self._timeout = timeout
 
     def __enter__(self) -> "Fetcher":
         return self
@@ -83,36 +85,41 @@ class Fetcher:
         self._client.close()
 
     def get(self, url: str) -> Fetched:
-        """Fetch ``url`` following at most ``MAX_REDIRECTS`` allowlisted redirects.
+        """Fetch ``url`` following at most ``MAX_REDIRECTS`` allowlisted redirects, all within
+        one overall deadline (httpx's read timeout alone restarts with every byte received).
 
         :raises BadInput: the address is not an allowlisted https marketplace address.
         :raises FetchFailed: network error, timeout, error status or a redirect off the list.
         :raises TooLarge: the body exceeds the size cap.
         """
+        _check_allowed(url)
+        deadline = time.monotonic() + self._timeout
         current = url
         for _ in range(config.MAX_REDIRECTS + 1):
-            _check_allowed(current)
             try:
                 with self._client.stream("GET", current) as response:
                     if response.is_redirect:
-                        location = response.headers.get("location", "")
-                        current = urljoin(current, location)
+                        target = urljoin(current, response.headers.get("location", ""))
                         try:
-                            _check_allowed(current)
-                        except Exception:
-                            raise FetchFailed("redirect_off_allowlist", f"{url} redirected to {current}, which emptor does not fetch from.") from None
+                            _check_allowed(target)
+                        except APIError:
+                            raise FetchFailed("redirect_off_allowlist", f"{url} redirected to {target}, which emptor does not fetch from.") from None
+                        current = target
                         continue
                     if response.status_code >= 400 and response.status_code != 404:
                         raise FetchFailed("fetch_status", f"{current} answered HTTP {response.status_code}.")
-                    body = self._read_capped(response, current)
+                    body = self._read_capped(response, current, deadline)
                     return Fetched(url=url, final_url=current, status=response.status_code, text=_decode(response, body))
             except httpx.TimeoutException:
-                raise FetchFailed("fetch_timeout", f"{current} did not answer within {config.FETCH_TIMEOUT_SECONDS:g} s.") from None
+                raise self._timed_out(current) from None
             except httpx.HTTPError as exc:
                 raise FetchFailed("fetch_failed", f"could not fetch {current}: {exc}.") from None
         raise FetchFailed("too_many_redirects", f"{url} redirected more than {config.MAX_REDIRECTS} times.")
 
-    def _read_capped(self, response: httpx.Response, url: str) -> bytes:
+    def _timed_out(self, url: str) -> FetchFailed:
+        return FetchFailed("fetch_timeout", f"{url} did not answer within {self._timeout:g} s.")
+
+    def _read_capped(self, response: httpx.Response, url: str, deadline: float) -> bytes:
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self._max_bytes:
             raise TooLarge("fetch_too_large", f"{url} is {int(declared) / config.MEGABYTE:.1f} MB; the limit is {self._max_bytes // config.MEGABYTE} MB.")
@@ -121,6 +128,8 @@ class Fetcher:
             size += len(chunk)
             if size > self._max_bytes:
                 raise TooLarge("fetch_too_large", f"{url} is larger than the {self._max_bytes // config.MEGABYTE} MB limit.")
+            if time.monotonic() > deadline:
+                raise self._timed_out(url)
             chunks.append(chunk)
         return b"".join(chunks)
 
@@ -136,8 +145,7 @@ def _decode(response: httpx.Response, body: bytes) -> str:
 def _check_allowed(url: str) -> None:
     if not url.lower().startswith("https://"):
         raise BadInput("not_https", f"{url} is not an https address; emptor only fetches over https.", status=422)
-    host_of(url)
-    for_url(url)  # raises BadInput(unsupported_site) for hosts outside the allowlist
+    for_url(url)  # raises BadInput(bad_url / unsupported_site) for hosts outside the allowlist
 
 
 def make_fetcher(
@@ -156,4 +164,4 @@ def make_fetcher(
         transport=_HostMapTransport(host_map) if host_map else None,
         trust_env=False,  # no proxies or .netrc from the environment
     )
-    return Fetcher(client, max_bytes)
+    return Fetcher(client, max_bytes, timeout)

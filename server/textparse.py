@@ -6,7 +6,15 @@ Every function returns ``None`` for text it cannot read rather than guessing.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+
+# Bounds of what a listing can show. Anything outside is a broken or hostile value, and is read
+# as "not shown" rather than passed on to the rules (or out as invalid JSON).
+MAX_AMOUNT = 10_000_000.0  # no listing costs ten million in any currency AliExpress prices in
+MAX_COUNT = 10**12  # orders, ratings, followers
+MAX_DAYS = 3650  # delivery and protection periods
+ASCII_DIGITS = re.compile(r"[0-9]{1,20}")  # longer runs are no count or id AliExpress shows
 
 _NUMBER = re.compile(r"\d[\d\s.,\u00a0\u202f']*")
 
@@ -25,7 +33,27 @@ _ISO_CODES = frozenset(
     "INR SAR AED CLP COP PEN ARS THB VND IDR MYR PHP SGD HKD TWD ZAR NGN EGP MAD BYN RON BGN".split()
 )
 
+_PERCENT = re.compile(r"(?<![\w.,])(\d{1,3}(?:[.,]\d+)?)\s*%?(?![\w.,])")
+
 _SUFFIXES = {"k": 1_000, "m": 1_000_000, "万": 10_000, "тыс": 1_000, "mil": 1_000}
+
+
+def finite(value) -> float | None:
+    """A number as a finite float, or None (bools, strings, NaN, infinities, and integers too
+    large for a float are not numbers here)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
+
+
+def sane_amount(value) -> float | None:
+    """A price or cost that can be real: a finite number in 0..MAX_AMOUNT."""
+    number = finite(value)
+    return number if number is not None and 0 <= number <= MAX_AMOUNT else None
 
 
 def parse_amount(text: str | None) -> float | None:
@@ -35,33 +63,37 @@ def parse_amount(text: str | None) -> float | None:
     match = _NUMBER.search(text)
     if not match:
         return None
-    return _to_float(match.group(0))
+    return sane_amount(_to_float(match.group(0)))
 
 
 def parse_amounts(text: str | None) -> list[float]:
     """All amounts in a range such as "€ 97,39 - 128,72"."""
     if not text:
         return []
-    return [v for v in (_to_float(m.group(0)) for m in _NUMBER.finditer(text)) if v is not None]
+    return [v for v in (sane_amount(_to_float(m.group(0))) for m in _NUMBER.finditer(text)) if v is not None]
 
 
 def _to_float(raw: str) -> float | None:
     digits = re.sub(r"[\s\u00a0\u202f']", "", raw).rstrip(".,")
-    if not digits:
+    if not digits or len(digits) > 32:
         return None
     last_dot, last_comma = digits.rfind("."), digits.rfind(",")
     if last_dot >= 0 and last_comma >= 0:
         decimal = "." if last_dot > last_comma else ","
-    elif last_comma >= 0:
-        # "97,39" is a decimal comma; "1,234" and "12,000,000" are thousands separators.
-        decimal = "," if len(digits) - last_comma - 1 != 3 or digits.count(",") == 1 and digits.startswith("0") else ""
-    elif digits.count(".") > 1:
-        decimal = ""  # "1.234.567" uses dots for thousands
+    elif last_dot < 0 and last_comma < 0:
+        decimal = ""
     else:
-        decimal = "."
-    thousands = {".", ","} - {decimal}
-    for sep in thousands:
-        digits = digits.replace(sep, "")
+        separator = "." if last_dot >= 0 else ","
+        # One separator followed by exactly three digits groups thousands ("1,234", "2.292",
+        # "R$ 1.299"): no currency AliExpress sells in has three decimals. "97,39" and "0.125"
+        # are decimals; several separators ("12,000,000", "1.234.567") always group thousands.
+        groups = digits.split(separator)
+        if len(groups) > 2 or (len(groups[1]) == 3 and groups[0] != "0"):
+            decimal = ""
+        else:
+            decimal = separator
+    for separator in {".", ","} - {decimal}:
+        digits = digits.replace(separator, "")
     if decimal == ",":
         digits = digits.replace(",", ".")
     try:
@@ -80,35 +112,65 @@ def currency_of(text: str | None) -> str | None:
     return next((code for code in re.findall(r"\b([A-Z]{3})\b", text) if code in _ISO_CODES), None)
 
 
-def parse_count(text: str | None) -> int | None:
-    """A displayed count: "70.5K" → 70500, "5,000+" → 5000, "2 חוות דעת" → 2, "1.2万" → 12000."""
-    if text is None:
+def _sane_count(value) -> int | None:
+    if isinstance(value, float):
+        value = finite(value)
+        value = None if value is None else int(round(value))
+    if isinstance(value, bool) or not isinstance(value, int):
+        return None
+    return value if 0 <= value <= MAX_COUNT else None
+
+
+def parse_count(text) -> int | None:
+    """A displayed count: "70.5K" → 70500, "5,000+" → 5000, "10.000+ vendidos" → 10000,
+    "2 חוות דעת" → 2, "1.2万" → 12000."""
+    if text is None or isinstance(text, bool):
         return None
     if isinstance(text, (int, float)):
-        return int(text)
-    match = re.search(r"(\d[\d.,\s\u00a0]*)\s*(k|m|万|тыс|mil)?", text, re.IGNORECASE)
+        return _sane_count(text)
+    if not isinstance(text, str):
+        return None
+    match = re.search(r"(\d[\d.,\s\u00a0]*)\s*(k|m|万|тыс|mil)?(?!\w)", text, re.IGNORECASE)
     if not match:
         return None
     number = match.group(1).strip()
     suffix = (match.group(2) or "").lower()
     if suffix:
-        value = _to_float(number.replace(",", ".") if number.count(",") == 1 and "." not in number else number)
-        return None if value is None else int(round(value * _SUFFIXES[suffix]))
-    value = _to_float(number) if re.fullmatch(r"\d{1,3}([.,]\d{3})+|\d+", number.replace(" ", "")) else None
-    if value is None:
-        digits = re.sub(r"\D", "", number)
-        return int(digits) if digits else None
-    return int(value)
+        # "70.5K", "70,5 тыс": with a multiplier the separator is a decimal point.
+        value = _to_float(number.replace(",", "."))
+        return None if value is None else _sane_count(value * _SUFFIXES[suffix])
+    compact = re.sub(r"[\s\u00a0]", "", number).rstrip(".,")
+    if len(compact) > 24:
+        return None
+    if re.fullmatch(r"\d{1,3}([.,]\d{3})+|\d+", compact):
+        return _sane_count(int(re.sub(r"\D", "", compact)))
+    value = _to_float(compact)
+    return None if value is None else _sane_count(int(value))
 
 
 def parse_percent(text) -> float | None:
-    """"93.6%" → 93.6, "96.5" → 96.5, 97.2 → 97.2."""
-    if text is None:
+    """"93.6%" → 93.6, "96.5" → 96.5, 97.2 → 97.2; None outside 0-100."""
+    if text is None or isinstance(text, bool):
         return None
     if isinstance(text, (int, float)):
-        return float(text)
-    value = parse_amount(str(text))
+        value = finite(text)
+    elif isinstance(text, str):
+        # A percent is 1-3 digits with an optional fraction, standing alone ("93.6%",
+        # "93.6% Positive feedback"); "1e400%" is not a percent.
+        match = _PERCENT.search(text)
+        value = _to_float(match.group(1)) if match else None
+    else:
+        return None
     return value if value is not None and 0 <= value <= 100 else None
+
+
+def parse_rating(value) -> float | None:
+    """An average star rating, 0-5 ("4.8", 4.8)."""
+    if isinstance(value, str):
+        match = _NUMBER.search(value)
+        value = _to_float(match.group(0)) if match else None
+    value = finite(value)
+    return value if value is not None and 0 <= value <= 5 else None
 
 
 _MONTHS = {

@@ -44,11 +44,13 @@ def test_scan_prints_a_readable_report_without_colours_when_piped(tmp_path):
 def test_scan_with_reviews(tmp_path):
     review_file = tmp_path / "feed-page-1.json"
     review_file.write_text(json.dumps(live_review_page(REVIEWS / "reviews_1005006717259012_2024-09.json")))
-    result = run("scan", str(F2212), "--reviews", str(review_file), "--reviews", str(REVIEWS / "reviews_1005006717259012_2025-10a.json"),
+    result = run("scan", str(F2212), "--reviews", str(review_file), "--reviews", str(REVIEWS / "reviews_1005006717259012_2025-10b.json"),
                  "--json", tmp_path=tmp_path)
     report = json.loads(result.stdout)
     assert report["reviews"]["pages"] == 2
-    assert report["reviews"]["received"] == 20 + len(json.loads((REVIEWS / "reviews_1005006717259012_2025-10a.json").read_text())["reviews"]) - report["reviews"]["duplicates_dropped"]
+    # The first 20 of the 2024-09 capture plus the 60 items of 2025-10b, which hold only 46
+    # distinct review ids (the capture repeats some); the two captures share none.
+    assert (report["reviews"]["received"], report["reviews"]["duplicates_dropped"]) == (66, 14)
 
 
 def test_record_then_history_dated_by_the_page(tmp_path):
@@ -60,6 +62,18 @@ def test_record_then_history_dated_by_the_page(tmp_path):
     assert {row["observed_at"] for row in history["series"]} == {"2022-12-20T18:36:11Z"}
     table = run("history", "1005003568989271", tmp_path=tmp_path)
     assert table.returncode == 0 and "(listing)" in table.stdout and "1.73 USD" in table.stdout
+
+
+def test_scan_a_saved_jsonp_feed(tmp_path):
+    """A generation D feed saved as the raw JSONP the page received (constructed, tests/constructed.py)."""
+    from constructed import gen_d_pdp_jsonp
+
+    capture = tmp_path / "pdp-feed.txt"
+    capture.write_text(gen_d_pdp_jsonp(), encoding="utf-8")
+    result = run("scan", str(capture), "--json", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    assert (report["page"]["generation"], report["listing"]["product_id"]) == ("D", "1005006717259012")
 
 
 def test_blocked_page_is_exit_0_and_records_nothing(tmp_path):
@@ -108,9 +122,10 @@ def test_usage_errors_are_exit_2(tmp_path):
     assert run("frobnicate", tmp_path=tmp_path).returncode == 2
 
 
-def test_history_refuses_a_non_numeric_id(tmp_path):
-    result = run("history", "abc", tmp_path=tmp_path)
-    assert result.returncode == 1 and "not a product id" in result.stderr
+@pytest.mark.parametrize("bad_id", ["abc", "²", "1" * 40])
+def test_history_refuses_a_non_numeric_id_as_a_usage_error(tmp_path, bad_id):
+    result = run("history", bad_id, tmp_path=tmp_path)
+    assert result.returncode == 2 and "not a product id" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_scan_url_fetches_the_page_and_its_review_feed(tmp_path, marketplace_server):

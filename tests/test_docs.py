@@ -58,3 +58,19 @@ def test_every_error_code_raised_is_documented():
     assert codes
     for code in sorted(codes):
         assert f"`{code}`" in API_DOC, f"error code {code} is not in docs/api.md"
+
+
+def test_readme_sample_output_is_what_the_cli_prints(tmp_path):
+    """The README shows a real `emptor scan`; a change to rules or wording must update it."""
+    import os
+    import subprocess
+    import sys
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    command = "tests/fixtures/pages/ali_32993251330_he_runParams_2020-07.html"
+    assert f".venv/bin/emptor scan {command}" in readme
+    emptor = Path(sys.executable).with_name("emptor")
+    printed = subprocess.run([str(emptor), "scan", str(ROOT / command)], capture_output=True, text=True,
+                             env={**os.environ, "EMPTOR_DATA_DIR": str(tmp_path)}, check=True).stdout
+    sample = re.search(r"```\n(aliexpress 32993251330\n.*?)```", readme, re.DOTALL).group(1)
+    assert sample.strip() == printed.strip()

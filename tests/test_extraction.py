@@ -20,7 +20,7 @@ UTC = dt.timezone.utc
 
 def extract_file(path, **extra):
     if path.suffix == ".json":
-        blob = ALIEXPRESS.blob_from_json_file(json.loads(read_text(path)))
+        blob = ALIEXPRESS.blob_from_capture(read_text(path))
         return ALIEXPRESS.extract(PageInput(url=PAGE_URLS[path.name], blobs=[blob], **extra))
     return ALIEXPRESS.extract(PageInput(url=PAGE_URLS[path.name], html=read_text(path), **extra))
 
@@ -187,6 +187,32 @@ def test_rendered_2024_dom_with_hashed_classes():
     assert any(s.name == "Brand Name" and s.value == "PATUOPRO" for s in listing.specs)
     assert listing.shipping[0].delivery_date == "2024-10-04"
     assert listing.image_keys[0] == "Sab4cf830d63149b7acf4b95773a75fe2k"
+
+
+def test_rendered_2024_dom_reads_thousands_in_the_page_language():
+    """Constructed page as above, with followers and sales in a locale that groups with dots."""
+    html = rendered_2024_page().replace("<strong>2292</strong>", "<strong>2.292</strong>").replace("2,000+ sold", "2.000+ vendidos")
+    listing = ALIEXPRESS.extract(PageInput(url="https://www.aliexpress.com/item/1005006717259012.html", html=html)).listing
+    assert (listing.seller.followers, listing.orders) == (2292, 2000)
+
+
+def test_msite_feed_with_component_blocks():
+    """Constructed and unverified: no public capture shows the mobile feed's keys (ANATOMY §0.6);
+    emptor reads it with whichever known shape its blocks match, here Gen C components."""
+    blob = Blob("mtop.aliexpress.itemdetail.msite", {"api": "mtop.aliexpress.itemdetail.msite", "data": gen_c_run_params()["data"]})
+    extraction = ALIEXPRESS.extract(PageInput(url="https://m.aliexpress.com/item/4000927436411.html", blobs=[blob]))
+    assert (extraction.status, extraction.generation, extraction.sources) == ("ok", "C", ["mtop.aliexpress.itemdetail.msite"])
+    assert extraction.listing.seller.name == "Shop120565 Store"
+
+
+def test_saved_raw_jsonp_feed_is_recognised():
+    blob = ALIEXPRESS.blob_from_capture(gen_d_pdp_jsonp())
+    assert blob.source == "mtop.aliexpress.pdp.pc.query"
+
+
+def test_async_pc_detail_without_api_name_is_recognised():
+    blob = ALIEXPRESS.blob_from_capture(json.dumps({"data": {"data": gen_c_run_params()["data"]}}))
+    assert blob.source == "mtop.aliexpress.itemdetail.pc.asyncPCDetail"
 
 
 def _strip_scripts(html: str) -> str:

@@ -12,7 +12,8 @@ from server import textparse
 @pytest.mark.parametrize(
     "text, value",
     [("€ 97,39", 97.39), ("US $1.73 - 4.05", 1.73), ("US $1,234.56", 1234.56), ("1 234,56 руб.", 1234.56),
-     ("R$ 99,90", 99.9), ("€1.234,56", 1234.56), ("12,000", 12000.0), ("$3.80", 3.8), ("no price", None), ("", None)],
+     ("R$ 99,90", 99.9), ("€1.234,56", 1234.56), ("12,000", 12000.0), ("$3.80", 3.8), ("no price", None), ("", None),
+     ("R$ 1.299", 1299.0), ("0.125", 0.125), ("$99999999999", None)],
 )
 def test_parse_amount(text, value):
     assert textparse.parse_amount(text) == value
@@ -34,15 +35,21 @@ def test_currency_of(text, code):
 @pytest.mark.parametrize(
     "text, value",
     [("70.5K", 70500), ("61.2K", 61200), ("5,000+", 5000), ("2 חוות דעת", 2), ("494 Reviews", 494),
-     ("1,905", 1905), ("1.2万", 12000), ("2,000+ sold", 2000), (70532, 70532), ("none", None)],
+     ("1,905", 1905), ("1.2万", 12000), ("2,000+ sold", 2000), (70532, 70532), ("none", None),
+     ("10.000+ vendidos", 10000), ("2.292", 2292), ("1 234 отзыва", 1234), ("70,5 тыс", 70500),
+     (1e400, None), (float("nan"), None), (-3, None), ("9" * 60, None)],
 )
 def test_parse_count(text, value):
     assert textparse.parse_count(text) == value
 
 
-def test_parse_percent_refuses_impossible_values():
-    assert textparse.parse_percent("93.6%") == 93.6
-    assert textparse.parse_percent("193%") is None
+@pytest.mark.parametrize(
+    "value, percent",
+    [("93.6%", 93.6), ("93.6% משוב חיובי", 93.6), ("96.5", 96.5), (97.2, 97.2), ("193%", None), ("1e400%", None),
+     (float("inf"), None), (10**400, None), (True, None), ("nan%", None)],
+)
+def test_parse_percent_refuses_impossible_values(value, percent):
+    assert textparse.parse_percent(value) == percent
 
 
 @pytest.mark.parametrize(

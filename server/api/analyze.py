@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from flask import Blueprint, current_app, jsonify
 
@@ -30,7 +31,8 @@ def page_from_request(body: dict) -> tuple[PageInput, bool]:
     html = body.get("html")
     if html is not None and not isinstance(html, str):
         raise BadInput("bad_html", "The html field must be a string.", field="html")
-    data = body.get("data") or []
+    data = body.get("data")
+    data = [] if data is None else data
     if not isinstance(data, list):
         raise BadInput("bad_data", "The data field must be a list of {source, body} objects.", field="data")
     blobs = []
@@ -38,14 +40,14 @@ def page_from_request(body: dict) -> tuple[PageInput, bool]:
         if not isinstance(item, dict) or not isinstance(item.get("source"), str) or "body" not in item:
             raise BadInput("bad_data", f"data[{index}] must be an object with a source string and a body.", field="data")
         blobs.append(Blob(item["source"], item["body"]))
-    reviews = body.get("reviews") or []
+    reviews = body.get("reviews")
+    reviews = [] if reviews is None else reviews
     if not isinstance(reviews, list):
         raise BadInput("bad_reviews", "The reviews field must be a list of review feed pages.", field="reviews")
     sku = body.get("selected_sku_id")
     if sku is not None:
-        sku = str(sku)
-        if not sku.isdigit():
-            raise BadInput("bad_sku", "selected_sku_id must be a string of digits.", field="selected_sku_id")
+        if not isinstance(sku, str) or not re.fullmatch(r"[0-9]{1,20}", sku):
+            raise BadInput("bad_sku", "selected_sku_id must be a string of up to 20 digits.", field="selected_sku_id")
     record = body.get("record", True)
     if not isinstance(record, bool):
         raise BadInput("bad_record", "record must be true or false.", field="record")
@@ -60,6 +62,7 @@ def analyze():
     now = dt.datetime.now(dt.timezone.utc)
     result = run_analysis(page, now=now, debug=current_app.config.get("DEBUG_RULES", False))
     if record and result.extraction.status == "ok" and current_app.config["RECORD_OBSERVATIONS"]:
-        # A live page is observed now; its trace-id time can lag behind by a cached response.
-        store.record(get_db(), result.extraction.listing, result.extraction.captured_at or now)
+        # Dated like the verdict: by the page's own capture time when it carries one (a saved
+        # page sent again keeps its date), else by when it arrived.
+        store.record(get_db(), result.extraction.listing, result.judged_at)
     return jsonify(result.report)

@@ -18,7 +18,7 @@ def history(marketplace: str, product_id: str):
     """Every recorded price of a product, oldest first (empty when it was never seen)."""
     if marketplace not in MARKETPLACES:
         raise NotFound("unknown_marketplace", f"{marketplace!r} is not a marketplace emptor knows ({', '.join(MARKETPLACES)}).")
-    if not product_id.isdigit():
-        raise BadInput("bad_product_id", f"{product_id!r} is not a product id (digits only).")
     global_id = MARKETPLACES[marketplace].global_product_id(product_id)
+    if global_id is None:
+        raise BadInput("bad_product_id", f"{product_id!r} is not a product id (up to 17 ASCII digits).")
     return jsonify({"marketplace": marketplace, "product_id": global_id, "series": prices.series(get_db(), marketplace, global_id)})

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
+import re
 import zlib
 
 from flask import current_app, request
 
-from ..config import MEGABYTE
-from ..errors import BadInput, TooLarge
+from .. import jsontext
+from ..config import EXTENSION_ORIGINS, MEGABYTE
+from ..errors import BadInput, Forbidden, TooLarge
 
 
 def _too_large(size: int, limit: int, after: str = "") -> TooLarge:
@@ -29,15 +30,43 @@ def _gunzip(raw: bytes, limit: int) -> bytes:
             "request_too_large",
             f"The request body is over {limit // MEGABYTE} MB after decompression; the limit is {limit // MEGABYTE} MB.",
         )
+    if not inflater.eof:
+        raise BadInput("bad_gzip", "The gzip body is truncated: it ends before the gzip stream does.")
+    if inflater.unused_data:
+        raise BadInput("bad_gzip", f"The gzip body has {len(inflater.unused_data)} bytes after the end of its gzip stream.")
     return body
+
+
+def check_caller() -> None:
+    """Only the extension and local programs may post.
+
+    A web page can send a "simple" cross-origin POST (text/plain, no preflight) that CORS does
+    not stop, only hides the answer of. So the body must be declared JSON, which makes browsers
+    ask first (and flask-cors refuses web origins), and a browser request that says it comes
+    from a web page is refused outright.
+    """
+    origin = request.headers.get("Origin")
+    if origin and not any(re.fullmatch(pattern, origin) for pattern in EXTENSION_ORIGINS):
+        raise Forbidden("forbidden_origin", f"Requests from {origin} are not accepted; only the emptor extension and local programs may call the service.")
+    if request.mimetype != "application/json":
+        raise BadInput(
+            "not_json_content_type",
+            f"The Content-Type is {request.mimetype or 'missing'}; send application/json.",
+            status=415,
+        )
 
 
 def json_object() -> dict:
     """The request's JSON object, or an :class:`APIError` saying exactly what is wrong."""
+    check_caller()
     limit = current_app.config["MAX_REQUEST_BYTES"]
     if request.content_length is not None and request.content_length > limit:
         raise _too_large(request.content_length, limit)
-    raw = request.get_data(cache=False)
+    # Read one byte past the limit: a chunked body (no Content-Length) that is too large is
+    # then seen as too large instead of being cut off at the limit.
+    raw = request.stream.read(limit + 1)
+    if len(raw) > limit:
+        raise _too_large(len(raw), limit)
     encoding = (request.headers.get("Content-Encoding") or "").strip().lower()
     if encoding == "gzip":
         raw = _gunzip(raw, limit)
@@ -52,9 +81,11 @@ def json_object() -> dict:
     except UnicodeDecodeError as exc:
         raise BadInput("not_utf8", f"The request body is not UTF-8 text (byte {exc.start}).") from None
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise BadInput("not_json", f"The request body is not valid JSON: {exc.msg} at character {exc.pos}.") from None
+        value = jsontext.loads(text)
+    except jsontext.NotJSON as exc:
+        raise BadInput("not_json", f"The request body is not valid JSON: {exc}.") from None
     if not isinstance(value, dict):
         raise BadInput("not_object", f"The request body must be a JSON object, not a {type(value).__name__}.")
+    if jsontext.unpaired_surrogate(value):
+        raise BadInput("bad_unicode", "The request holds a string with an unpaired surrogate escape (\\ud800…), which is not text.")
     return value

@@ -16,9 +16,6 @@ from heuristics.model import Listing
 
 from ..errors import BadInput
 
-PAGE_STATUSES = ("ok", "blocked", "not_found", "no_data", "not_product")
-
-
 @dataclass(frozen=True)
 class Blob:
     """Product data the browser captured: ``source`` names the feed, ``body`` is JSON or raw text."""
@@ -61,7 +58,7 @@ class Marketplace(Protocol):
 
     def url_from_html(self, html: str) -> str | None: ...
 
-    def blob_from_json_file(self, value: Any) -> Blob | None: ...
+    def blob_from_capture(self, text: str) -> Blob | None: ...
 
     def review_feed_urls(self, listing: Listing, pages: int) -> list[str]: ...
 
@@ -80,11 +77,13 @@ MARKETPLACES: dict[str, Marketplace] = _registry()
 
 
 def host_of(url: str) -> str:
+    """The host of an absolute http(s) address; :class:`BadInput` for anything else."""
     try:
-        host = urlsplit(url).hostname
+        parts = urlsplit(url)
+        host = parts.hostname
     except ValueError:
-        host = None
-    if not host:
+        parts, host = None, None
+    if not host or parts.scheme not in ("http", "https"):
         raise BadInput("bad_url", f"{url!r} is not an absolute http(s) address.")
     return host.lower().rstrip(".")
 

@@ -54,3 +54,20 @@ def write_transaction(db: sqlite_utils.Database):
         raise
     else:
         db.conn.commit()
+
+
+def extend_or_insert(db: sqlite_utils.Database, table: str, key: dict, values: dict, seen: str) -> None:
+    """Keep one row per run of identical values: when the latest row for ``key`` has the same
+    ``values``, widen its first_seen/last_seen to include ``seen``; otherwise start a new row.
+    Used by the tables that record what a listing or a store looked like and since when."""
+    where = " and ".join(f"[{column}] = ?" for column in key)
+    latest = next(
+        db.query(f"select * from [{table}] where {where} order by last_seen desc, id desc limit 1", list(key.values())),
+        None,
+    )
+    if latest and all(latest[name] == value for name, value in values.items()):
+        db.table(table).update(
+            latest["id"], {"first_seen": min(latest["first_seen"], seen), "last_seen": max(latest["last_seen"], seen)}
+        )
+    else:
+        db.table(table).insert({**key, **values, "first_seen": seen, "last_seen": seen})

@@ -14,9 +14,9 @@ import sqlite_utils
 from heuristics.model import Listing
 
 from ..timefmt import iso
+from .database import extend_or_insert
 
 TABLE = "listing_facts"
-FACTS = ("title", "seller_name", "store_id", "image_keys")
 
 
 def _facts(listing: Listing) -> dict:
@@ -29,26 +29,9 @@ def _facts(listing: Listing) -> dict:
 
 
 def record(db: sqlite_utils.Database, listing: Listing, observed: dt.datetime) -> None:
-    if not listing.product_id:
-        return
-    seen = iso(observed)
-    facts = _facts(listing)
-    latest = next(
-        db.query(
-            f"select * from {TABLE} where marketplace = ? and product_id = ? order by last_seen desc, id desc limit 1",
-            [listing.marketplace, listing.product_id],
-        ),
-        None,
-    )
-    if latest and all(latest[name] == facts[name] for name in FACTS):
-        db.table(TABLE).update(
-            latest["id"],
-            {"first_seen": min(latest["first_seen"], seen), "last_seen": max(latest["last_seen"], seen)},
-        )
-        return
-    db.table(TABLE).insert(
-        {"marketplace": listing.marketplace, "product_id": listing.product_id, **facts, "first_seen": seen, "last_seen": seen}
-    )
+    if listing.product_id:
+        key = {"marketplace": listing.marketplace, "product_id": listing.product_id}
+        extend_or_insert(db, TABLE, key, _facts(listing), iso(observed))
 
 
 def history(db: sqlite_utils.Database, marketplace: str, product_id: str) -> list[dict]:

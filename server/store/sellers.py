@@ -13,16 +13,15 @@ import sqlite_utils
 from heuristics.model import Listing
 
 from ..timefmt import iso
+from .database import extend_or_insert
 
 TABLE = "seller_observations"
-FIGURES = ("name", "positive_rate", "feedback_count", "followers", "opened", "top_rated")
 
 
 def record(db: sqlite_utils.Database, listing: Listing, observed: dt.datetime) -> None:
     seller = listing.seller
     if not seller.store_id:
         return
-    seen = iso(observed)
     figures = {
         "name": seller.name,
         "positive_rate": seller.positive_rate,
@@ -31,22 +30,8 @@ def record(db: sqlite_utils.Database, listing: Listing, observed: dt.datetime) -
         "opened": seller.opened,
         "top_rated": None if seller.top_rated is None else int(seller.top_rated),
     }
-    latest = next(
-        db.query(
-            f"select * from {TABLE} where marketplace = ? and store_id = ? order by last_seen desc, id desc limit 1",
-            [listing.marketplace, seller.store_id],
-        ),
-        None,
-    )
-    if latest and all(latest[name] == figures[name] for name in FIGURES):
-        db.table(TABLE).update(
-            latest["id"],
-            {"first_seen": min(latest["first_seen"], seen), "last_seen": max(latest["last_seen"], seen)},
-        )
-        return
-    db.table(TABLE).insert(
-        {"marketplace": listing.marketplace, "store_id": seller.store_id, **figures, "first_seen": seen, "last_seen": seen}
-    )
+    key = {"marketplace": listing.marketplace, "store_id": seller.store_id}
+    extend_or_insert(db, TABLE, key, figures, iso(observed))
 
 
 def history(db: sqlite_utils.Database, marketplace: str, store_id: str) -> list[dict]:

@@ -15,7 +15,7 @@ from heuristics.model import Context, Listing, merge
 from ...errors import BadInput
 from .. import Blob, Extraction, PageInput
 from . import dom, embedded, generations, hosts, reviews
-from .shared import language_from_locale
+from .shared import as_dict
 
 BLOB_SOURCES = (
     "runParams",
@@ -41,10 +41,6 @@ def _is_punish(text: str | None) -> bool:
 def _mtop_blocked(body) -> bool:
     ret = body.get("ret") if isinstance(body, dict) else None
     return isinstance(ret, list) and any(isinstance(r, str) and r.startswith(_MTOP_BLOCKED) for r in ret)
-
-
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
 
 
 def _has_modules(data: dict) -> bool:
@@ -88,20 +84,20 @@ class AliExpress:
                 return generations.from_components(data), False
             return None, False
         if blob.source == "_init_data_":
-            init = body if isinstance(_dict(body.get("data")).get("data"), dict) else {"data": body}
+            init = body if isinstance(as_dict(body.get("data")).get("data"), dict) else {"data": body}
             return generations.from_new_detail(init), False
-        data = _dict(body.get("data"))
+        data = as_dict(body.get("data"))
         if blob.source == "mtop.aliexpress.pdp.pc.query":
-            result = _dict(data.get("result"))
+            result = as_dict(data.get("result"))
             return (generations.from_pdp_result(result) if result else None), False
         if blob.source == "mtop.aliexpress.itemdetail.pc.asyncPCDetail":
-            inner = _dict(data.get("data"))
+            inner = as_dict(data.get("data"))
             return (generations.from_components(inner, source=blob.source) if inner else None), False
         # msite (mobile): payload at data (ANATOMY §0.6); no public capture shows its keys, so it
         # is read with whichever shape its blocks match.
         if _has_components(data):
             return generations.from_components(data, source=blob.source), False
-        if _dict(data.get("result")):
+        if as_dict(data.get("result")):
             return generations.from_pdp_result(data["result"], source=blob.source), False
         return None, False
 
@@ -113,7 +109,7 @@ class AliExpress:
         for index, blob in enumerate(page.blobs):
             partial, was_blocked = self._read_blob(index, blob)
             blocked = blocked or was_blocked
-            if partial is not None:
+            if partial is not None and partial.has_product():
                 partials.append(partial)
 
         found = embedded.EmbeddedData()
@@ -130,23 +126,27 @@ class AliExpress:
                 partials.append(reader(found.run_params))
             if found.init_data:
                 partials.append(generations.from_new_detail(found.init_data))
+            partials = [p for p in partials if p.has_product()]
             tree = dom.parse(page.html)
-            own_url = dom.meta_url(tree)
+            own_url = dom.meta_url(tree, base=page.url)
             page_url = page_url or own_url
             meta_language = dom.context_from_meta(tree).language
-            served = min((p.served_at for p in partials if p.served_at), default=None) or _ms(found.apache_time_ms)
+            served = _served(partials, found)
             reading = dom.read(tree, self._hints(partials, served or page.received_at))
         elif _is_punish(page.url):
             return self._blocked(page)
+        else:
+            served = _served(partials, found)
 
         if reading is not None and reading.not_found or any(p.available is False for p in partials):
-            return self._empty(page, "not_found", page_url, own_url, found, partials)
+            return self._empty(page, "not_found", page_url, own_url, served, partials)
         if not partials and (reading is None or reading.layout is None):
             if blocked:
                 return self._blocked(page)
-            has_shell = found.run_params_empty or found.is_csr or found.dc_data is not None
+            # A 2024+ shell, or captured feeds that held no product: the product data is missing.
+            has_shell = found.run_params_empty or found.is_csr or found.dc_data is not None or bool(page.blobs)
             status = "no_data" if has_shell and hosts.is_product_path(page_url) else "not_product"
-            return self._empty(page, status, page_url, own_url, found, partials)
+            return self._empty(page, status, page_url, own_url, served, partials)
 
         listing = Listing(marketplace=self.name)
         for partial in partials:
@@ -168,13 +168,11 @@ class AliExpress:
         if found.view_name == "choiceDetail" and listing.badges.choice is None:
             listing.badges.choice = True  # the Choice-specific template (ANATOMY §1.5)
         sources = [p.source for p in partials] + ([reading.layout] if reading is not None and reading.layout else [])
-        generation = partials[0].generation if partials else reading.layout
-        served = [p.served_at for p in partials if p.served_at]
         return Extraction(
             status="ok",
             listing=listing,
-            generation=generation,
-            captured_at=min(served) if served else _ms(found.apache_time_ms),
+            generation=partials[0].generation if partials else reading.layout,
+            captured_at=served,
             sources=sources,
             own_url=own_url,
         )
@@ -190,10 +188,9 @@ class AliExpress:
             seen_on=served.date() if served else None,
         )
 
-    def _empty(self, page: PageInput, status: str, page_url, own_url, found, partials) -> Extraction:
+    def _empty(self, page: PageInput, status: str, page_url, own_url, served, partials) -> Extraction:
         shown = next((p.listing.product_id_shown for p in partials if p.listing.product_id_shown), None)
         shown = shown or hosts.product_id_from_url(page_url)
-        served = [p.served_at for p in partials if p.served_at]
         return Extraction(
             status=status,
             listing=Listing(
@@ -202,7 +199,7 @@ class AliExpress:
                 product_id_shown=shown,
                 url=page_url,
             ),
-            captured_at=min(served) if served else _ms(found.apache_time_ms),
+            captured_at=served,
             own_url=own_url,
         )
 
@@ -227,22 +224,32 @@ class AliExpress:
             return embedded.punished_url(html)
         return dom.meta_url(dom.parse(html))
 
-    def blob_from_json_file(self, value) -> Blob | None:
-        """Recognise a saved feed body by its shape (for ``emptor scan FILE.json``)."""
+    def blob_from_capture(self, text: str) -> Blob | None:
+        """Recognise a saved product feed (``emptor scan FILE.json``) by its shape: a runParams
+        object, an ``_init_data_`` object, or an mtop response as JSON or as captured JSONP.
+
+        :raises BadInput: the text is not JSON or JSONP.
+        """
+        try:
+            value = embedded.decode_body(text)
+        except embedded.NotJSON as exc:
+            raise BadInput("not_json", f"is not valid JSON or JSONP: {exc}.") from None
         if not isinstance(value, dict):
             return None
         api = value.get("api")
         if isinstance(api, str) and api in BLOB_SOURCES:
             return Blob(api, value)
-        data = _dict(value.get("data"))
+        data = as_dict(value.get("data"))
         if isinstance(data.get("hierarchy"), dict) and isinstance(data.get("data"), dict):
             return Blob("_init_data_", value)
         if _has_modules(data) or _has_components(data):
             return Blob("runParams", value)
         if _has_modules(value) or _has_components(value):
             return Blob("runParams", {"data": value})
-        if isinstance(data.get("result"), dict) and "GLOBAL_DATA" in data["result"]:
+        if "GLOBAL_DATA" in as_dict(data.get("result")):
             return Blob("mtop.aliexpress.pdp.pc.query", value)
+        if _has_components(as_dict(data.get("data"))):
+            return Blob("mtop.aliexpress.itemdetail.pc.asyncPCDetail", value)
         return None
 
     def review_feed_urls(self, listing: Listing, pages: int) -> list[str]:
@@ -268,14 +275,16 @@ def _feed_language(language: str | None) -> str:
 
 def _country_of_site(url: str | None) -> str | None:
     """aliexpress.us serves US prices and aliexpress.ru Russian ones; the .com hosts serve any."""
-    if not url:
-        return None
-    host = url.split("//", 1)[-1].split("/", 1)[0].split(":")[0].lower()
-    if host.endswith("aliexpress.us"):
-        return "US"
-    if host.endswith("aliexpress.ru"):
-        return "RU"
+    host = hosts.host_or_none(url)
+    if host and hosts.is_site_host(host):
+        return {"us": "US", "ru": "RU"}.get(host.rsplit(".", 1)[-1])
     return None
+
+
+def _served(partials, found: embedded.EmbeddedData) -> dt.datetime | None:
+    """When the page was served: the earliest trace-id time in its data, else the aplus script's."""
+    times = [p.served_at for p in partials if p.served_at]
+    return min(times) if times else _ms(found.apache_time_ms)
 
 
 def _ms(value: int | None) -> dt.datetime | None:
@@ -288,4 +297,4 @@ def _punished_product_id(html: str | None) -> str | None:
 
 MARKETPLACE = AliExpress()
 
-__all__ = ["MARKETPLACE", "AliExpress", "BLOB_SOURCES", "language_from_locale"]
+__all__ = ["MARKETPLACE", "AliExpress", "BLOB_SOURCES"]

@@ -16,14 +16,15 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
 from heuristics.model import Badges, Context, Listing, Price, Rating, Seller, Shipping, Spec
 
 from ... import textparse
-from . import hosts
 from .shared import image_keys, is_official_store_name
+from .shared import protection_days as shared_protection_days
 
 # "Free shipping" as AliExpress prints it in its storefront languages; the page's own
 # i18n string (shippingModule.i18nMap.FREE_SHIPPING) is tried first when the data carries it.
@@ -158,10 +159,8 @@ def _read_2020(tree, hints: PageHints) -> Listing:
     for block in tree.css(".buyer-pretection-info"):
         icon = block.css_first("use")
         href = (icon.attributes.get("xlink:href") or icon.attributes.get("href") or "") if icon else ""
-        title = _text(block.css_first(".buyer-pretection-title"))
-        if title and href.endswith("icon-BP"):
-            match = re.search(r"\d{1,3}", title)
-            protection_days = int(match.group(0)) if match else None
+        if href.endswith("icon-BP"):
+            protection_days = shared_protection_days(_text(block.css_first(".buyer-pretection-title")))
             break
     return Listing(
         marketplace="aliexpress",
@@ -188,9 +187,7 @@ def _read_2020(tree, hints: PageHints) -> Listing:
         ),
         orders=textparse.parse_count(_text(tree.css_first(".product-reviewer-sold"))),
         badges=Badges(buyer_protection_days=protection_days),
-        image_keys=image_keys(
-            img.attributes.get("src") for img in tree.css(".images-view-item img") if img.attributes.get("src")
-        ),
+        image_keys=image_keys([img.attributes.get("src") for img in tree.css(".images-view-item img")]),
     )
 
 
@@ -238,23 +235,27 @@ def _read_2024(tree, hints: PageHints) -> Listing:
             count=textparse.parse_count(_text(tree.css_first('[class*="reviewer--reviews"]'))),
         ),
         orders=textparse.parse_count(sold),
-        image_keys=image_keys(
-            img.attributes.get("src") for img in tree.css('[class*="slider--img"] img') if img.attributes.get("src")
-        ),
+        image_keys=image_keys([img.attributes.get("src") for img in tree.css('[class*="slider--img"] img')]),
     )
 
 
-def meta_url(tree: LexborHTMLParser) -> str | None:
-    """The page's own address: canonical link, then og:url, then the punish iframe's target."""
+def meta_url(tree: LexborHTMLParser, base: str | None = None) -> str | None:
+    """The page's own absolute address: its canonical link, else its og:url. A relative or
+    scheme-less address is resolved against ``base`` (or https); one that is not an http(s)
+    address with a host is ignored."""
     for selector, attribute in (('link[rel="canonical"]', "href"), ('meta[property="og:url"]', "content")):
         node = tree.css_first(selector)
-        if node is not None and node.attributes.get(attribute):
-            return _absolute(node.attributes[attribute])
+        value = node.attributes.get(attribute) if node is not None else None
+        if not value:
+            continue
+        try:
+            absolute = urljoin(base or "https://", value.strip())
+            parts = urlsplit(absolute)
+        except ValueError:
+            continue
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return absolute
     return None
-
-
-def _absolute(url: str) -> str:
-    return "https:" + url if url.startswith("//") else url
 
 
 def context_from_meta(tree: LexborHTMLParser) -> Context:
@@ -262,6 +263,3 @@ def context_from_meta(tree: LexborHTMLParser) -> Context:
     language = html_node.attributes.get("lang") if html_node is not None else None
     return Context(language=(language or None) and language.split("-")[0].lower())
 
-
-def product_id_from_meta(tree: LexborHTMLParser) -> str | None:
-    return hosts.product_id_from_url(meta_url(tree))

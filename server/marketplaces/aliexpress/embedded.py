@@ -8,11 +8,11 @@ would cost ten times more (docs/performance.md).
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass
 
-_DECODER = json.JSONDecoder()
+from ... import jsontext
+from ...jsontext import NotJSON
 
 _RUN_PARAMS = re.compile(r"window\.runParams\s*=\s*\{")
 _INIT_DATA = re.compile(r"_init_data_\s*=\s*\{")
@@ -21,10 +21,6 @@ _IS_CSR = re.compile(r"window\._d_c_\.isCSR\s*=\s*true")
 _DC_DATA = re.compile(r"window\._d_c_\.DCData\s*=\s*\{")
 _JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.DOTALL)
 _APACHE_ID = re.compile(r"ali_apache_id=(?:[\d]+(?:\.|%2e)){4}(\d{13})(?:\.|%2e)", re.IGNORECASE)
-
-
-class NotJSON(ValueError):
-    """A captured body is neither JSON nor a JSONP callback around JSON."""
 
 
 @dataclass
@@ -46,8 +42,8 @@ def _value_after(text: str, start: int):
     is JSON, else of its ``data`` member wrapped as ``{"data": …}``, else None.
     """
     try:
-        return _DECODER.raw_decode(text, start)[0]
-    except json.JSONDecodeError:
+        return jsontext.raw_decode(text, start)[0]
+    except NotJSON:
         pass
     inner = start + 1
     while inner < len(text) and text[inner].isspace():
@@ -58,8 +54,8 @@ def _value_after(text: str, start: int):
         while value_start < len(text) and text[value_start].isspace():
             value_start += 1
         try:
-            return {"data": _DECODER.raw_decode(text, value_start)[0]}
-        except json.JSONDecodeError:
+            return {"data": jsontext.raw_decode(text, value_start)[0]}
+        except NotJSON:
             return None
     if text.startswith("}", inner):
         return {}
@@ -112,16 +108,16 @@ def decode_body(body):
         return body
     text = body.strip()
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
+        return jsontext.loads(text)
+    except NotJSON as exc:
         first_error = exc
     match = _JSONP.match(text)
     if match:
         try:
-            return json.loads(match.group(1))
-        except json.JSONDecodeError as exc:
-            raise NotJSON(f"the JSONP payload is not valid JSON ({exc.msg} at character {exc.pos})") from None
-    raise NotJSON(f"not JSON or JSONP ({first_error.msg} at character {first_error.pos})")
+            return jsontext.loads(match.group(1))
+        except NotJSON as exc:
+            raise NotJSON(f"the JSONP payload is not valid JSON ({exc})") from None
+    raise NotJSON(f"not JSON or JSONP ({first_error})")
 
 
 _PUNISHED_URL = re.compile(r"(//[^\"'\s<>]+?)/_____tmd_____/punish")

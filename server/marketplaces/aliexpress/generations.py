@@ -14,15 +14,17 @@ anatomy notes) and are checked against the first real capture.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 
 from heuristics.model import Badges, Context, Listing, Price, Rating, Seller
 
-from ... import textparse
+from ... import jsontext, textparse
 from . import hosts
 from .shared import (
     as_bool,
+    as_dict,
+    as_id,
+    as_list,
     as_int,
     as_text,
     image_keys,
@@ -49,9 +51,10 @@ class Partial:
     # Strings in the page's own language that help read its rendered DOM (i18n maps).
     i18n: dict[str, str] = field(default_factory=dict)
 
-
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
+    def has_product(self) -> bool:
+        """Whether the data held any product at all (a feed can be valid JSON and empty)."""
+        listing = self.listing
+        return bool(listing.title or listing.price.min is not None or listing.seller.name or listing.variants)
 
 
 def _price_from_ranges(currency, sale_min, sale_max, list_min, list_max, discount) -> Price:
@@ -77,14 +80,14 @@ def _price_from_ranges(currency, sale_min, sale_max, list_min, list_max, discoun
 
 def from_modules(data: dict) -> Partial:
     """``runParams.data`` with ``titleModule``, ``storeModule``, ``priceModule``… (F2020, F2212)."""
-    common, title, store = _dict(data.get("commonModule")), _dict(data.get("titleModule")), _dict(data.get("storeModule"))
-    price, sku, env = _dict(data.get("priceModule")), _dict(data.get("skuModule")), _dict(data.get("webEnv"))
-    action, shipping = _dict(data.get("actionModule")), _dict(data.get("shippingModule"))
-    protection = _dict(data.get("buyerProtectionModule"))
+    common, title, store = as_dict(data.get("commonModule")), as_dict(data.get("titleModule")), as_dict(data.get("storeModule"))
+    price, sku, env = as_dict(data.get("priceModule")), as_dict(data.get("skuModule")), as_dict(data.get("webEnv"))
+    action, shipping = as_dict(data.get("actionModule")), as_dict(data.get("shippingModule"))
+    protection = as_dict(data.get("buyerProtectionModule"))
 
-    shown_id = as_text(common.get("productIdStr") or common.get("productId") or action.get("productId"))
+    shown_id = as_id(common.get("productIdStr") or common.get("productId") or action.get("productId"))
     currency = money_currency(price.get("minActivityAmount")) or money_currency(price.get("minAmount")) or as_text(common.get("currencyCode"))
-    layouts = _dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList")
+    layouts = as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList")
     options, guarantee, ship_to = shipping_from_layouts(layouts)
     discount = price.get("discount")
     seller_name = as_text(store.get("storeName"))
@@ -93,7 +96,7 @@ def from_modules(data: dict) -> Partial:
         product_id=hosts.global_product_id(shown_id),
         product_id_shown=shown_id,
         title=as_text(title.get("subject")),
-        category_id=as_text(action.get("categoryId") or common.get("categoryId")),
+        category_id=as_id(action.get("categoryId") or common.get("categoryId")),
         context=Context(
             country=as_text(env.get("country") or ship_to or common.get("userCountryCode")),
             currency=currency,
@@ -109,10 +112,10 @@ def from_modules(data: dict) -> Partial:
         ),
         variants=variants_from(sku.get("skuPriceList"), sku.get("productSKUPropertyList")),
         shipping=options,
-        specs=specs_from(_dict(data.get("specsModule")).get("props")),
+        specs=specs_from(as_dict(data.get("specsModule")).get("props")),
         seller=Seller(
             name=seller_name,
-            store_id=as_text(store.get("storeNum")),
+            store_id=as_id(store.get("storeNum")),
             positive_rate=textparse.parse_percent(store.get("positiveRate")),
             feedback_count=as_int(store.get("positiveNum")),
             followers=as_int(store.get("followingNumber")),
@@ -125,13 +128,13 @@ def from_modules(data: dict) -> Partial:
         orders=as_int(title.get("tradeCount")) if title.get("tradeCount") is not None else textparse.parse_count(title.get("formatTradeCount")),
         badges=Badges(
             choice=as_bool(common.get("choiceProduct")),
-            buyer_protection_days=protection_days(_dict(protection.get("buyerProtection")).get("name")),
+            buyer_protection_days=protection_days(as_dict(protection.get("buyerProtection")).get("name")),
             delivery_guarantee=guarantee,
         ),
-        image_keys=image_keys(_dict(data.get("imageModule")).get("imagePathList")),
+        image_keys=image_keys(as_dict(data.get("imageModule")).get("imagePathList")),
     )
     status = action.get("itemStatus")
-    i18n = _dict(shipping.get("i18nMap"))
+    i18n = as_dict(shipping.get("i18nMap"))
     return Partial(
         listing=listing,
         generation="A",
@@ -150,23 +153,23 @@ def from_new_detail(init_data: dict) -> Partial:
 
     The numeric suffixes change between pages, so components are found by ``type``.
     """
-    root = _dict(init_data.get("data"))
+    root = as_dict(init_data.get("data"))
     by_type: dict[str, dict] = {}
-    for component in _dict(root.get("data")).values():
+    for component in as_dict(root.get("data")).values():
         if isinstance(component, dict) and isinstance(component.get("type"), str):
-            by_type.setdefault(component["type"], _dict(component.get("fields")))
+            by_type.setdefault(component["type"], as_dict(component.get("fields")))
 
-    header = _dict(_dict(by_type.get("headerInfo")).get("_for_header_info"))
-    store = _dict(header.get("storeModule"))
+    header = as_dict(as_dict(by_type.get("headerInfo")).get("_for_header_info"))
+    store = as_dict(header.get("storeModule"))
     recommend = by_type.get("storeRecommend", {})
     seo, title, price = by_type.get("seoTdk", {}), by_type.get("titleBanner", {}), by_type.get("price", {})
     sku, actions = by_type.get("sku", {}), by_type.get("actionButtons", {})
     shipping = by_type.get("shipping", {})
-    protection = _dict(by_type.get("buyerProtection", {}).get("buyerProtection"))
+    protection = as_dict(by_type.get("buyerProtection", {}).get("buyerProtection"))
 
-    shown_id = as_text(seo.get("productId") or actions.get("productId") or store.get("productId"))
+    shown_id = as_id(seo.get("productId") or actions.get("productId") or store.get("productId"))
     currency = money_currency(price.get("minActivityAmount")) or money_currency(price.get("minAmount")) or as_text(shipping.get("tradeCurrency"))
-    options, guarantee, ship_to = shipping_from_layouts(_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList"))
+    options, guarantee, ship_to = shipping_from_layouts(as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList"))
     discount = price.get("discount")
     seller_name = as_text(store.get("storeName") or recommend.get("storeName"))
     top_rated = as_bool(store.get("isTopRatedSeller"))
@@ -177,7 +180,7 @@ def from_new_detail(init_data: dict) -> Partial:
         product_id=hosts.global_product_id(shown_id),
         product_id_shown=shown_id,
         title=as_text(title.get("subject")),
-        category_id=as_text(actions.get("categoryId") or recommend.get("categoryId")),
+        category_id=as_id(actions.get("categoryId") or recommend.get("categoryId")),
         context=Context(
             country=ship_to,
             currency=currency,
@@ -196,7 +199,7 @@ def from_new_detail(init_data: dict) -> Partial:
         specs=specs_from(by_type.get("specsInfo", {}).get("specs")),
         seller=Seller(
             name=seller_name,
-            store_id=as_text(store.get("storeNum") or recommend.get("storeNum")),
+            store_id=as_id(store.get("storeNum") or recommend.get("storeNum")),
             positive_rate=textparse.parse_percent(store.get("positiveRate") or recommend.get("sellerPositiveRate")),
             feedback_count=as_int(store.get("positiveNum")),
             followers=as_int(store.get("followingNumber")),
@@ -219,7 +222,7 @@ def from_new_detail(init_data: dict) -> Partial:
         generation="B",
         source="_init_data_",
         available=(status == 0) if isinstance(status, int) else None,
-        served_at=textparse.time_from_trace_id(_dict(root.get("global")).get("eagleeye_tracer_id")),
+        served_at=textparse.time_from_trace_id(as_dict(root.get("global")).get("eagleeye_tracer_id")),
     )
 
 
@@ -227,28 +230,28 @@ def from_new_detail(init_data: dict) -> Partial:
 
 
 def _sku_rows(price_component: dict):
-    rows = price_component.get("skuPriceList")
+    rows = as_list(price_component.get("skuPriceList"))
     if rows:
         return rows
     raw = price_component.get("skuJson")  # the same list as a JSON string (F2310)
     if isinstance(raw, str):
         try:
-            rows = json.loads(raw)
-        except json.JSONDecodeError:
+            return as_list(jsontext.loads(raw))
+        except jsontext.NotJSON:
             return []
-    return rows if isinstance(rows, list) else []
+    return []
 
 
 def from_components(data: dict, source: str = "runParams") -> Partial:
     """``runParams.data`` (or the ``asyncPCDetail`` feed's ``data.data``) with ``*Component`` blocks."""
-    info, price = _dict(data.get("productInfoComponent")), _dict(data.get("priceComponent"))
-    seller, store_feedback = _dict(data.get("sellerComponent")), _dict(data.get("storeFeedbackComponent"))
-    tags, promise = _dict(data.get("productTagComponent")), _dict(data.get("sellerPromiseComponent"))
-    freight = _dict(data.get("webGeneralFreightCalculateComponent"))
-    currency_component, site = _dict(data.get("currencyComponent")), _dict(data.get("siteInfoComponent"))
-    orig, sale = _dict(price.get("origPrice")), _dict(price.get("discountPrice"))
+    info, price = as_dict(data.get("productInfoComponent")), as_dict(data.get("priceComponent"))
+    seller, store_feedback = as_dict(data.get("sellerComponent")), as_dict(data.get("storeFeedbackComponent"))
+    tags, promise = as_dict(data.get("productTagComponent")), as_dict(data.get("sellerPromiseComponent"))
+    freight = as_dict(data.get("webGeneralFreightCalculateComponent"))
+    currency_component, site = as_dict(data.get("currencyComponent")), as_dict(data.get("siteInfoComponent"))
+    orig, sale = as_dict(price.get("origPrice")), as_dict(price.get("discountPrice"))
 
-    shown_id = as_text(info.get("idStr") or info.get("id"))
+    shown_id = as_id(info.get("idStr") or info.get("id"))
     currency = (
         money_currency(sale.get("minActivityAmount"))
         or money_currency(orig.get("minAmount"))
@@ -256,18 +259,18 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
     )
     options, guarantee, ship_to = shipping_from_layouts(freight.get("originalLayoutResultList"))
     seller_name = as_text(seller.get("storeName"))
-    protection_detail = None
-    for detail in _dict(promise.get("serviceDetails")).get("details") or ():
-        if isinstance(detail, dict) and protection_days(detail.get("title")) is not None:
-            protection_detail = protection_days(detail.get("title"))
-            break
-    discount = _dict(data.get("promotionComponent")).get("discount")
+    protection_detail = next(
+        (days for detail in as_list(as_dict(promise.get("serviceDetails")).get("details"))
+         if (days := protection_days(as_dict(detail).get("title"))) is not None),
+        None,
+    )
+    discount = as_dict(data.get("promotionComponent")).get("discount")
     listing = Listing(
         marketplace="aliexpress",
         product_id=hosts.global_product_id(shown_id),
         product_id_shown=shown_id,
         title=as_text(info.get("subject")),
-        category_id=as_text(info.get("categoryId")),
+        category_id=as_id(info.get("categoryId")),
         context=Context(
             country=as_text(site.get("countryCode") or currency_component.get("countryCode") or ship_to),
             currency=currency,
@@ -281,12 +284,12 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
             money_value(orig.get("maxAmount")),
             as_int(discount),
         ),
-        variants=variants_from(_sku_rows(price), _dict(data.get("skuComponent")).get("productSKUPropertyList")),
+        variants=variants_from(_sku_rows(price), as_dict(data.get("skuComponent")).get("productSKUPropertyList")),
         shipping=options,
-        specs=specs_from(_dict(data.get("productPropComponent")).get("props")),
+        specs=specs_from(as_dict(data.get("productPropComponent")).get("props")),
         seller=Seller(
             name=seller_name,
-            store_id=as_text(seller.get("storeNum")),
+            store_id=as_id(seller.get("storeNum")),
             positive_rate=textparse.parse_percent(store_feedback.get("sellerPositiveRate")),
             feedback_count=as_int(store_feedback.get("sellerTotalNum")),
             followers=None,  # not in sellerComponent: only the store header shows it (ANATOMY §1.3)
@@ -296,16 +299,16 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
             country=as_text(seller.get("countryCompleteName")),
         ),
         rating=rating_from_summary(data.get("feedbackComponent")),
-        orders=textparse.parse_count(_dict(data.get("tradeComponent")).get("formatTradeCount")),
+        orders=textparse.parse_count(as_dict(data.get("tradeComponent")).get("formatTradeCount")),
         badges=Badges(
             choice=as_bool(tags.get("choiceProduct")),
             free_return=as_bool(promise.get("hasNoReasonFreeReturn")),
             buyer_protection_days=protection_detail,
             delivery_guarantee=guarantee,
         ),
-        image_keys=image_keys(_dict(data.get("imageComponent")).get("imagePathList")),
+        image_keys=image_keys(as_dict(data.get("imageComponent")).get("imagePathList")),
     )
-    trace = _dict(_dict(data.get("extraComponent")).get("envInfo")).get("traceId")
+    trace = as_dict(as_dict(data.get("extraComponent")).get("envInfo")).get("traceId")
     return Partial(listing=listing, generation="C", source=source, served_at=textparse.time_from_trace_id(trace))
 
 
@@ -314,14 +317,14 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
 
 def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") -> Partial:
     """The ``mtop.aliexpress.pdp.pc.query`` feed's ``data.result`` (2024+ client-rendered pages)."""
-    global_data = _dict(_dict(result.get("GLOBAL_DATA")).get("globalData"))
-    price, sku = _dict(result.get("PRICE")), _dict(result.get("SKU"))
-    shop = _dict(result.get("SHOP_CARD_PC"))
-    seller_info = _dict(shop.get("sellerInfo"))
-    rating_block = _dict(result.get("PC_RATING"))
-    target = _dict(price.get("targetSkuPriceInfo"))
+    global_data = as_dict(as_dict(result.get("GLOBAL_DATA")).get("globalData"))
+    price, sku = as_dict(result.get("PRICE")), as_dict(result.get("SKU"))
+    shop = as_dict(result.get("SHOP_CARD_PC"))
+    seller_info = as_dict(shop.get("sellerInfo"))
+    rating_block = as_dict(result.get("PC_RATING"))
+    target = as_dict(price.get("targetSkuPriceInfo"))
 
-    shown_id = as_text(global_data.get("productId"))
+    shown_id = as_id(global_data.get("productId"))
     sale_value = money_value(target.get("salePrice"))
     if sale_value is None:
         sale_value = textparse.parse_amount(as_text(target.get("salePriceString")))
@@ -330,12 +333,14 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
 
     # Per-SKU prices live in skuPriceInfoMap keyed by sku id; names come from skuPaths + skuProperties.
     sku_rows = []
-    price_map = _dict(price.get("skuPriceInfoMap"))
-    for path in _dict(sku.get("skuPaths")).values():
+    price_map = as_dict(price.get("skuPriceInfoMap"))
+    for path in as_dict(sku.get("skuPaths")).values():
         if not isinstance(path, dict):
             continue
-        sku_id = as_text(path.get("skuIdStr") or path.get("skuId"))
-        prices = _dict(price_map.get(sku_id))
+        sku_id = as_id(path.get("skuIdStr") or path.get("skuId"))
+        if sku_id is None:
+            continue
+        prices = as_dict(price_map.get(sku_id))
         sku_rows.append(
             {
                 "skuIdStr": sku_id,
@@ -347,20 +352,21 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
     variants = variants_from(sku_rows, sku.get("skuProperties"))
     sale_prices = [v.price for v in variants if v.price is not None]
     original_prices = [v.original_price for v in variants if v.original_price is not None]
-    options, guarantee, ship_to = shipping_from_layouts(_dict(result.get("SHIPPING")).get("originalLayoutResultList"))
+    options, guarantee, ship_to = shipping_from_layouts(as_dict(result.get("SHIPPING")).get("originalLayoutResultList"))
     seller_name = as_text(shop.get("storeName"))
     positive = shop.get("sellerPositiveRate", shop.get("positiveRate"))
     if positive is None:
-        for benefit in shop.get("benefitInfoList") or ():
-            if isinstance(benefit, dict) and "%" in str(benefit.get("value", "")):
-                positive = benefit.get("value")
-                break
+        positive = next(
+            (benefit.get("value") for benefit in map(as_dict, as_list(shop.get("benefitInfoList")))
+             if "%" in (as_text(benefit.get("value")) or "")),
+            None,
+        )
     listing = Listing(
         marketplace="aliexpress",
         product_id=hosts.global_product_id(shown_id),
         product_id_shown=shown_id,
-        title=as_text(_dict(result.get("PRODUCT_TITLE")).get("text") or global_data.get("subject")),
-        category_id=as_text(global_data.get("categoryId")),
+        title=as_text(as_dict(result.get("PRODUCT_TITLE")).get("text") or global_data.get("subject")),
+        category_id=as_id(global_data.get("categoryId")),
         context=Context(
             country=as_text(global_data.get("country") or ship_to),
             currency=currency or as_text(global_data.get("currencyCode")),
@@ -376,10 +382,10 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
         ),
         variants=variants,
         shipping=options,
-        specs=specs_from(_dict(result.get("PRODUCT_PROP_PC")).get("showedProps")),
+        specs=specs_from(as_dict(result.get("PRODUCT_PROP_PC")).get("showedProps")),
         seller=Seller(
             name=seller_name,
-            store_id=as_text(seller_info.get("storeNum") or global_data.get("storeId")),
+            store_id=as_id(seller_info.get("storeNum") or global_data.get("storeId")),
             positive_rate=textparse.parse_percent(positive),
             feedback_count=as_int(shop.get("sellerTotalNum")),
             followers=None,
@@ -393,7 +399,7 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
         ),
         orders=textparse.parse_count(as_text(rating_block.get("otherText"))) or as_int(global_data.get("sales")),
         badges=Badges(delivery_guarantee=guarantee),
-        image_keys=image_keys(_dict(result.get("HEADER_IMAGE_PC")).get("imagePathList")),
+        image_keys=image_keys(as_dict(result.get("HEADER_IMAGE_PC")).get("imagePathList")),
     )
     return Partial(
         listing=listing,

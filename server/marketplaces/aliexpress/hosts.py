@@ -11,16 +11,24 @@ from urllib.parse import urlsplit
 # Registrable domains that serve AliExpress pages (storefronts and their language subdomains).
 SITE_DOMAINS = ("aliexpress.com", "aliexpress.us", "aliexpress.ru")
 
-# Hosts emptor itself may fetch from: the storefronts and the review feed.
-FETCH_DOMAINS = SITE_DOMAINS
-
 # The US site shows product ids as aliases equal to the global id plus 2^51
 # (research/ALIEXPRESS_ANATOMY.md "IDs": verified on 3256805753560521 ↔ 1005005939875273
 # and 2255800741121659 ↔ 4000927436411).
 US_ALIAS_OFFSET = 2**51
 
+# Product ids are 11 to 16 digits (ANATOMY "IDs"); anything else, including non-ASCII digits
+# that str.isdigit() accepts, is not a product id.
+_PRODUCT_ID = re.compile(r"[0-9]{1,17}")
 _ITEM_PATH = re.compile(r"/item/(?:[^/]*/)?(\d{8,17})\.html")
 _LEGACY_STORE_PRODUCT_PATH = re.compile(r"/store/product/[^/]+/\d+_(\d{8,17})\.html")
+
+
+def host_or_none(url: str | None) -> str | None:
+    try:
+        host = urlsplit(url).hostname if url else None
+    except ValueError:
+        return None
+    return host.lower().rstrip(".") if host else None
 
 
 def is_site_host(host: str) -> bool:
@@ -42,7 +50,7 @@ def global_product_id(shown) -> str | None:
     if shown is None:
         return None
     text = str(shown).strip()
-    if not text.isdigit():
+    if not _PRODUCT_ID.fullmatch(text):
         return None
     number = int(text)
     if number >= US_ALIAS_OFFSET:

@@ -6,13 +6,11 @@ use the shape it reads.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 import re
 
 from heuristics.model import DeliveryGuarantee, Rating, Shipping, Spec, Variant
 
-from ... import textparse
+from ... import jsontext, textparse
 
 SHIPS_FROM_PROPERTY_ID = "200007763"  # the "Ships From" SKU property (ANATOMY §1.2)
 
@@ -30,50 +28,87 @@ def image_key(url: str | None) -> str | None:
 
 def image_keys(urls) -> list[str]:
     keys: list[str] = []
-    for url in urls or ():
+    for url in as_list(urls):
         key = image_key(url if isinstance(url, str) else None)
         if key and key not in keys:
             keys.append(key)
     return keys
 
 
+# Page data is untrusted: every reader goes through these, so a field of the wrong type or an
+# absurd number becomes "not shown" (None) instead of an exception or a nonsense verdict.
+
+def as_dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def as_list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 def as_text(value) -> str | None:
-    if value is None or isinstance(value, bool):
+    if value is None or isinstance(value, (bool, dict, list)):
+        return None
+    if isinstance(value, float) and textparse.finite(value) is None:
         return None
     text = str(value).strip()
     return text or None
 
 
-def as_int(value) -> int | None:
+def as_int(value, maximum: int = textparse.MAX_COUNT) -> int | None:
+    """A whole number in 0..maximum, from a number or a string of ASCII digits."""
     if isinstance(value, bool) or value is None:
         return None
-    if isinstance(value, (int, float)):
-        return int(value)
-    text = str(value).strip()
-    return int(text) if text.isdigit() else None
+    if isinstance(value, float):
+        value = textparse.finite(value)
+        value = None if value is None else int(value)
+    elif isinstance(value, str):
+        text = value.strip()
+        value = int(text) if textparse.ASCII_DIGITS.fullmatch(text) else None
+    elif not isinstance(value, int):
+        value = None
+    return value if value is not None and 0 <= value <= maximum else None
 
 
 def as_bool(value) -> bool | None:
     return value if isinstance(value, bool) else None
 
 
+def as_id(value) -> str | None:
+    """A numeric id as a string (ids exceed 2^53, so they are never kept as numbers)."""
+    text = as_text(value)
+    return text if text and textparse.ASCII_DIGITS.fullmatch(text) and len(text) <= 20 else None
+
+
 def money_value(amount) -> float | None:
     """``{"currency": "EUR", "formatedAmount": "€ 97,39", "value": 97.39}`` → 97.39."""
     if isinstance(amount, dict):
-        value = amount.get("value")
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return float(value)
-        return textparse.parse_amount(amount.get("formatedAmount") or amount.get("formattedAmount"))
-    if isinstance(amount, (int, float)) and not isinstance(amount, bool):
-        return float(amount)
+        value = textparse.sane_amount(amount.get("value"))
+        if value is not None:
+            return value
+        text = amount.get("formatedAmount") or amount.get("formattedAmount")
+        return textparse.parse_amount(text) if isinstance(text, str) else None
     if isinstance(amount, str):
         return textparse.parse_amount(amount)
+    return textparse.sane_amount(amount)
+
+
+def currency_code(*values) -> str | None:
+    """The first value that is an ISO 4217 code ("USD")."""
+    for value in values:
+        code = as_text(value)
+        if code and re.fullmatch(r"[A-Z]{3}", code):
+            return code
     return None
 
 
 def money_currency(amount) -> str | None:
     if isinstance(amount, dict):
-        return as_text(amount.get("currency")) or textparse.currency_of(amount.get("formatedAmount"))
+        code = currency_code(amount.get("currency"))
+        if code:
+            return code
+        text = amount.get("formatedAmount")
+        return textparse.currency_of(text) if isinstance(text, str) else None
     return None
 
 
@@ -82,8 +117,7 @@ def rating_from_summary(summary) -> Rating:
     misspelt ``evarageStar`` AliExpress actually sends."""
     if not isinstance(summary, dict):
         return Rating()
-    average = summary.get("averageStar", summary.get("evarageStar"))
-    average = textparse.parse_amount(str(average)) if average is not None else None
+    average = textparse.parse_rating(summary.get("averageStar", summary.get("evarageStar")))
     names = ("one", "two", "three", "four", "five")
     counts = {str(i + 1): as_int(summary.get(f"{name}StarNum")) for i, name in enumerate(names)}
     histogram = counts if all(v is not None for v in counts.values()) else None
@@ -92,15 +126,15 @@ def rating_from_summary(summary) -> Rating:
 
 def _attribute_id(value) -> str | None:
     """An attribute id, or None for the -1 AliExpress gives seller-defined attributes (F2020)."""
-    text = as_text(value)
-    return text if text and text.isdigit() and int(text) > 0 else None
+    text = as_id(value)
+    return text if text and int(text) > 0 else None
 
 
 def specs_from(props) -> list[Spec]:
     """``specsModule.props`` / ``specsInfo.specs`` / ``productPropComponent.props``:
     ``[{attrName, attrValue, attrNameId?, attrValueId?}]``."""
     specs = []
-    for prop in props or ():
+    for prop in as_list(props):
         if not isinstance(prop, dict):
             continue
         name, value = as_text(prop.get("attrName")), as_text(prop.get("attrValue"))
@@ -111,13 +145,13 @@ def specs_from(props) -> list[Spec]:
 
 def _property_values(property_list) -> dict[tuple[str, str], dict]:
     values = {}
-    for prop in property_list or ():
+    for prop in as_list(property_list):
         if not isinstance(prop, dict):
             continue
-        prop_id = as_text(prop.get("skuPropertyId"))
-        for value in prop.get("skuPropertyValues") or ():
+        prop_id = as_id(prop.get("skuPropertyId"))
+        for value in as_list(prop.get("skuPropertyValues")):
             if isinstance(value, dict):
-                value_id = as_text(value.get("propertyValueIdLong") or value.get("propertyValueId"))
+                value_id = as_id(value.get("propertyValueIdLong") or value.get("propertyValueId"))
                 values[(prop_id, value_id)] = value
     return values
 
@@ -130,26 +164,26 @@ def variants_from(sku_list, property_list) -> list[Variant]:
     """
     values = _property_values(property_list)
     variants = []
-    for row in sku_list or ():
+    for row in as_list(sku_list):
         if not isinstance(row, dict):
             continue
-        sku_id = as_text(row.get("skuIdStr") or row.get("skuId"))
+        sku_id = as_id(row.get("skuIdStr") or row.get("skuId"))
         if not sku_id:
             continue
         names, ships_from, image = [], None, None
-        for part in (row.get("skuAttr") or "").split(";"):
+        for part in (as_text(row.get("skuAttr")) or "").split(";"):
             if ":" not in part:
                 continue
             prop_id, _, rest = part.partition(":")
             value_id, _, custom = rest.partition("#")
             value = values.get((prop_id, value_id), {})
-            label = custom or value.get("propertyValueDisplayName") or value.get("propertyValueName")
+            label = as_text(custom) or as_text(value.get("propertyValueDisplayName")) or as_text(value.get("propertyValueName"))
             if prop_id == SHIPS_FROM_PROPERTY_ID:
-                ships_from = as_text(value.get("skuPropertySendGoodsCountryCode")) or as_text(label)
+                ships_from = as_text(value.get("skuPropertySendGoodsCountryCode")) or label
             elif label:
-                names.append(str(label))
-            image = image or image_key(value.get("skuPropertyImagePath"))
-        price_info = row.get("skuVal") or {}
+                names.append(label)
+            image = image or image_key(as_text(value.get("skuPropertyImagePath")))
+        price_info = as_dict(row.get("skuVal"))
         sale = money_value(price_info.get("skuActivityAmount"))
         regular = money_value(price_info.get("skuAmount"))
         variants.append(
@@ -170,11 +204,10 @@ def _ut_params(biz: dict) -> dict:
     raw = biz.get("utParams")
     if isinstance(raw, str):
         try:
-            value = json.loads(raw)
-            return value if isinstance(value, dict) else {}
-        except json.JSONDecodeError:
+            return as_dict(jsontext.loads(raw))
+        except jsontext.NotJSON:
             return {}
-    return raw if isinstance(raw, dict) else {}
+    return as_dict(raw)
 
 
 def shipping_from_layouts(layouts) -> tuple[list[Shipping], DeliveryGuarantee | None, str | None]:
@@ -186,12 +219,12 @@ def shipping_from_layouts(layouts) -> tuple[list[Shipping], DeliveryGuarantee | 
     options: list[Shipping] = []
     guarantee = None
     ship_to = None
-    for layout in layouts or ():
-        biz = layout.get("bizData") if isinstance(layout, dict) else None
-        if not isinstance(biz, dict):
+    for layout in as_list(layouts):
+        biz = as_dict(as_dict(layout).get("bizData"))
+        if not biz:
             continue
         ut = _ut_params(biz)
-        currency = as_text(biz.get("displayCurrency") or biz.get("currency") or ut.get("currency"))
+        currency = currency_code(biz.get("displayCurrency"), biz.get("currency"), ut.get("currency"))
         if biz.get("shippingFee") == "free":
             cost = 0.0
         else:
@@ -210,14 +243,14 @@ def shipping_from_layouts(layouts) -> tuple[list[Shipping], DeliveryGuarantee | 
                 if text and re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
                     delivery_date = text
                     break
-        guaranteed = as_int(biz.get("guaranteedDeliveryTime"))
+        guaranteed = as_int(biz.get("guaranteedDeliveryTime"), textparse.MAX_DAYS)
         options.append(
             Shipping(
                 method=as_text(biz.get("deliveryProviderName") or biz.get("company")),
                 cost=cost,
                 currency=currency,
-                min_days=as_int(biz.get("deliveryDayMin")),
-                max_days=as_int(biz.get("deliveryDayMax")),
+                min_days=as_int(biz.get("deliveryDayMin"), textparse.MAX_DAYS),
+                max_days=as_int(biz.get("deliveryDayMax"), textparse.MAX_DAYS),
                 tracked=tracked,
                 ships_from=as_text(biz.get("shipFromCode") or ut.get("shipFrom")),
                 delivery_date=delivery_date,
@@ -239,16 +272,16 @@ def protection_days(name) -> int | None:
     text = as_text(name)
     if not text or "{" in text:
         return None
-    match = re.search(r"\d{1,3}", text)
-    return int(match.group(0)) if match else None
+    match = re.search(r"(?<!\d)\d{1,3}(?!\d)", text)
+    days = int(match.group(0)) if match else None
+    return days if days else None
 
 
 def opened_date(value) -> str | None:
     """A store's opening date: "Aug 4, 2014", "September 9, 2016" or epoch milliseconds."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        date = textparse.date_from_epoch_ms(value)
-    elif isinstance(value, str) and value.strip().isdigit() and len(value.strip()) >= 12:
-        date = textparse.date_from_epoch_ms(int(value.strip()))
+    millis = as_int(value, maximum=10**14)
+    if millis is not None and millis >= 10**11:
+        date = textparse.date_from_epoch_ms(millis)
     else:
         date = textparse.parse_english_date(as_text(value))
     return date.isoformat() if date else None
@@ -268,6 +301,3 @@ def language_from_locale(locale: str | None) -> str | None:
     language = re.split(r"[_-]", locale)[0].lower()
     return {"iw": "he", "in": "id", "ji": "yi"}.get(language, language) or None
 
-
-def utc_date(moment: dt.datetime | None) -> dt.date | None:
-    return moment.astimezone(dt.timezone.utc).date() if moment else None

@@ -1,0 +1,215 @@
+"""Hostile and malformed input: never a 500 or a traceback, never invalid JSON out, nothing stored.
+
+Found by a review of the first version: huge integers, deep nesting, NaN/Infinity, fields of the
+wrong type inside real page data, non-ASCII digits in ids, and a web page posting analyses.
+"""
+
+from __future__ import annotations
+
+import copy
+import gzip
+import json
+import math
+import random
+
+import pytest
+from conftest import F2020, F2209, F2212, PAGE_URLS, read_text
+from constructed import gen_c_run_params, gen_d_pdp_jsonp
+from test_api import assert_error, price_rows
+
+from heuristics.model import as_dict
+from server.errors import BadInput
+from server.marketplaces import Blob, PageInput
+from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
+from server.marketplaces.aliexpress import embedded
+
+WRONG_VALUES = [5, -1, "x", "", [1], {}, None, True, 1e308, 10**400, float("inf"), float("nan"), "9" * 5000, "²"]
+
+
+def _real_blobs():
+    f2020 = embedded.find(read_text(F2020)).run_params
+    f2212 = embedded.find(read_text(F2212)).run_params
+    return [
+        ("F2020 runParams", "runParams", {"data": f2020}),
+        ("F2212 runParams", "runParams", {"data": f2212}),
+        ("F2209 _init_data_", "_init_data_", json.loads(read_text(F2209))),
+        ("gen C (constructed)", "runParams", gen_c_run_params()),
+        ("gen D (constructed)", "mtop.aliexpress.pdp.pc.query", json.loads(gen_d_pdp_jsonp()[len("mtopjsonp3("):-1])),
+    ]
+
+
+def _paths(value, prefix=(), depth=0):
+    """Every dict key down to depth 6 (lists: their first two items), skipping i18n text maps."""
+    if depth > 6:
+        return
+    if isinstance(value, dict):
+        for key, child in value.items():
+            if key in ("i18nMap", "i18n"):
+                continue
+            yield prefix + (key,)
+            yield from _paths(child, prefix + (key,), depth + 1)
+    elif isinstance(value, list):
+        for index, child in enumerate(value[:2]):
+            yield prefix + (index,)
+            yield from _paths(child, prefix + (index,), depth + 1)
+
+
+def _replaced(body, path, new):
+    body = copy.deepcopy(body)
+    target = body
+    for step in path[:-1]:
+        target = target[step]
+    target[path[-1]] = new
+    return body
+
+
+@pytest.mark.parametrize("label, source, body", _real_blobs(), ids=lambda v: v if isinstance(v, str) and " " in v else None)
+def test_wrong_types_anywhere_in_real_page_data_never_crash(label, source, body):
+    """Every field of real page data replaced by values of the wrong type, one at a time
+    (a deterministic sample of 400 field/value pairs per capture)."""
+    cases = [(path, value) for path in _paths(body) for value in WRONG_VALUES]
+    for path, value in random.Random(20261126).sample(cases, min(400, len(cases))):
+        page = PageInput(url="https://www.aliexpress.com/item/1005003568989271.html", blobs=[Blob(source, _replaced(body, path, value))])
+        try:
+            extraction = ALIEXPRESS.extract(page)
+        except BadInput:
+            continue
+        # The listing must serialise as strict JSON: no NaN or Infinity can reach the report.
+        json.dumps(as_dict(extraction.listing), allow_nan=False)
+        listing = extraction.listing
+        for number in (listing.price.min, listing.price.max, listing.seller.positive_rate, listing.seller.followers, listing.orders):
+            assert number is None or (math.isfinite(number) and number >= 0), (label, path, value)
+
+
+HOSTILE_BODIES = [
+    ("integer of 5,000 digits", '{"url": ' + "1" * 5000 + "}", "not_json"),
+    ("deep nesting", '{"url": ' + "[" * 100000 + "]" * 100000 + "}", "not_json"),
+    ("NaN", '{"url": NaN}', "not_json"),
+    ("Infinity", '{"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "x": -Infinity}', "not_json"),
+    ("lone surrogate", '{"url": "https://www.aliexpress.com/item/1.html", "html": "<html>\\ud800</html>"}', "bad_unicode"),
+]
+
+
+@pytest.mark.parametrize("label, text, code", HOSTILE_BODIES, ids=[b[0] for b in HOSTILE_BODIES])
+def test_hostile_json_bodies(client, app, label, text, code):
+    assert_error(client.post("/api/v1/analyze", data=text, content_type="application/json"), 400, code)
+    assert price_rows(app) == 0
+
+
+BLOB_BODIES = [
+    ("huge integer in a blob", '{"data": {"titleModule": {"tradeCount": ' + "9" * 5000 + "}}}"),
+    ("deep nesting in a blob", '{"data": ' + "[" * 50000 + "]" * 50000 + "}"),
+    ("NaN in a blob", '{"data": {"storeModule": {"positiveRate": NaN}}}'),
+]
+
+
+@pytest.mark.parametrize("label, text", BLOB_BODIES, ids=[b[0] for b in BLOB_BODIES])
+def test_hostile_blob_strings(client, label, text):
+    body = {"url": "https://www.aliexpress.com/item/1005003568989271.html", "data": [{"source": "runParams", "body": text}]}
+    assert_error(client.post("/api/v1/analyze", json=body), 422, "bad_blob")
+
+
+def test_hostile_review_page(client):
+    body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "reviews": ['{"data": {"evaViewList": [' + "[" * 50000 + "]}}"]}
+    assert_error(client.post("/api/v1/analyze", json=body), 422, "bad_reviews")
+
+
+def test_impossible_numbers_in_page_data_are_read_as_missing(client):
+    data = embedded.find(read_text(F2212)).run_params
+    data["storeModule"]["positiveRate"] = "1e400%"
+    data["storeModule"]["followingNumber"] = 1e300
+    data["titleModule"]["tradeCount"] = -5
+    data["priceModule"]["minActivityAmount"]["value"] = 1e300
+    report = client.post("/api/v1/analyze", json={"url": PAGE_URLS[F2212.name], "data": [{"source": "runParams", "body": {"data": data}}]}).get_json()
+    seller = report["listing"]["seller"]
+    assert (seller["positive_rate"], seller["followers"], report["listing"]["orders"]) == (None, None, None)
+    assert report["listing"]["price"]["min"] != 1e300
+    assert "seller.positive_rate" in report["coverage"]["missing"]
+
+
+@pytest.mark.parametrize("product_id", ["²", "١٢٣", "1" * 5000])
+def test_odd_digits_in_history_ids(client, product_id):
+    assert_error(client.get(f"/api/v1/products/aliexpress/{product_id}/history"), 400, "bad_product_id")
+
+
+def test_odd_digits_in_page_ids_are_not_ids(client):
+    data = embedded.find(read_text(F2212)).run_params
+    data["commonModule"]["productIdStr"] = "²"
+    data["commonModule"]["productId"] = "²"
+    data["actionModule"]["productId"] = None
+    report = client.post("/api/v1/analyze", json={"url": "https://www.aliexpress.com/item/1005003568989271.html",
+                                                  "data": [{"source": "runParams", "body": {"data": data}}]}).get_json()
+    assert report["listing"]["product_id"] == "1005003568989271"  # from the address instead
+
+
+# --- cross-site requests ---------------------------------------------------------------------
+
+
+def test_a_web_page_cannot_post_an_analysis_as_text_plain(client, app):
+    """The "simple" cross-origin POST a web page can send without a preflight."""
+    body = json.dumps({"url": PAGE_URLS[F2212.name], "html": read_text(F2212)})
+    response = client.post("/api/v1/analyze", data=body, content_type="text/plain", headers={"Origin": "https://evil.example"})
+    assert_error(response, 403, "forbidden_origin")
+    assert_error(client.post("/api/v1/analyze", data=body, content_type="text/plain"), 415, "not_json_content_type")
+    assert price_rows(app) == 0
+
+
+def test_an_extension_origin_may_post(client):
+    response = client.post("/api/v1/analyze", json={"url": PAGE_URLS[F2020.name], "html": read_text(F2020)},
+                           headers={"Origin": "chrome-extension://abcdefghijklmnopabcdefghijklmnop"})
+    assert response.status_code == 200
+
+
+# --- transport edge cases --------------------------------------------------------------------
+
+
+def test_chunked_body_over_the_limit_is_413(db_path):
+    """A body without Content-Length (chunked, over real HTTP) that is too large is refused, not cut."""
+    import httpx
+    from conftest import LiveServer
+
+    from server import create_app
+
+    app = create_app({"TESTING": True, "DATABASE": db_path, "MAX_REQUEST_BYTES": 1024})
+    body = json.dumps({"url": "https://www.aliexpress.com/item/1.html", "html": "<html>" + "a" * 5000 + "</html>"}).encode()
+
+    def chunks():
+        for start in range(0, len(body), 700):
+            yield body[start : start + 700]
+
+    with LiveServer(app) as server:
+        response = httpx.post(f"{server.url}/api/v1/analyze", content=chunks(), headers={"Content-Type": "application/json"})
+    assert "content-length" not in {k.lower() for k in response.request.headers}
+    assert response.status_code == 413
+    assert response.json()["error"] == "request_too_large"
+
+
+def test_truncated_gzip_and_trailing_bytes_are_bad_gzip(client):
+    packed = gzip.compress(json.dumps({"url": PAGE_URLS[F2020.name], "html": read_text(F2020)}).encode())
+    for data in (packed[: len(packed) // 2], packed + b"trailing"):
+        assert_error(client.post("/api/v1/analyze", data=data, content_type="application/json", headers={"Content-Encoding": "gzip"}), 400, "bad_gzip")
+
+
+@pytest.mark.parametrize("url", ["ftp://www.aliexpress.com/item/1.html", "javascript://www.aliexpress.com/item/1.html"])
+def test_non_http_addresses_are_bad_urls(client, url):
+    assert_error(client.post("/api/v1/analyze", json={"url": url, "html": "<html></html>"}), 400, "bad_url")
+
+
+def test_a_relative_canonical_link_is_resolved_against_the_address(client):
+    html = read_text(F2212).replace('href="https://www.aliexpress.com/item/1005003568989271.html"', 'href="/item/1005003568989271.html"')
+    assert '<link rel="canonical" href="/item/' in html
+    report = client.post("/api/v1/analyze", json={"url": PAGE_URLS[F2212.name], "html": html}).get_json()
+    assert report["page"]["status"] == "ok"
+
+
+def test_a_feed_with_no_product_on_a_product_address_is_no_data(client):
+    body = {"url": "https://www.aliexpress.com/item/1005006180026951.html",
+            "data": [{"source": "mtop.aliexpress.pdp.pc.query", "body": {"data": {"result": {"GLOBAL_DATA": {}}}}}]}
+    report = client.post("/api/v1/analyze", json=body).get_json()
+    assert report["page"]["status"] == "no_data"
+
+
+@pytest.mark.parametrize("field, value", [("data", {}), ("data", ""), ("data", 0), ("reviews", {}), ("reviews", False)])
+def test_falsy_values_of_the_wrong_type_are_refused(client, field, value):
+    body = {"url": PAGE_URLS[F2020.name], "html": read_text(F2020), field: value}
+    assert client.post("/api/v1/analyze", json=body).status_code == 400
