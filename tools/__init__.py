@@ -1,0 +1,1 @@
+"""Development tools: the fixture site, the browser harness and the screenshot maker."""

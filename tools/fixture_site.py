@@ -1,0 +1,172 @@
+"""A local stand-in for AliExpress that serves the real captured pages (a real HTTP server).
+
+Used by the tests (fetching, the CLI, the browser extension), `make screenshots` and the
+extension benchmark. Pages are served at the paths AliExpress uses, so with a host map (httpx)
+or ``--host-resolver-rules`` (Chromium) they load at real-looking addresses such as
+``http://he.aliexpress.com:PORT/item/32993251330.html``. Every route returns a real fixture file,
+except the few misbehaving routes the fetch tests need and the labelled constructed pages.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+PAGES = FIXTURES / "pages"
+REVIEWS = FIXTURES / "reviews"
+
+F2020 = PAGES / "ali_32993251330_he_runParams_2020-07.html"
+F2212 = PAGES / "ali_3256803382674519_desktop_runParams_2022-12.html"
+F2209 = PAGES / "ali_3256803246120444_initdata-newDetail_2022-09.json"
+SHELL = PAGES / "ali_1005006180026951_desktop_es_CSRshell_2024-08.html"
+NOT_FOUND = PAGES / "ali_1005008204179129_desktop_de_NOTFOUND_DCData_2025-10.html"
+PUNISH = PAGES / "ali_1005008204179129_PUNISH_captcha_2025-07.html"
+STORE = PAGES / "ali_store_4682001_desktop_2024-02.html"
+
+# Where each saved page was served (its own canonical link, og:url or punish iframe target).
+PAGE_URLS = {
+    F2020.name: "https://he.aliexpress.com/item/32993251330.html",
+    F2212.name: "https://www.aliexpress.us/item/3256803382674519.html",
+    F2209.name: "https://www.aliexpress.us/item/3256803246120444.html",
+    SHELL.name: "https://es.aliexpress.com/item/1005006180026951.html",
+    NOT_FOUND.name: "https://de.aliexpress.com/item/1005008204179129.html",
+    PUNISH.name: "https://www.aliexpress.com/item/1005008204179129.html",
+    STORE.name: "https://yufanmodel.aliexpress.com/store/4682001",
+}
+
+HOSTS = ("www.aliexpress.com", "he.aliexpress.com", "www.aliexpress.us", "es.aliexpress.com", "de.aliexpress.com",
+         "feedback.aliexpress.com", "yufanmodel.aliexpress.com", "acs.aliexpress.com")
+
+
+def read_text(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def live_review_page(path: Path, page: int = 1, page_size: int = 20) -> dict:
+    """Wrap a review capture in the live feed's envelope (fixtures/reviews/README.md)."""
+    capture = json.loads(read_text(path))
+    items = capture["reviews"]
+    chunk = items[(page - 1) * page_size : page * page_size]
+    total_pages = max(1, -(-len(items) // page_size))
+    return {
+        "data": {
+            "evaViewList": chunk,
+            "productEvaluationStatistic": capture["evaluation_stats"],
+            "totalNum": capture["evaluation_stats"]["totalNum"],
+            "totalPage": total_pages,
+        }
+    }
+
+
+class FixtureHandler(BaseHTTPRequestHandler):
+    """Routes: ``routes`` maps a path to a saved page (or a callable returning bytes);
+    ``/pc/searchEvaluation.do`` answers with the review capture registered for ``productId``."""
+
+    routes: dict[str, object] = {}
+    reviews: dict[str, Path] = {}
+    feeds: dict[str, str] = {}  # mtop feed path -> raw response text (constructed, labelled by the caller)
+
+    def log_message(self, *args):  # keep test output clean
+        pass
+
+    def _send(self, status: int, body: bytes, content_type: str = "text/html; charset=utf-8", headers=None):
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def do_GET(self):  # noqa: C901 - one flat table of routes reads best
+        parts = urlsplit(self.path)
+        query = parse_qs(parts.query)
+        if parts.path == "/pc/searchEvaluation.do":
+            capture = self.reviews.get(query.get("productId", [""])[0])
+            if capture is None:
+                return self._send(200, b'{"data": {"evaViewList": [], "totalNum": 0, "totalPage": 0}}', "application/json")
+            page = int(query.get("page", ["1"])[0])
+            size = int(query.get("pageSize", ["20"])[0])
+            body = json.dumps(live_review_page(capture, page, size)).encode()
+            return self._send(200, body, "application/json;charset=UTF-8")
+        for feed_path, text in self.feeds.items():
+            if parts.path.startswith(feed_path):
+                return self._send(200, text.encode(), "application/json;charset=UTF-8")
+        if parts.path == "/redirect-off-site":
+            return self._send(302, b"", headers={"Location": "https://evil.example/item/1.html"})
+        if parts.path == "/item/302.html":
+            return self._send(302, b"", headers={"Location": "/item/32993251330.html"})
+        if parts.path == "/item/punished.html":
+            # AliExpress sends a robot check to the same host; relative, so it works on any port.
+            return self._send(302, b"", headers={"Location": "/item/1005008204179129.html/_____tmd_____/punish?x5secdata=abc"})
+        if "/_____tmd_____/punish" in parts.path:
+            return self._send(200, PUNISH.read_bytes())
+        if parts.path == "/item/9999999999.html":
+            return self._send(200, b"<html>" + b"x" * (9 * 1024 * 1024) + b"</html>")
+        if parts.path == "/item/8888888888.html":
+            time.sleep(3)
+            return self._send(200, b"<html></html>")
+        if parts.path == "/item/5030000000.html":
+            return self._send(503, b"busy")
+        route = self.routes.get(parts.path)
+        if route is None:
+            return self._send(404, b"<html><body>no such page</body></html>")
+        body = route() if callable(route) else Path(route).read_bytes()
+        if "gzip" in (self.headers.get("Accept-Encoding") or ""):
+            return self._send(200, gzip.compress(body), headers={"Content-Encoding": "gzip"})
+        return self._send(200, body)
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that gave up (the timeout test) is expected; anything else fails loudly."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
+DEFAULT_ROUTES = {
+    "/item/32993251330.html": F2020,
+    "/item/3256803382674519.html": F2212,
+    "/item/1005006180026951.html": SHELL,
+    "/item/1005008204179129.html": NOT_FOUND,
+    "/store/4682001": STORE,
+}
+
+
+class FixtureSite:
+    """Start the server in a thread; ``host_map`` points every AliExpress host at it."""
+
+    def __init__(self, routes=None, reviews=None, feeds=None):
+        handler = type("Handler", (FixtureHandler,), {
+            "routes": {**DEFAULT_ROUTES, **(routes or {})},
+            "reviews": dict(reviews or {}),
+            "feeds": dict(feeds or {}),
+        })
+        self.server = QuietServer(("127.0.0.1", 0), handler)
+        self.port = self.server.server_port
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.host_map = {host: self.base for host in HOSTS}
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def url(self, host: str, path: str) -> str:
+        """A real-looking address on this server (for a browser using --host-resolver-rules)."""
+        return f"http://{host}:{self.port}{path}"
+
+    def __enter__(self) -> "FixtureSite":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self._thread.join(5)
