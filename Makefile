@@ -3,8 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install run test bench clean
+.PHONY: install install-js run test test-js test-python bench screenshots clean
 
 install: $(STAMP)
 
@@ -15,14 +16,33 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The extension needs no build; node only runs its unit tests and linters.
+install-js: $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
 run: install
 	$(BIN)/emptor serve
 
-test: install
+test: test-js test-python
+
+test-js: install-js
+	node --test --test-reporter=spec extension/tests/
+	node_modules/.bin/eslint extension
+	node_modules/.bin/web-ext lint --source-dir extension --self-hosted --output=text
+
+# Includes the browser tests, which run whenever Chromium is present (and always under CI).
+test-python: install
 	$(BIN)/python -m pytest
 
 bench: install
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/extension.py
+
+screenshots: install
+	$(BIN)/python tools/screenshots.py --out docs/screenshots
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache
+	rm -rf $(VENV) node_modules build *.egg-info .pytest_cache

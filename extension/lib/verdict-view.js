@@ -1,0 +1,99 @@
+/*
+ * What the badge and the panel say, computed from a report without touching the DOM (so it is
+ * tested with node --test). The content script only turns these values into elements.
+ */
+(function (root) {
+  "use strict";
+
+  const LEVEL_LABELS = { low: "Low risk", medium: "Medium risk", high: "High risk" };
+
+  const STATUS_TEXT = {
+    blocked: "AliExpress showed a robot check instead of the listing, so emptor could not read it.",
+    not_found: "This item has been removed from sale.",
+    no_data: "The page has not loaded its product data yet.",
+    not_product: "This page is not a product listing.",
+  };
+
+  function truncate(text, max) {
+    if (!text || text.length <= max) return text || "";
+    return text.slice(0, max - 1).trimEnd() + "…";
+  }
+
+  /** The badge for one state: {level, label, detail}. */
+  function badgeContent(state) {
+    if (state.kind === "loading") {
+      return { level: "unknown", label: "emptor", detail: "Checking this listing…" };
+    }
+    if (state.kind === "service-down") {
+      return {
+        level: "unknown",
+        label: "emptor is not running",
+        detail: "Start the local service with `make run` (or `emptor serve`), then reload the page.",
+      };
+    }
+    if (state.kind === "error") {
+      return { level: "unknown", label: "emptor could not check this page", detail: state.message || "" };
+    }
+    const report = state.report;
+    const status = report.page.status;
+    if (status !== "ok") {
+      return { level: "unknown", label: "emptor: not judged", detail: STATUS_TEXT[status] || "" };
+    }
+    const level = report.verdict.level;
+    const top = report.findings[0] || report.trust[0];
+    return {
+      level,
+      label: `${LEVEL_LABELS[level] || level} · ${report.verdict.score}`,
+      detail: top ? truncate(top.message, 140) : "No risks found on this page.",
+    };
+  }
+
+  /** Findings grouped by family (SEL, REV, …) in a fixed order, each group with its name. */
+  function groupFindings(findings, families) {
+    const groups = new Map();
+    for (const finding of findings || []) {
+      const family = finding.code.slice(0, 3);
+      if (!groups.has(family)) groups.set(family, []);
+      groups.get(family).push(finding);
+    }
+    return Object.keys(families)
+      .filter((family) => groups.has(family))
+      .map((family) => ({ family, name: families[family], findings: groups.get(family) }));
+  }
+
+  function formatValue(value) {
+    if (value === null || value === undefined) return "—";
+    if (Array.isArray(value)) return value.map(formatValue).join(", ");
+    if (typeof value === "object") return JSON.stringify(value);
+    return String(value);
+  }
+
+  /** Evidence as "name: value" lines, in the order the rule gave them. */
+  function evidenceLines(evidence) {
+    return Object.entries(evidence || {}).map(([name, value]) => `${name.replace(/_/g, " ")}: ${formatValue(value)}`);
+  }
+
+  /** What the panel says about reviews. */
+  function reviewsSummary(report) {
+    const reviews = report && report.reviews;
+    if (!reviews) return "Reviews not analysed yet.";
+    if (!reviews.analyzed) {
+      return `Reviews not analysed yet (${reviews.received} review${reviews.received === 1 ? "" : "s"} read from ${reviews.pages} page${reviews.pages === 1 ? "" : "s"} of the review feed).`;
+    }
+    const adjusted = reviews.adjusted_rating == null ? "" : ` Adjusted rating ${reviews.adjusted_rating}.`;
+    return `${reviews.received} reviews analysed.${adjusted}`;
+  }
+
+  function ruleLink(serviceUrl, code) {
+    return `${serviceUrl}/rules#${encodeURIComponent(code)}`;
+  }
+
+  root.emptorLib = Object.assign(root.emptorLib || {}, {
+    badgeContent,
+    groupFindings,
+    evidenceLines,
+    reviewsSummary,
+    ruleLink,
+    STATUS_TEXT,
+  });
+})(globalThis);

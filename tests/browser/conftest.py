@@ -1,0 +1,105 @@
+"""The browser tests' set-up: Debian's Chromium with the unpacked extension, the real emptor
+service on 127.0.0.1, and the fixture site serving the real saved pages at real-looking
+addresses. Without Chromium these tests are skipped locally, with a message saying so; under CI
+(EMPTOR_REQUIRE_BROWSER=1, set by .ci/run) a missing Chromium is a failure, never a skip."""
+
+from __future__ import annotations
+
+import os
+
+import httpx
+import pytest
+from conftest import REVIEWS, LiveServer
+from constructed import gen_d_pdp_jsonp
+
+from server import create_app
+from tools.browser import BROWSER_REQUIRED as REQUIRED
+from tools.browser import BROWSER_SKIP_REASON as SKIP_REASON
+from tools.browser import RequestRecorder, extension_browser, find_chromium
+from tools.fixture_site import SHELL, FixtureSite, read_text
+
+CHROMIUM = find_chromium()
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM or REQUIRED:
+        return
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.skip(reason=SKIP_REASON))
+
+
+def pytest_runtest_setup(item):
+    if not CHROMIUM and REQUIRED and "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+        pytest.fail("Chromium is required (EMPTOR_REQUIRE_BROWSER=1) but was not found", pytrace=False)
+
+
+# A constructed 2024+ page (tests/constructed.py): the real client-rendered shell, plus a small
+# script standing in for the page's own feed request (its real loader is on a CDN that tests
+# cannot reach). It asks for the product feed by fetch() or by JSONP, as AliExpress's loader does.
+FEED_PATH = "/h5/mtop.aliexpress.pdp.pc.query/1.0/"
+
+
+def _shell_requesting_feed(how: str) -> bytes:
+    if how == "fetch":
+        loader = f'<script>fetch("{FEED_PATH}?productId=1005006717259012&type=originaljson").then(r => r.text())</script>'
+    else:
+        loader = (
+            "<script>window.mtopjsonp3 = function (payload) { window.__feed = payload; };"
+            f'var s = document.createElement("script"); s.src = "{FEED_PATH}?productId=1005006717259012&callback=mtopjsonp3";'
+            "document.head.appendChild(s);</script>"
+        )
+    html = read_text(SHELL).replace("1005006180026951", "1005006717259012")
+    return html.replace("</body>", loader + "</body>").encode()
+
+
+@pytest.fixture(scope="session")
+def site():
+    routes = {
+        "/item/1005006717259012.html": lambda: _shell_requesting_feed("fetch"),
+        "/item/1005006717259013.html": lambda: _shell_requesting_feed("jsonp").replace(b"1005006717259012.html", b"1005006717259013.html"),
+    }
+    with FixtureSite(
+        routes=routes,
+        # Another product's real review capture, served for the 2020 page's id: the tests check
+        # that the extension fetches the feed and updates the badge, not what the reviews say.
+        reviews={"32993251330": REVIEWS / "reviews_1005006717259012_2024-09.json"},
+        feeds={FEED_PATH: gen_d_pdp_jsonp()},
+    ) as fixture_site:
+        yield fixture_site
+
+
+@pytest.fixture(scope="session")
+def service(tmp_path_factory):
+    app = create_app({"TESTING": True, "DATABASE": tmp_path_factory.mktemp("service") / "emptor.db"})
+    recorder = RequestRecorder(app.wsgi_app)
+    app.wsgi_app = recorder
+    with LiveServer(app) as server:
+        server.recorder = recorder
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM:
+        pytest.skip(SKIP_REASON)
+    with extension_browser(CHROMIUM) as extension:
+        yield extension
+
+
+@pytest.fixture
+def emptor(browser, service):
+    """The extension pointed at the live service, with a clean error log for each test."""
+    browser.configure(service.url)
+    browser.extension_errors.clear()
+    service.recorder.analyze_requests.clear()
+    yield browser
+    browser.close_pages()
+    assert browser.extension_errors == [], "errors from the extension's own scripts"
+
+
+def service_report(service, body: dict) -> dict:
+    """What the service says about a request, without recording it."""
+    response = httpx.post(f"{service.url}/api/v1/analyze", json={**body, "record": False}, timeout=30)
+    response.raise_for_status()
+    return response.json()

@@ -1,0 +1,28 @@
+"""`make screenshots` makes real PNGs of the badge and the panel, and a test run writes only to
+a temporary directory (the committed docs/screenshots stay as they are)."""
+
+from __future__ import annotations
+
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.browser.conftest import CHROMIUM
+
+ROOT = Path(__file__).parents[2]
+
+
+def test_screenshots_tool_writes_the_badge_and_the_panel(browser, tmp_path):
+    # `browser` makes this test skip (or fail under CI) exactly when the other browser tests do.
+    before = subprocess.run(["git", "status", "--porcelain", "docs"], cwd=ROOT, capture_output=True, text=True).stdout
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "screenshots.py"), "--out", str(tmp_path)],
+                            capture_output=True, text=True, timeout=120, env={"EMPTOR_CHROMIUM": CHROMIUM, "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr[-2000:]
+    for name, minimum_height in (("badge.png", 40), ("panel.png", 400)):
+        data = (tmp_path / name).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n"
+        width, height = struct.unpack(">II", data[16:24])
+        assert width >= 600 and height >= minimum_height, (name, width, height)
+    after = subprocess.run(["git", "status", "--porcelain", "docs"], cwd=ROOT, capture_output=True, text=True).stdout
+    assert before == after

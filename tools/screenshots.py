@@ -1,0 +1,75 @@
+"""`make screenshots`: the badge and the open panel on a real saved listing, in real Chromium.
+
+Writes badge.png and panel.png to --out (docs/screenshots by default, which the README shows).
+The page is the 2020 Hebrew iPhone listing served by the fixture site; its own stylesheets are
+on AliExpress's CDN, which these machines cannot reach, so the page around the badge is unstyled.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from werkzeug.serving import make_server  # noqa: E402
+
+from server import create_app  # noqa: E402
+from tools.browser import extension_browser, find_chromium  # noqa: E402
+from tools.fixture_site import FixtureSite  # noqa: E402
+
+LISTING = ("he.aliexpress.com", "/item/32993251330.html")
+
+
+def take(out: Path, chromium: str) -> list[Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as data:
+        app = create_app({"DATABASE": Path(data) / "emptor.db"})
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            with FixtureSite() as site, extension_browser(chromium, viewport=(1200, 1400)) as browser:
+                browser.configure(f"http://127.0.0.1:{server.server_port}")
+                page = browser.new_page()
+                page.goto(site.url(*LISTING), wait_until="load")
+                page.wait_for_selector('#emptor-root[data-state="ok"]', state="attached", timeout=15000)
+                root = page.locator("#emptor-root")
+                root.scroll_into_view_if_needed()
+                box = root.bounding_box()
+                badge = out / "badge.png"
+                page.screenshot(path=str(badge), clip={"x": max(0, box["x"] - 16), "y": max(0, box["y"] - 16),
+                                                       "width": 760, "height": box["height"] + 90})
+                page.locator("#emptor-root .badge").click()
+                page.wait_for_selector("#emptor-root svg.price-chart", timeout=10000)
+                panel_box = page.locator("#emptor-root .wrap").bounding_box()  # relative to the viewport
+                scroll_y = page.evaluate("window.scrollY")
+                panel = out / "panel.png"
+                page.screenshot(path=str(panel), full_page=True, clip={
+                    "x": max(0, panel_box["x"] - 16), "y": max(0, panel_box["y"] + scroll_y - 16),
+                    "width": 760, "height": panel_box["height"] + 32})
+        finally:
+            server.shutdown()
+            server.server_close()
+    return [badge, panel]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots")
+    args = parser.parse_args()
+    chromium = find_chromium()
+    if not chromium:
+        print("emptor: Chromium not found; install Debian's chromium (or set EMPTOR_CHROMIUM).", file=sys.stderr)
+        return 1
+    for path in take(args.out, chromium):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
