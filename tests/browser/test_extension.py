@@ -239,7 +239,6 @@ def test_options_page_accepts_only_loopback_addresses(emptor, service):
 def test_the_token_is_sent_as_a_bearer_header(emptor, site, service):
     emptor.configure(service.url, token="s3cret")
     seen = []
-    service.recorder.wsgi_app.__self__ if False else None
     original = service.recorder.wsgi_app
 
     def spy(environ, start_response):
@@ -260,3 +259,16 @@ def test_the_worker_refuses_unknown_messages(emptor):
     options.goto(f"{emptor.origin}/options/options.html")
     reply = options.evaluate("chrome.runtime.sendMessage({type: 'deleteEverything'})")
     assert reply == {"ok": False, "state": "error", "message": "Unknown or unauthorised message."}
+
+
+def test_a_service_of_another_version_is_pointed_out(emptor, site, monkeypatch):
+    """Simulated: the running service reports another version (only one version exists here)."""
+    import server.api.meta
+
+    monkeypatch.setattr(server.api.meta, "version", lambda: "9.9.9")
+    emptor.configure(emptor.worker.evaluate("chrome.storage.local.get('serviceUrl')")["serviceUrl"])  # forget the cached health
+    page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
+    page.locator(f"{ROOT_SELECTOR} .badge").click()
+    warning = page.locator(f"{ROOT_SELECTOR} .warning")
+    warning.wait_for()
+    assert "version 9.9.9" in warning.inner_text() and "0.1.0" in warning.inner_text()
