@@ -27,6 +27,7 @@ from .shared import (
     as_list,
     as_int,
     as_text,
+    currency_code,
     image_keys,
     is_official_store_name,
     language_from_locale,
@@ -75,6 +76,40 @@ def _price_from_ranges(currency, sale_min, sale_max, list_min, list_max, discoun
     )
 
 
+def _price_block(block: dict, currency: str | None) -> Price:
+    """``priceModule`` (Gen A) and ``price_*`` (Gen B) share one shape."""
+    discount = textparse.parse_percent(block.get("discount"))
+    return _price_from_ranges(
+        currency,
+        money_value(block.get("minActivityAmount")),
+        money_value(block.get("maxActivityAmount")),
+        money_value(block.get("minAmount")),
+        money_value(block.get("maxAmount")),
+        discount or None,
+    )
+
+
+def _block_currency(block: dict) -> str | None:
+    return money_currency(block.get("minActivityAmount")) or money_currency(block.get("minAmount"))
+
+
+def _store_module_seller(store: dict, *, name=None, store_id=None, positive_rate=None, top_rated=None) -> Seller:
+    """``storeModule`` (Gen A, and Gen B's header copy of it); the keyword arguments are the
+    page's other sources for the same facts, used when the module lacks them."""
+    seller_name = as_text(store.get("storeName")) or as_text(name)
+    return Seller(
+        name=seller_name,
+        store_id=as_id(store.get("storeNum")) or as_id(store_id),
+        positive_rate=textparse.parse_percent(store.get("positiveRate") or positive_rate),
+        feedback_count=as_int(store.get("positiveNum")),
+        followers=as_int(store.get("followingNumber")),
+        opened=opened_date(store.get("openTime")),
+        top_rated=top_rated,
+        official=is_official_store_name(seller_name),
+        country=as_text(store.get("countryCompleteName")),
+    )
+
+
 # --- Gen A ---------------------------------------------------------------------------------
 
 
@@ -86,11 +121,9 @@ def from_modules(data: dict) -> Partial:
     protection = as_dict(data.get("buyerProtectionModule"))
 
     shown_id = as_id(common.get("productIdStr") or common.get("productId") or action.get("productId"))
-    currency = money_currency(price.get("minActivityAmount")) or money_currency(price.get("minAmount")) or as_text(common.get("currencyCode"))
+    currency = _block_currency(price) or currency_code(common.get("currencyCode"))
     layouts = as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList")
     options, guarantee, ship_to = shipping_from_layouts(layouts)
-    discount = price.get("discount")
-    seller_name = as_text(store.get("storeName"))
     listing = Listing(
         marketplace="aliexpress",
         product_id=hosts.global_product_id(shown_id),
@@ -102,28 +135,11 @@ def from_modules(data: dict) -> Partial:
             currency=currency,
             language=language_from_locale(as_text(env.get("locale") or env.get("lang"))),
         ),
-        price=_price_from_ranges(
-            currency,
-            money_value(price.get("minActivityAmount")),
-            money_value(price.get("maxActivityAmount")),
-            money_value(price.get("minAmount")),
-            money_value(price.get("maxAmount")),
-            discount if isinstance(discount, (int, float)) and discount else None,
-        ),
+        price=_price_block(price, currency),
         variants=variants_from(sku.get("skuPriceList"), sku.get("productSKUPropertyList")),
         shipping=options,
         specs=specs_from(as_dict(data.get("specsModule")).get("props")),
-        seller=Seller(
-            name=seller_name,
-            store_id=as_id(store.get("storeNum")),
-            positive_rate=textparse.parse_percent(store.get("positiveRate")),
-            feedback_count=as_int(store.get("positiveNum")),
-            followers=as_int(store.get("followingNumber")),
-            opened=opened_date(store.get("openTime")),
-            top_rated=as_bool(store.get("topRatedSeller")),
-            official=is_official_store_name(seller_name),
-            country=as_text(store.get("countryCompleteName")),
-        ),
+        seller=_store_module_seller(store, top_rated=as_bool(store.get("topRatedSeller"))),
         rating=rating_from_summary(title.get("feedbackRating")),
         orders=as_int(title.get("tradeCount")) if title.get("tradeCount") is not None else textparse.parse_count(title.get("formatTradeCount")),
         badges=Badges(
@@ -168,10 +184,8 @@ def from_new_detail(init_data: dict) -> Partial:
     protection = as_dict(by_type.get("buyerProtection", {}).get("buyerProtection"))
 
     shown_id = as_id(seo.get("productId") or actions.get("productId") or store.get("productId"))
-    currency = money_currency(price.get("minActivityAmount")) or money_currency(price.get("minAmount")) or as_text(shipping.get("tradeCurrency"))
+    currency = _block_currency(price) or currency_code(shipping.get("tradeCurrency"))
     options, guarantee, ship_to = shipping_from_layouts(as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList"))
-    discount = price.get("discount")
-    seller_name = as_text(store.get("storeName") or recommend.get("storeName"))
     top_rated = as_bool(store.get("isTopRatedSeller"))
     if top_rated is None:
         top_rated = as_bool(recommend.get("topRatedSeller"))
@@ -186,27 +200,16 @@ def from_new_detail(init_data: dict) -> Partial:
             currency=currency,
             language=language_from_locale(as_text(by_type.get("description", {}).get("locale"))),
         ),
-        price=_price_from_ranges(
-            currency,
-            money_value(price.get("minActivityAmount")),
-            money_value(price.get("maxActivityAmount")),
-            money_value(price.get("minAmount")),
-            money_value(price.get("maxAmount")),
-            discount if isinstance(discount, (int, float)) and discount else None,
-        ),
+        price=_price_block(price, currency),
         variants=variants_from(sku.get("skuList"), sku.get("propertyList")),
         shipping=options,
         specs=specs_from(by_type.get("specsInfo", {}).get("specs")),
-        seller=Seller(
-            name=seller_name,
-            store_id=as_id(store.get("storeNum") or recommend.get("storeNum")),
-            positive_rate=textparse.parse_percent(store.get("positiveRate") or recommend.get("sellerPositiveRate")),
-            feedback_count=as_int(store.get("positiveNum")),
-            followers=as_int(store.get("followingNumber")),
-            opened=opened_date(store.get("openTime")),
+        seller=_store_module_seller(
+            store,
+            name=recommend.get("storeName"),
+            store_id=recommend.get("storeNum"),
+            positive_rate=recommend.get("sellerPositiveRate"),
             top_rated=top_rated,
-            official=is_official_store_name(seller_name),
-            country=as_text(store.get("countryCompleteName")),
         ),
         rating=Rating(),  # Gen B carries no rating summary (ANATOMY §1.4); the review feed has it
         orders=textparse.parse_count(by_type.get("shareHeader", {}).get("formatTradeCount")),
@@ -282,7 +285,7 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
             money_value(sale.get("maxActivityAmount")),
             money_value(orig.get("minAmount")),
             money_value(orig.get("maxAmount")),
-            as_int(discount),
+            textparse.parse_percent(discount) or None,
         ),
         variants=variants_from(_sku_rows(price), as_dict(data.get("skuComponent")).get("productSKUPropertyList")),
         shipping=options,
