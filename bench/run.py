@@ -171,6 +171,34 @@ def throughput_http(html: str, workers: int, seconds: float, clients: int = 4) -
         return done / (time.monotonic() - start)
 
 
+def review_sample(size: int):
+    """``size`` reviews from the real captures (206 distinct reviews), repeated under new ids:
+    every text has two or three copies, the duplicate test's worst case."""
+    import dataclasses
+
+    from server.marketplaces.aliexpress.reviews import parse_pages
+
+    pool = []
+    for capture in sorted((ROOT / "tests" / "fixtures" / "reviews").glob("reviews_1005006717259012_*.json")):
+        pool.extend(parse_pages([json.loads(capture.read_text(encoding="utf-8"))]).reviews)
+    reviews = [dataclasses.replace(pool[i % len(pool)], id=str(10**16 + i)) for i in range(size)]
+    statistics = parse_pages([json.loads((ROOT / "tests" / "fixtures" / "reviews" / "reviews_1005006717259012_2024-09.json").read_text())]).statistics
+    return reviews, statistics, len(pool)
+
+
+def review_tests(runs: int, size: int = 500) -> dict:
+    from heuristics import DEFAULTS
+    from heuristics.model import Context, Listing, ReviewSet
+    from heuristics.reviews import analyze_reviews
+
+    reviews, statistics, distinct = review_sample(size)
+    review_set = ReviewSet(reviews=reviews, statistics=statistics, pages=size // 20)
+    listing = Listing("aliexpress", title="10mm Electric Brushless Drill 2-Speed Cordless Drill Screwdriver For Makita 18V Battery",
+                      context=Context(country="US"))
+    samples = timed(lambda: analyze_reviews(review_set, listing, DEFAULTS), runs)
+    return {"reviews": size, "distinct": distinct, "p50_ms": p(samples, 0.5), "p99_ms": p(samples, 0.99)}
+
+
 def _analyze_one(html: str) -> None:
     analyze(PageInput(url=BASE_URL, html=html), now=NOW)
 
@@ -210,6 +238,10 @@ def main() -> None:
         elements = row["elements"] if row["elements"] is not None else "-"
         print(f"{row['page']:62} {row['kb']:5} {elements:>8} {row['analysis_p50_ms']:7.2f} {row['analysis_p99_ms']:7.2f} {bs4}")
 
+    reviews = review_tests(max(20, args.runs // 2))
+    print(f"\nreview tests on {reviews['reviews']} reviews ({reviews['distinct']} distinct real reviews, repeated): "
+          f"p50 {reviews['p50_ms']:.1f} ms, p99 {reviews['p99_ms']:.1f} ms")
+
     one_mb = built_page(1 * MEGABYTE)
     http = over_http(one_mb, max(20, args.runs // 2))
     print(f"\nPOST /api/v1/analyze, 1 MB page, loopback: p50 {http['http_p50_ms']:.1f} ms, p99 {http['http_p99_ms']:.1f} ms")
@@ -226,7 +258,7 @@ def main() -> None:
           f"in-process {throughput['pool_2'] / throughput['pool_1']:.2f}x")
 
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "pages": rows, "http": http, "throughput": throughput}, indent=2))
+        args.json.write_text(json.dumps({"machine": machine(), "pages": rows, "reviews": reviews, "http": http, "throughput": throughput}, indent=2))
 
 
 if __name__ == "__main__":

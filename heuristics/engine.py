@@ -13,21 +13,37 @@ from typing import Any, Mapping
 
 from . import rules as _builtin_rules  # noqa: F401  (registers the built-in rules)
 from . import scoring
-from .model import Finding, Kind, Listing
+from .model import Finding, Kind, Listing, ListingHistory, Reference, ReviewSet
+from .reviews import ReviewAnalysis, analyze_reviews
 from .registry import selected
 from .thresholds import DEFAULTS
 
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What a rule may know besides the listing: the moment it is judged at, and its thresholds."""
+    """What a rule may know besides the listing: the moment it is judged at, its thresholds,
+    the reviews read, the listing's recorded history and the reference tables."""
 
     now: dt.datetime
     thresholds: Mapping[str, Any] = field(default_factory=lambda: MappingProxyType(DEFAULTS))
+    reviews: ReviewSet | None = None
+    history: ListingHistory | None = None
+    reference: Reference = field(default_factory=Reference)
+    listing: Listing | None = None
+    _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def today(self) -> dt.date:
         return self.now.date()
+
+    @property
+    def review_analysis(self) -> ReviewAnalysis | None:
+        """The review tests, run once per verdict however many rules read them."""
+        if "reviews" not in self._memo:
+            self._memo["reviews"] = (
+                analyze_reviews(self.reviews, self.listing, self.thresholds) if self.reviews and self.listing else None
+            )
+        return self._memo["reviews"]
 
 
 @dataclass(frozen=True)
@@ -38,12 +54,16 @@ class Verdict:
     trust: list[Finding]
     errors: list[dict[str, str]]
     rules_run: list[str]
+    reviews: ReviewAnalysis | None = None
 
 
 def analyze(
     listing: Listing,
     now: dt.datetime,
     *,
+    reviews: ReviewSet | None = None,
+    history: ListingHistory | None = None,
+    reference: Reference | None = None,
     select: tuple[str, ...] = ("",),
     ignore: tuple[str, ...] = (),
     thresholds: Mapping[str, Any] | None = None,
@@ -51,11 +71,21 @@ def analyze(
 ) -> Verdict:
     """Judge ``listing`` as of ``now`` (a saved page is judged at its capture time).
 
+    :param reviews: the review feed pages read for the listing, if any.
+    :param history: what was recorded about the listing before this page, if anything.
+    :param reference: the price-floor and exchange-rate tables.
     :param debug: re-raise a failing rule's exception instead of recording it (for tests).
     """
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
-    context = RuleContext(now=now, thresholds=MappingProxyType({**DEFAULTS, **(thresholds or {})}))
+    context = RuleContext(
+        now=now,
+        thresholds=MappingProxyType({**DEFAULTS, **(thresholds or {})}),
+        reviews=reviews,
+        history=history,
+        reference=reference or Reference(),
+        listing=listing,
+    )
     findings: list[Finding] = []
     errors: list[dict[str, str]] = []
     active = selected(select, ignore)
@@ -74,6 +104,13 @@ def analyze(
     risks = [f for f in ordered if f.kind is Kind.RISK]
     reasons_to_trust = [f for f in ordered if f.kind is Kind.TRUST]
     total = scoring.score(f.weight for f in ordered)
+    try:
+        review_analysis = context.review_analysis
+    except Exception as exc:  # reported like a failing rule; the verdict stands without it
+        if debug:
+            raise
+        errors.append({"code": "reviews", "error": f"{type(exc).__name__}: {exc}"})
+        review_analysis = None
     return Verdict(
         score=total,
         level=scoring.level(total),
@@ -81,6 +118,7 @@ def analyze(
         trust=reasons_to_trust,
         errors=errors,
         rules_run=[r.code for r in active],
+        reviews=review_analysis,
     )
 
 

@@ -180,6 +180,116 @@ class Listing:
     badges: Badges = field(default_factory=Badges)
     image_keys: list[str] = field(default_factory=list)
     selected_sku_id: str | None = None
+    # The seller's own description as the page rendered it (text only, at most DESCRIPTION_CHARS):
+    # replica wording often hides there ("these are not original accessories", F2020).
+    description: str | None = None
+
+
+DESCRIPTION_CHARS = 5000
+
+
+# --- reviews -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A buyer's later addition to their review (``buyerAddFb…``)."""
+
+    days: int | None
+    text: str
+    translation: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    id: str
+    rating: int | None  # 1..5 stars
+    text: str  # the buyer's own words; "" for a rating without text
+    translation: str | None = None  # the platform's translation for the viewer
+    date: str | None = None  # YYYY-MM-DD
+    country: str | None = None
+    variant: str | None = None  # the variant bought, as the feed names it (skuInfo)
+    images: int = 0
+    follow_up: FollowUp | None = None
+    selected: bool | None = None  # chosen and shown first by AliExpress
+    ai_generated: bool | None = None  # marked aigc by AliExpress
+    imported: bool | None = None  # thirdParty / independentSite / trendyol: from another site
+    anonymous: bool | None = None
+    buyer: str | None = None  # the masked name the feed shows ("M***r")
+
+
+@dataclass
+class ReviewSet:
+    """The reviews emptor read for a listing, and the platform's own statistics for all of them."""
+
+    reviews: list[Review] = field(default_factory=list)
+    statistics: Rating | None = None  # productEvaluationStatistic: every review, not the sample
+    pages: int = 0
+    duplicates_dropped: int = 0
+    source: str = "feed"  # "feed" (searchEvaluation.do) or "legacy-html" (productEvaluation.htm)
+
+
+# --- history -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    observed_at: str  # ISO 8601 UTC
+    sku_id: str | None  # None: the listing's headline (lowest) price
+    country: str | None
+    currency: str | None
+    price: float
+    original_price: float | None
+
+
+@dataclass(frozen=True)
+class FactsSnapshot:
+    first_seen: str
+    last_seen: str
+    title: str | None
+    seller_name: str | None
+    store_id: str | None
+    image_keys: tuple[str, ...] = ()
+
+
+@dataclass
+class ListingHistory:
+    """What emptor recorded about this listing before the page being judged."""
+
+    prices: list[PricePoint] = field(default_factory=list)
+    facts: list[FactsSnapshot] = field(default_factory=list)
+
+
+# --- reference data ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PriceFloor:
+    """A widely counterfeited product and the price below which a genuine new one is not sold."""
+
+    key: str
+    brand: str
+    product: str
+    patterns: tuple[str, ...]  # regular expressions matched against the title
+    floor_usd: float
+    source: str
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Shipped reference tables (server/data/*.json), passed in so the rules stay free of I/O."""
+
+    price_floors: tuple[PriceFloor, ...] = ()
+    usd_per_unit: dict[str, float] = field(default_factory=dict)  # 1 unit of currency = x USD
+    rates_date: str | None = None
+    rates_source: str | None = None
+
+    def to_usd(self, amount: float, currency: str | None) -> tuple[float, float] | None:
+        """``(usd, rate)``, or None when the currency is not in the table."""
+        if currency == "USD":
+            return amount, 1.0
+        rate = self.usd_per_unit.get(currency or "")
+        return (amount * rate, rate) if rate else None
 
 
 def as_dict(obj: Any) -> Any:

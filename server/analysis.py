@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 import heuristics
-from heuristics.model import Listing, merge
+from heuristics.model import Listing, ListingHistory, merge
 
-from . import report
+from . import reference, report
 from .config import version
 from .errors import BadInput
 from .marketplaces import MARKETPLACES, Extraction, Marketplace, PageInput, for_url, host_of
@@ -70,6 +70,7 @@ def check_own_address(marketplace: Marketplace, extraction: Extraction) -> None:
 
 
 ReviewFetcher = Callable[[Marketplace, Listing], tuple[list, list[dict]]]
+HistoryLoader = Callable[[str, str], ListingHistory]
 
 
 def analyze(
@@ -78,6 +79,7 @@ def analyze(
     now: dt.datetime,
     marketplace: Marketplace | None = None,
     fetch_reviews: ReviewFetcher | None = None,
+    load_history: HistoryLoader | None = None,
     debug: bool = False,
 ) -> Analysis:
     """Analyse one page.
@@ -85,6 +87,8 @@ def analyze(
     :param marketplace: known already (a saved feed file names none by address).
     :param fetch_reviews: called with the listing when the page is a product, to fetch the first
         review feed pages (the CLI's ``scan URL``); returns the pages and any fetch errors.
+    :param load_history: ``(marketplace, product_id) -> ListingHistory``: what was recorded about
+        the listing before, for the price and listing-change rules.
     :param debug: let a failing rule raise instead of being reported in ``errors``.
     """
     if page.html is not None:
@@ -100,20 +104,21 @@ def analyze(
         pages, fetch_errors = fetch_reviews(marketplace, extraction.listing)
         page.review_pages.extend(pages)
         errors.extend(fetch_errors)
-    reviews_summary = None
-    if page.review_pages:
-        sample = marketplace.parse_review_pages(page.review_pages)
-        reviews_summary = {
-            "pages": sample.pages,
-            "received": len(sample.reviews),
-            "duplicates_dropped": sample.duplicates,
-            "total": sample.total,
-            "analyzed": False,  # review analysis is the REV rules' work (issue 4)
-        }
-        if extraction.status == "ok" and extraction.listing.rating.histogram is None:
-            extraction.listing.rating = merge(sample.rating, extraction.listing.rating)
-            extraction.sources.append("review-feed")
+    review_set = marketplace.parse_review_pages(page.review_pages) if page.review_pages else None
+    listing = extraction.listing
+    if review_set and review_set.statistics and extraction.status == "ok" and listing.rating.histogram is None:
+        # The product's own star split for all its reviews, when the page did not carry it.
+        listing.rating = merge(review_set.statistics, listing.rating)
+        extraction.sources.append("review-feed")
     judged_at = extraction.captured_at or now
-    verdict = heuristics.analyze(extraction.listing, judged_at, debug=debug) if extraction.status == "ok" else None
-    built = report.build(extraction, verdict, judged_at, version=version(), reviews=reviews_summary, errors=errors)
+    verdict = None
+    if extraction.status == "ok":
+        history = load_history(listing.marketplace, listing.product_id) if load_history and listing.product_id else None
+        verdict = heuristics.analyze(
+            listing, judged_at, reviews=review_set, history=history, reference=reference.load(), debug=debug
+        )
+    reviews_report = None
+    if review_set is not None:
+        reviews_report = report.reviews_section(review_set, verdict.reviews if verdict else None)
+    built = report.build(extraction, verdict, judged_at, version=version(), reviews=reviews_report, errors=errors)
     return Analysis(report=built, extraction=extraction, judged_at=judged_at)

@@ -99,11 +99,31 @@ def _page_from_file(path: Path) -> tuple[PageInput, Marketplace | None]:
     return PageInput(html=text), None
 
 
+def _history_loader():
+    """Judge a page against what the history database recorded, when there is one (read only:
+    scanning without --record creates nothing)."""
+    path = config.database_path()
+    if not path.exists():
+        return None
+
+    def load(marketplace: str, product_id: str):
+        db = store.connect(path)
+        try:
+            return store.load_history(db, marketplace, product_id)
+        finally:
+            db.close()
+
+    return load
+
+
 def _review_pages(files) -> list:
     pages = []
     for name in files:
         path = Path(name)
         text = _text(path, _read_file(path))
+        if text.lstrip().startswith("<"):
+            pages.append(text)  # the retired review HTML page
+            continue
         try:
             pages.append(jsontext.loads(text))
         except jsontext.NotJSON as exc:
@@ -144,6 +164,7 @@ def scan(path_or_url: str, review_files, as_json: bool, record: bool):
     try:
         now = dt.datetime.now(dt.timezone.utc)
         review_pages = _review_pages(review_files)
+        load_history = _history_loader()
         if path_or_url.startswith(("http://", "https://")):
             from .fetch import make_fetcher
 
@@ -153,11 +174,12 @@ def scan(path_or_url: str, review_files, as_json: bool, record: bool):
                 # After a redirect (aliexpress.com → aliexpress.us) the final address names the
                 # site, and so the country and the id form the page was rendered for.
                 page = PageInput(url=fetched.final_url, html=fetched.text, review_pages=review_pages)
-                result = analyze(page, now=now, fetch_reviews=None if review_pages else _review_fetcher(fetcher))
+                result = analyze(page, now=now, fetch_reviews=None if review_pages else _review_fetcher(fetcher),
+                                 load_history=load_history)
         else:
             page, marketplace = _page_from_file(Path(path_or_url))
             page.review_pages.extend(review_pages)
-            result = analyze(page, now=now, marketplace=marketplace)
+            result = analyze(page, now=now, marketplace=marketplace, load_history=load_history)
         if record and result.extraction.status == "ok":
             db = store.open_database(config.database_path())
             try:

@@ -61,6 +61,21 @@ def coverage(listing: dict) -> dict:
     return {"found": found, "missing": missing}
 
 
+def reviews_section(review_set, analysis) -> dict:
+    """What the report says about the reviews read: the analysis when the page was judged,
+    else only what was read (a blocked page's reviews are not analysed)."""
+    section = {
+        "pages": review_set.pages,
+        "received": len(review_set.reviews),
+        "duplicates_dropped": review_set.duplicates_dropped,
+        "total": review_set.statistics.count if review_set.statistics else None,
+        "source": review_set.source,
+    }
+    if analysis is None:
+        return {**section, "analyzed": 0, "adjusted_rating": None, "suspicious": None, "basis": None, "tests": []}
+    return {**section, **analysis.to_dict()}
+
+
 def build(
     extraction: Extraction,
     verdict: Verdict | None,

@@ -203,3 +203,43 @@ def rendered_2024_page() -> str:
 </div></div>
 <div id="nav-specification"><ul class="specification--list--GZuXzRX">{specs}</ul></div>
 </div></div></body></html>"""
+
+
+# --- the retired review HTML page (productEvaluation.htm) ------------------------------------
+
+
+def legacy_review_page(reviews: list[dict]) -> str:
+    """The retired review page, rebuilt from reviews a scraper parsed out of it.
+
+    No raw copy of productEvaluation.htm survives; its markup here follows the selectors
+    research/ALIEXPRESS_ANATOMY.md §2.1 gives (from scrapfly's parser), and the values are the
+    real parsed reviews (tests/fixtures/reviews/*_oldHTMLparsed.json, *_parsed.csv).
+    ``reviews`` items: text, post_time, stars, order_info ({"Color:": …}), user, country, images.
+    """
+    from html import escape
+
+    items = []
+    for review in reviews:
+        order = "".join(f"<span><strong>{escape(name)}</strong>{escape(value)}</span>" for name, value in review.get("order_info", {}).items())
+        images = "".join(f'<li class="pic-view-item"><img src="{escape(url)}"></li>' for url in review.get("images", []))
+        country = f'<div class="user-country"><b>{escape(review["country"])}</b></div>' if review.get("country") else ""
+        items.append(
+            f'<div class="feedback-item clearfix"><div class="fb-user-info"><span class="user-name"><a>{escape(review.get("user") or "")}</a></span>{country}</div>'
+            f'<div class="fb-main"><div class="f-rate-info"><span class="star-view"><span style="width:{int(review["stars"] * 20)}%"></span></span></div>'
+            f'<div class="user-order-info">{order}</div>'
+            f'<div class="f-content"><dl class="buyer-review"><dt class="buyer-feedback"><span>{escape(review.get("text") or "")}</span>'
+            f'<span class="r-time-new">{escape(review["post_time"])}</span></dt></dl><ul class="util-clearfix">{images}</ul></div></div></div>'
+        )
+    return f'<html><body><div class="customer-reviews">({len(reviews)})</div><div id="transction-feedback">{"".join(items)}</div></body></html>'
+
+
+def parsed_csv_reviews(text: str) -> list[dict]:
+    """Rows of the third-party CSV (Username, Country, Score, Content, Date) as parsed reviews."""
+    import csv
+    import io
+
+    return [
+        {"user": row["Username"], "country": row["Country"], "stars": float(row["Score"]), "text": row["Content"],
+         "post_time": row["Date"], "images": [row["Links"]] if row.get("Links") else []}
+        for row in csv.DictReader(io.StringIO(text))
+    ]

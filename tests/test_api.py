@@ -100,7 +100,7 @@ def test_gzip_request_body(client):
     body = gzip.compress(json.dumps({"url": PAGE_URLS[F2020.name], "html": read_text(F2020)}).encode())
     response = client.post("/api/v1/analyze", data=body, headers={"Content-Encoding": "gzip", "Content-Type": "application/json"})
     assert response.status_code == 200
-    assert response.get_json()["verdict"]["level"] == "medium"
+    assert response.get_json()["verdict"]["level"] == "high"
 
 
 def test_blobs_and_review_pages(client):
@@ -231,3 +231,16 @@ def test_concurrent_analyses_all_succeed_and_all_are_recorded(live_service, app)
     finally:
         db.close()
     assert len(headline_prices) == 16
+
+
+def test_history_recorded_by_earlier_analyses_is_used(client):
+    """Analyse a page, then the same address showing another product: the change is reported."""
+    first = post(client, {"url": PAGE_URLS[F2212.name], "html": read_text(F2212)}).get_json()
+    assert "CNT005" not in {f["code"] for f in first["findings"]}
+    swapped = read_text(F2212).replace("Unisex Glasses Windproof Outdoor Sport Eyewear Motocross Sunglasses",
+                                       "Wireless Earbuds Bluetooth Headphones Noise Cancelling Sport Headset")
+    swapped = swapped.replace("2103399116715613719752379e7fca", "2103399117015613719752379e7fca")  # served ~35 days later
+    second = post(client, {"url": PAGE_URLS[F2212.name], "html": swapped}).get_json()
+    changed = next(f for f in second["findings"] if f["code"] == "CNT005")
+    assert set(changed["evidence"]["changes"]) == {"title"}
+    assert changed["evidence"]["last_seen"] == "2022-12-20T18:36:11Z"

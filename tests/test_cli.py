@@ -36,7 +36,7 @@ def test_scan_every_page_fixture_as_json(tmp_path, name):
 def test_scan_prints_a_readable_report_without_colours_when_piped(tmp_path):
     result = run("scan", str(F2020), tmp_path=tmp_path)
     assert result.returncode == 0
-    assert "Verdict: MEDIUM risk, score 48" in result.stdout
+    assert "Verdict: HIGH risk, score 72" in result.stdout
     assert "CNT001" in result.stdout and "\x1b[" not in result.stdout
     assert "Reasons to trust" in result.stdout
 
@@ -113,7 +113,7 @@ def _write(path, data: bytes) -> str:
 
 def test_a_review_file_that_is_not_a_feed_is_exit_1(tmp_path):
     result = run("scan", str(F2212), "--reviews", str(F2212), tmp_path=tmp_path)
-    assert result.returncode == 1 and "not valid JSON" in result.stderr
+    assert result.returncode == 1 and "is HTML but not AliExpress's review page" in result.stderr
 
 
 def test_usage_errors_are_exit_2(tmp_path):
@@ -140,8 +140,9 @@ def test_scan_url_fetches_the_page_and_its_review_feed(tmp_path, marketplace_ser
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     jsonschema.validate(report, VALIDATOR.schema)
-    assert report["page"]["status"] == "ok" and report["verdict"]["level"] == "medium"
+    assert report["page"]["status"] == "ok" and report["verdict"]["level"] == "high"
     assert report["reviews"]["pages"] == 2 and report["reviews"]["received"] == 40
+    assert report["reviews"]["analyzed"] == 40 and report["reviews"]["adjusted_rating"] is not None
 
 
 def test_scan_url_of_an_unreachable_host_is_exit_1(tmp_path):

@@ -20,8 +20,8 @@ VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Dr
 
 GOLDEN = {
     F2020.name: {
-        "status": "ok", "generation": "A", "level": "medium", "score": 48,
-        "findings": ["CNT001", "SEL001", "SHP003"], "trust": ["PRT003"],
+        "status": "ok", "generation": "A", "level": "high", "score": 72,
+        "findings": ["CNT001", "CNT002", "SEL001", "CNT003", "SHP003"], "trust": ["PRT003"],
     },
     F2212.name: {
         # PRT004 is not a reason to trust here: the 25-day guarantee is broken by the page's
@@ -86,8 +86,9 @@ def test_golden_values_of_the_2022_12_page(live_service):
         ("gen C runParams (constructed)",
          lambda: {"url": "https://www.aliexpress.com/item/4000927436411.html",
                   "data": [{"source": "runParams", "body": gen_c_run_params()}]},
-         # Top-rated store at 96.8% with 4,744 ratings, no shipping data in the construction.
-         {"score": 0, "findings": [], "trust": ["SEL005"]}),
+         # Top-rated store at 96.8% with 4,744 ratings; its real cheapest variant is "Only M8
+         # chuck" at 4.47 USD, a part headlining a drill-pen listing (PRC005).
+         {"score": 0, "findings": ["PRC005"], "trust": ["SEL005"]}),
         ("gen D pdp feed (constructed)",
          lambda: {"url": "https://www.aliexpress.com/item/1005006717259012.html",
                   "data": [{"source": "mtop.aliexpress.pdp.pc.query", "body": gen_d_pdp_jsonp()}]},

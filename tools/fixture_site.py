@@ -153,6 +153,9 @@ class FixtureSite:
             "feeds": dict(feeds or {}),
         })
         self.server = QuietServer(("127.0.0.1", 0), handler)
+        # Live mappings: a test may serve a review feed or a feed response for its own duration.
+        self.reviews = handler.reviews
+        self.feeds = handler.feeds
         self.port = self.server.server_port
         self.base = f"http://127.0.0.1:{self.port}"
         self.host_map = {host: self.base for host in HOSTS}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from .. import lexicon
 from ..model import Confidence, Severity, risk
 from ..registry import rule
@@ -35,3 +37,141 @@ def used_sold_as_new(listing, context):
             condition_value_id=spec.value_id,
         )
     return None
+
+
+@rule("CNT002", "Replica wording")
+def replica_wording(listing, context):
+    places = {
+        "title": listing.title,
+        "variants": " | ".join(v.name for v in listing.variants if v.name),
+        "specifications": " | ".join(f"{s.name}: {s.value}" for s in listing.specs),
+        "description": listing.description,
+    }
+    found = {place: lexicon.replica_words(text) for place, text in places.items()}
+    found = {place: words for place, words in found.items() if words}
+    if not found:
+        return None
+    in_offer = [place for place in found if place != "description"]
+    first_place = in_offer[0] if in_offer else "description"
+    quote = found[first_place][0]
+    return risk(
+        Severity.HIGH if in_offer else Severity.MEDIUM,
+        Confidence.HIGH,
+        f"The {first_place} says \"{quote}\": sellers use such words for copies"
+        + (", here in the small print of the description." if not in_offer else "."),
+        words=found,
+    )
+
+
+@rule("CNT003", "Brand sold by a store that is not the brand's")
+def brand_in_other_store(listing, context):
+    title, seller = listing.title, listing.seller
+    if not title or seller.official or not seller.name:
+        return None
+    store = lexicon.normalize(seller.name)
+    claimed = [brand for brand, start in lexicon.brand_mentions(title)
+               if not lexicon.compatibility_before(title, start) and lexicon.normalize(brand) not in store]
+    if not claimed:
+        return None
+    return risk(
+        Severity.MEDIUM,
+        Confidence.LOW,
+        f"The title names {claimed[0]}, but the seller, {seller.name}, is not {claimed[0]}'s own store: "
+        "check that the item is genuine (brands sell through \"… Official Store\").",
+        brands=sorted(set(claimed)),
+        store_name=seller.name,
+    )
+
+
+_CAPACITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*(tb|gb)\b", re.IGNORECASE)
+_STORAGE = re.compile(r"\b(ssd|hdd|hard (?:disk|drive)|flash ?drive|pen ?drive|u ?disk|usb (?:stick|drive|flash)|memory (?:card|stick)|micro ?sd|sd card|tf card|m\.2|nvme|external drive|disco duro|pendrive|флешка|накопитель)\b", re.IGNORECASE)
+
+
+def _terabytes(text: str) -> float | None:
+    sizes = [float(n.replace(",", ".")) / (1 if unit.lower() == "tb" else 1000) for n, unit in _CAPACITY.findall(text or "")]
+    return max(sizes) if sizes else None
+
+
+@rule("CNT004", "Impossible storage capacity for the price")
+def fake_capacity(listing, context):
+    title, t = listing.title or "", context.thresholds
+    if not _STORAGE.search(title):
+        return None
+    if any(re.search(rf"\b{word}\b", title, re.IGNORECASE) for word in ("enclosure", "reader", "adapter", "hub", "dock")):
+        return None  # a box or reader that "supports up to 16TB" holds no storage itself
+    hard_drive = bool(re.search(r"\b(hdd|hard (?:disk|drive)|disco duro)\b", title, re.IGNORECASE))
+    floor = t["capacity_hdd_usd_per_tb"] if hard_drive else t["capacity_usd_per_tb"]
+    candidates = [(v.name, v.price) for v in listing.variants if v.price is not None and _terabytes(v.name or "")]
+    candidates = [(name, price, _terabytes(name)) for name, price in candidates]
+    if not candidates and listing.price.min is not None and _terabytes(title):
+        candidates = [(None, listing.price.min, _terabytes(title))]
+    worst = None
+    for name, price, terabytes in candidates:
+        converted = context.reference.to_usd(price, listing.price.currency)
+        if converted is None or terabytes < 0.25:
+            continue
+        per_tb = converted[0] / terabytes
+        if per_tb < floor and (worst is None or per_tb < worst[3]):
+            worst = (name, price, terabytes, per_tb, converted[1])
+    if worst is None:
+        return None
+    name, price, terabytes, per_tb, rate = worst
+    size = f"{terabytes:g} TB" if terabytes >= 1 else f"{terabytes * 1000:g} GB"
+    return risk(
+        Severity.HIGH,
+        Confidence.HIGH,
+        f"{size} of {'hard-drive' if hard_drive else 'flash'} storage for {price:g} {listing.price.currency or ''} is "
+        f"{per_tb:.2f} USD per terabyte; genuine storage starts at about {floor:g}. Fake-capacity drives report a size "
+        "they do not have and lose what is written past their real one.",
+        variant=name,
+        claimed_tb=terabytes,
+        price=price,
+        currency=listing.price.currency,
+        usd_per_tb=round(per_tb, 2),
+        usd_per_unit=rate,
+        rates_date=context.reference.rates_date,
+        threshold_usd_per_tb=floor,
+    )
+
+
+def _title_similarity(a: str | None, b: str | None) -> float:
+    left, right = set(lexicon.normalize(a or "").split()), set(lexicon.normalize(b or "").split())
+    return len(left & right) / len(left | right) if left | right else 1.0
+
+
+@rule("CNT005", "Listing changed since last seen")
+def listing_changed(listing, context):
+    history = context.history
+    if not history or not history.facts:
+        return None
+    earlier = [snapshot for snapshot in history.facts if snapshot.last_seen <= context.now.strftime("%Y-%m-%dT%H:%M:%SZ")]
+    if not earlier:
+        return None
+    last = max(earlier, key=lambda s: s.last_seen)
+    changes = {}
+    # A store is the same when either its number or its name is: one store can show two numbers
+    # (Shop120565 Store is /store/120565 in 2023 and /store/1100574830 in 2024, same name).
+    same_id = last.store_id and listing.seller.store_id and last.store_id == listing.seller.store_id
+    same_name = last.seller_name and listing.seller.name and lexicon.normalize(last.seller_name) == lexicon.normalize(listing.seller.name)
+    if (last.store_id or last.seller_name) and (listing.seller.store_id or listing.seller.name) and not (same_id or same_name):
+        changes["seller"] = {"was": f"{last.seller_name} ({last.store_id})", "now": f"{listing.seller.name} ({listing.seller.store_id})"}
+    similarity = _title_similarity(last.title, listing.title)
+    if last.title and listing.title and similarity < 0.5:
+        changes["title"] = {"was": last.title, "now": listing.title, "similarity": round(similarity, 2)}
+    if last.image_keys and listing.image_keys:
+        shared = set(last.image_keys) & set(listing.image_keys)
+        if len(shared) < 0.5 * min(len(last.image_keys), len(listing.image_keys)):
+            changes["images"] = {"shared": len(shared), "was": len(last.image_keys), "now": len(listing.image_keys)}
+    if not changes:
+        return None
+    strong = "seller" in changes or "title" in changes
+    reviews = listing.rating.count
+    return risk(
+        Severity.HIGH if strong else Severity.MEDIUM,
+        Confidence.MEDIUM if strong else Confidence.LOW,
+        f"Since {last.last_seen[:10]} this listing changed its {', '.join(changes)}"
+        + (f", while keeping its {reviews} reviews: they were written about what it sold before." if reviews else "."),
+        changes=changes,
+        last_seen=last.last_seen,
+        reviews=reviews,
+    )

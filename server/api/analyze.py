@@ -60,7 +60,12 @@ def analyze():
     """Analyse a listing page: extraction, explained verdict, and (by default) price history."""
     page, record = page_from_request(json_object())
     now = dt.datetime.now(dt.timezone.utc)
-    result = run_analysis(page, now=now, debug=current_app.config.get("DEBUG_RULES", False))
+    result = run_analysis(
+        page,
+        now=now,
+        load_history=lambda marketplace, product_id: store.load_history(get_db(), marketplace, product_id),
+        debug=current_app.config.get("DEBUG_RULES", False),
+    )
     if record and result.extraction.status == "ok" and current_app.config["RECORD_OBSERVATIONS"]:
         # Dated like the verdict: by the page's own capture time when it carries one (a saved
         # page sent again keeps its date), else by when it arrived.

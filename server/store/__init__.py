@@ -13,10 +13,28 @@ import datetime as dt
 
 import sqlite_utils
 
-from heuristics.model import Listing
+from heuristics.model import FactsSnapshot, Listing, ListingHistory, PricePoint
 
 from . import listings, prices, sellers
 from .database import connect, open_database, write_transaction
+
+
+def load_history(db: sqlite_utils.Database, marketplace: str, product_id: str) -> ListingHistory:
+    """What was recorded about a listing, for the rules that compare a page with its past."""
+    return ListingHistory(
+        prices=[PricePoint(**row) for row in prices.series(db, marketplace, product_id)],
+        facts=[
+            FactsSnapshot(
+                first_seen=row["first_seen"],
+                last_seen=row["last_seen"],
+                title=row["title"],
+                seller_name=row["seller_name"],
+                store_id=row["store_id"],
+                image_keys=tuple(row["image_keys"]),
+            )
+            for row in listings.history(db, marketplace, product_id)
+        ],
+    )
 
 
 def record(db: sqlite_utils.Database, listing: Listing, observed: dt.datetime) -> int:
@@ -28,4 +46,4 @@ def record(db: sqlite_utils.Database, listing: Listing, observed: dt.datetime) -
     return added
 
 
-__all__ = ["connect", "open_database", "record", "prices", "listings", "sellers"]
+__all__ = ["connect", "open_database", "load_history", "record", "prices", "listings", "sellers"]

@@ -35,6 +35,8 @@ def record(db: sqlite_utils.Database, listing: Listing, observed: dt.datetime) -
 
 
 def history(db: sqlite_utils.Database, marketplace: str, product_id: str) -> list[dict]:
+    if not db.table(TABLE).exists():
+        return []
     rows = db.query(
         f"select * from {TABLE} where marketplace = ? and product_id = ? order by first_seen, id",
         [marketplace, product_id],

@@ -59,14 +59,20 @@ def site():
         "/item/1005006717259012.html": lambda: _shell_requesting_feed("fetch"),
         "/item/1005006717259013.html": lambda: _shell_requesting_feed("jsonp").replace(b"1005006717259012.html", b"1005006717259013.html"),
     }
-    with FixtureSite(
-        routes=routes,
-        # Another product's real review capture, served for the 2020 page's id: the tests check
-        # that the extension fetches the feed and updates the badge, not what the reviews say.
-        reviews={"32993251330": REVIEWS / "reviews_1005006717259012_2024-09.json"},
-        feeds={FEED_PATH: gen_d_pdp_jsonp()},
-    ) as fixture_site:
+    with FixtureSite(routes=routes, feeds={FEED_PATH: gen_d_pdp_jsonp()}) as fixture_site:
         yield fixture_site
+
+
+@pytest.fixture
+def review_feed(site):
+    """Serve a real review capture as the review feed of the 2020 page's product, for one test.
+
+    It is another product's capture (no review file shares a product with a page fixture), so
+    the reviews do not match the title: the tests check that the extension fetches the feed
+    and updates the badge, and the service duly reports the mismatch (REV007)."""
+    site.reviews["32993251330"] = REVIEWS / "reviews_1005006717259012_2024-09.json"
+    yield site.reviews["32993251330"]
+    site.reviews.clear()
 
 
 @pytest.fixture(scope="session")

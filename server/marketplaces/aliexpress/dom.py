@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from heuristics.model import Badges, Context, Listing, Price, Rating, Seller, Shipping, Spec
+from heuristics.model import DESCRIPTION_CHARS, Badges, Context, Listing, Price, Rating, Seller, Shipping, Spec
 
 from ... import textparse
 from .shared import image_keys, is_official_store_name
@@ -86,6 +86,20 @@ def read(tree: LexborHTMLParser, hints: PageHints) -> DomReading:
     if tree.css_first('[data-pl="product-title"]') is not None:
         return DomReading(layout="dom-2024", listing=_read_2024(tree, hints))
     return DomReading(layout=None, listing=Listing(marketplace="aliexpress"))
+
+
+def _description(tree) -> str | None:
+    """The seller's description as rendered (``#product-description``), as text, cut to size.
+
+    Its own style and script blocks are not text (and the extension does not send them), so
+    they are dropped from a copy of the block before reading it."""
+    node = tree.css_first("#product-description")
+    if node is None:
+        return None
+    block = LexborHTMLParser(node.html)
+    block.strip_tags(["script", "style"])
+    text = _text(block.body)
+    return text[:DESCRIPTION_CHARS] if text else None
 
 
 def _price(current_text: str | None, original_text: str | None, discount_text: str | None, currency: str | None) -> Price:
@@ -188,6 +202,7 @@ def _read_2020(tree, hints: PageHints) -> Listing:
         orders=textparse.parse_count(_text(tree.css_first(".product-reviewer-sold"))),
         badges=Badges(buyer_protection_days=protection_days),
         image_keys=image_keys([img.attributes.get("src") for img in tree.css(".images-view-item img")]),
+        description=_description(tree),
     )
 
 
@@ -236,6 +251,7 @@ def _read_2024(tree, hints: PageHints) -> Listing:
         ),
         orders=textparse.parse_count(sold),
         image_keys=image_keys([img.attributes.get("src") for img in tree.css('[class*="slider--img"] img')]),
+        description=_description(tree),
     )
 
 

@@ -1,0 +1,231 @@
+"""PRC: the price the shopper pays, against the listing's own history, its variants and what the
+genuine product costs.
+
+History is what emptor recorded about this listing before (server/store/prices.py); prices are
+only compared within one country and currency, because AliExpress prices depend on both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+
+from .. import lexicon
+from ..model import Confidence, Severity, risk
+from ..registry import rule
+
+
+def _moment(text: str) -> dt.datetime:
+    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+
+
+def headline_history(listing, context):
+    """Recorded headline prices in the listing's own country and currency, oldest first,
+    up to the moment being judged."""
+    history = context.history
+    if history is None:
+        return []
+    currency = listing.price.currency or listing.context.currency
+    points = [
+        p for p in history.prices
+        if p.sku_id is None and p.currency == currency and p.country == listing.context.country and _moment(p.observed_at) <= context.now
+    ]
+    return sorted(points, key=lambda p: p.observed_at)
+
+
+def paid_price(listing) -> tuple[float | None, float]:
+    """The lowest item price plus the default shipping (same currency), and the shipping part."""
+    price = listing.price.min
+    if price is None:
+        return None, 0.0
+    option = listing.shipping[0] if listing.shipping else None
+    shipping = option.cost if option and option.cost and (option.currency in (None, listing.price.currency)) else 0.0
+    return round(price + shipping, 2), shipping
+
+
+@rule("PRC001", "Discount against a price never charged")
+def unsupported_original_price(listing, context):
+    original, current, t = listing.price.original_min, listing.price.min, context.thresholds
+    if original is None or current is None or original <= current:
+        return None
+    points = headline_history(listing, context)
+    if not points:
+        return None
+    first = _moment(points[0].observed_at)
+    days = (context.now - first).days
+    if days < t["history_min_days"]:
+        return None  # too little history to say what the item really sold for
+    highest = max([p.price for p in points] + [current])
+    if highest >= original * t["fake_discount_margin"]:
+        return None
+    currency = listing.price.currency or ""
+    return risk(
+        Severity.MEDIUM,
+        Confidence.HIGH,
+        f"The \"was\" price of {original:g} {currency} was never charged in {days} days of history: the highest "
+        f"recorded price is {highest:g} {currency}, so the {listing.price.discount_percent or round((1 - current / original) * 100):g}% "
+        "discount is against a price nobody paid.",
+        original_price=original,
+        current_price=current,
+        highest_recorded=highest,
+        history_days=days,
+        observations=len(points),
+        since=points[0].observed_at,
+        currency=currency or None,
+        basis=f"{len(points)} recorded prices in {listing.context.country}/{currency} since {points[0].observed_at[:10]}",
+    )
+
+
+@rule("PRC002", "Price raised before a sale")
+def raised_before_sale(listing, context):
+    current, t = listing.price.min, context.thresholds
+    discounted = (listing.price.discount_percent or 0) > 0 or (listing.price.original_min or 0) > (current or 0)
+    if current is None or not discounted:
+        return None
+    since = context.now - dt.timedelta(days=t["raise_before_sale_days"])
+    window = [p for p in headline_history(listing, context) if _moment(p.observed_at) >= since]
+    if len(window) < 2:
+        return None
+    # The level before the rise: the lowest price recorded before the highest one.
+    peak_index = max(range(len(window)), key=lambda i: window[i].price)
+    before = window[: peak_index + 1]
+    base = min(before, key=lambda p: p.price)
+    peak = window[peak_index]
+    if peak.price < base.price * (1 + t["raise_before_sale_share"]) or current < base.price * 0.97:
+        return None
+    currency = listing.price.currency or ""
+    return risk(
+        Severity.MEDIUM,
+        Confidence.HIGH,
+        f"The price went from {base.price:g} {currency} ({base.observed_at[:10]}) up to {peak.price:g} "
+        f"({peak.observed_at[:10]}) and the \"sale\" brings it to {current:g}: no lower than before the rise.",
+        price_before_rise=base.price,
+        before_rise_on=base.observed_at,
+        raised_to=peak.price,
+        raised_on=peak.observed_at,
+        current_price=current,
+        currency=currency or None,
+        window_days=t["raise_before_sale_days"],
+    )
+
+
+@rule("PRC003", "Price above the recorded low")
+def above_recorded_low(listing, context):
+    current, t = listing.price.min, context.thresholds
+    if current is None:
+        return None
+    since = context.now - dt.timedelta(days=t["above_low_days"])
+    window = [p for p in headline_history(listing, context) if _moment(p.observed_at) >= since]
+    if not window:
+        return None
+    low = min(window, key=lambda p: p.price)
+    if current < low.price * (1 + t["above_low_share"]):
+        return None
+    currency = listing.price.currency or ""
+    return risk(
+        Severity.LOW,
+        Confidence.HIGH,
+        f"It sold for {low.price:g} {currency} on {low.observed_at[:10]}; today's {current:g} is "
+        f"{current / low.price - 1:.0%} more.",
+        current_price=current,
+        recorded_low=low.price,
+        low_on=low.observed_at,
+        currency=currency or None,
+        window_days=t["above_low_days"],
+        observations=len(window),
+    )
+
+
+def matching_floor(listing, reference):
+    """The price-floor entry the title names as the product itself, with where it matched."""
+    title = listing.title or ""
+    for floor in reference.price_floors:
+        for pattern in floor.patterns:
+            match = re.search(pattern, title, re.IGNORECASE)
+            if match and not lexicon.compatibility_before(title, match.start()):
+                return floor, match.group(0)
+    return None, None
+
+
+@rule("PRC004", "Too cheap to be genuine")
+def too_good_to_be_true(listing, context):
+    reference, t = context.reference, context.thresholds
+    if not reference.price_floors or listing.seller.official:
+        return None
+    floor, matched = matching_floor(listing, reference)
+    if floor is None:
+        return None
+    paid, shipping = paid_price(listing)
+    if paid is None:
+        return None
+    converted = reference.to_usd(paid, listing.price.currency)
+    if converted is None:
+        return None
+    usd, rate = converted
+    share = usd / floor.floor_usd
+    if share >= t["too_good_share"]:
+        return None
+    currency = listing.price.currency or "USD"
+    conversion = "" if currency == "USD" else f" (= {usd:.2f} USD at {rate:g} USD per {currency}, rates of {reference.rates_date})"
+    return risk(
+        Severity.HIGH,
+        Confidence.HIGH,
+        f"\"{matched}\" for {paid:g} {currency} with shipping{conversion}: a genuine {floor.product} is not sold "
+        f"new below about {floor.floor_usd:g} USD. At {share:.0%} of that it is almost certainly a copy.",
+        product=floor.product,
+        matched=matched,
+        price_paid=paid,
+        shipping=shipping,
+        currency=currency,
+        usd=round(usd, 2),
+        usd_per_unit=rate,
+        rates_date=reference.rates_date,
+        genuine_floor_usd=floor.floor_usd,
+        share_of_floor=round(share, 2),
+        threshold=t["too_good_share"],
+        floor_source=floor.source,
+    )
+
+
+@rule("PRC005", "Bait price from another variant")
+def bait_variant(listing, context):
+    t = context.thresholds
+    priced = sorted((v for v in listing.variants if v.price is not None), key=lambda v: v.price)
+    if len(priced) < 2:
+        return None
+    cheapest = priced[0]
+    headline = listing.price.min
+    if headline is not None and abs(headline - cheapest.price) > 0.01 * max(headline, 0.01):
+        return None  # the headline price is not the cheapest variant's
+    accessory = lexicon.accessory_words(cheapest.name)
+    if accessory and not lexicon.accessory_words(listing.title):
+        return risk(
+            Severity.MEDIUM,
+            Confidence.HIGH,
+            f"The lowest price, {cheapest.price:g}, is for \"{cheapest.name}\" ({', '.join(accessory)}), not the item in the title.",
+            variant=cheapest.name,
+            sku_id=cheapest.sku_id,
+            variant_price=cheapest.price,
+            accessory_words=accessory,
+            currency=listing.price.currency,
+        )
+    others = sorted({v.price for v in priced if v.price > cheapest.price})
+    if len(others) < 2:
+        return None
+    next_price = others[0]
+    if cheapest.price >= next_price * t["bait_variant_share"]:
+        return None
+    return risk(
+        Severity.MEDIUM,
+        Confidence.MEDIUM,
+        f"The headline price {cheapest.price:g} comes from one variant (\"{cheapest.name}\") that costs less than "
+        f"half of the next cheapest ({next_price:g}): check what that variant is.",
+        variant=cheapest.name,
+        sku_id=cheapest.sku_id,
+        variant_price=cheapest.price,
+        next_cheapest=next_price,
+        median_variant_price=statistics.median(v.price for v in priced),
+        currency=listing.price.currency,
+        threshold=t["bait_variant_share"],
+    )
