@@ -21,6 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         # chunked body as oversized; gzip bodies are capped again after decompression.
         MAX_CONTENT_LENGTH=config.MAX_REQUEST_BYTES + 1,
         RECORD_OBSERVATIONS=True,
+        ALLOWED_HOSTS=list(config.LOOPBACK_HOSTS),
         JSON_SORT_KEYS=False,
     )
     if test_config:
@@ -32,10 +33,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     CORS(app, resources={r"/api/*": {"origins": list(config.EXTENSION_ORIGINS)}})
 
-    from . import db, errors
+    from . import callers, db, errors
     from .api import analyze, meta, products, rules_page
 
     errors.init_app(app)
+    app.before_request(callers.check_host)
     db.init_app(app)
     app.register_blueprint(analyze.bp)
     app.register_blueprint(products.bp)

@@ -99,7 +99,7 @@ def analyze(
     page.received_at = page.received_at or now
     extraction = marketplace.extract(page)
     check_own_address(marketplace, extraction)
-    errors: list[dict] = []
+    errors: list[dict] = list(extraction.errors)
     if fetch_reviews is not None and extraction.status == "ok":
         pages, fetch_errors = fetch_reviews(marketplace, extraction.listing)
         page.review_pages.extend(pages)

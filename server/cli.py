@@ -50,7 +50,8 @@ def serve(host: str, port: int, workers: int):
 
     app = create_app()
     click.echo(f"emptor {config.version()} on http://{host}:{port} (database {app.config['DATABASE']})", err=True)
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if host.lower() not in config.LOOPBACK_HOSTS:
+        app.config["ALLOWED_HOSTS"].append(host.lower())
         click.echo(f"emptor: warning: listening on {host} exposes your shopping history to that network.", err=True)
     serve_forever(app, host, port, workers)
 

@@ -26,6 +26,10 @@ REVIEW_PAGES_TO_FETCH = 2
 # Firefox uses a per-install UUID).
 EXTENSION_ORIGINS = (r"chrome-extension://[a-p]{32}", r"moz-extension://[0-9a-f-]{36}")
 
+# The names a request may address the service by (server/callers.py); `emptor serve --host`
+# adds the address it listens on.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 

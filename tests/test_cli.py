@@ -188,3 +188,39 @@ def test_scan_uses_colours_on_a_terminal(tmp_path):
     os.close(controller)
     assert process.returncode == 0
     assert b"\x1b[31m" in output and b"Verdict: HIGH risk" in output  # red for a high risk
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_answers_on_its_address_and_refuses_other_host_names(tmp_path, workers):
+    """`emptor serve` as a real process: its --host is accepted as a Host name (with a warning,
+    as any non-loopback address), a rebinding domain is refused, and SIGTERM stops every worker."""
+    import socket
+    import time
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.2", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "EMPTOR_DATA_DIR": str(tmp_path)}
+    env.pop("EMPTOR_DB", None)
+    process = subprocess.Popen([EMPTOR, "serve", "--host", "127.0.0.2", "--port", str(port), "--workers", str(workers)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.2:{port}/api/v1/health"
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                health = httpx.get(base, timeout=1)
+                break
+            except httpx.HTTPError:
+                assert time.monotonic() < deadline, "emptor serve did not start"
+                time.sleep(0.1)
+        assert health.status_code == 200 and health.json()["ok"] is True
+        rebound = httpx.get(base, headers={"Host": f"evil.example:{port}"}, timeout=2)
+        assert rebound.status_code == 403
+        assert rebound.json()["error"] == "forbidden_host"
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert "warning: listening on 127.0.0.2 exposes your shopping history" in stderr

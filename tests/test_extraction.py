@@ -278,3 +278,24 @@ def test_choice_template_marks_choice():
 
 def test_ebay_page_names_its_own_host():
     assert ALIEXPRESS.url_from_html(read_text(EBAY)).startswith("https://www.ebay.")
+
+
+def test_captured_data_about_another_product_is_set_aside():
+    """A blob whose product id is not the address's (a listing changed without a reload, or a
+    page script posting data of its own) is ignored and reported, not judged as this product."""
+    other = {"data": json.loads(json.dumps(_run_params_of(read_text(F2020))))}
+    own_html = _strip_scripts(read_text(F2212))
+    alone = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2212.name], html=own_html))
+    mixed = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2212.name], html=own_html, blobs=[Blob("runParams", other)]))
+    assert as_dict(mixed.listing) == as_dict(alone.listing)
+    assert len(mixed.errors) == 1
+    assert mixed.errors[0]["code"] == "data"
+    assert "data[0] (runParams) describes product 32993251330, not the page's product 1005003568989271" in mixed.errors[0]["error"]
+    assert alone.errors == []
+
+
+def test_matching_captured_data_is_not_set_aside():
+    own = {"data": json.loads(json.dumps(_run_params_of(read_text(F2020))))}
+    extraction = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], blobs=[Blob("runParams", own)]))
+    assert extraction.status == "ok"
+    assert extraction.errors == []

@@ -160,6 +160,31 @@ def test_an_extension_origin_may_post(client):
     assert response.status_code == 200
 
 
+@pytest.mark.parametrize("host", ["evil.example", "evil.example:8765", "127.0.0.1.evil.example", "attacker.localhost.example"])
+def test_dns_rebinding_host_is_refused(client, app, host):
+    """A page on a domain made to resolve to 127.0.0.1 calls the service "same-origin"; its
+    requests still name that domain in Host, and are refused before anything is read or stored."""
+    response = client.post("/api/v1/analyze", json={"url": PAGE_URLS[F2020.name], "html": read_text(F2020)},
+                           headers={"Host": host})
+    assert_error(response, 403, "forbidden_host")
+    assert_error(client.get("/api/v1/products/aliexpress/1/history", headers={"Host": host}), 403, "forbidden_host")
+    assert price_rows(app) == 0
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:8765", "localhost", "LOCALHOST:1", "[::1]:8765"])
+def test_loopback_hosts_are_answered(client, host):
+    assert client.get("/api/v1/health", headers={"Host": host}).status_code == 200
+
+
+def test_host_names_parse_with_and_without_ports():
+    from server.callers import host_name
+
+    assert host_name("[::1]:8765") == "::1"
+    assert host_name("127.0.0.1:8765") == "127.0.0.1"
+    assert host_name("::1") == "::1"
+    assert host_name("Example.COM") == "example.com"
+
+
 # --- transport edge cases --------------------------------------------------------------------
 
 

@@ -104,13 +104,33 @@ class AliExpress:
     # --- the whole page ---
 
     def extract(self, page: PageInput) -> Extraction:
+        set_aside: list[dict] = []
+        extraction = self._extract(page, set_aside)
+        extraction.errors.extend(set_aside)
+        return extraction
+
+    def _extract(self, page: PageInput, set_aside: list[dict]) -> Extraction:
         partials: list[generations.Partial] = []
         blocked = False
+        url_product = hosts.global_product_id(hosts.product_id_from_url(page.url))
         for index, blob in enumerate(page.blobs):
             partial, was_blocked = self._read_blob(index, blob)
             blocked = blocked or was_blocked
-            if partial is not None and partial.has_product():
-                partials.append(partial)
+            if partial is None or not partial.has_product():
+                continue
+            blob_product = hosts.global_product_id(partial.listing.product_id_shown)
+            if url_product and blob_product and blob_product != url_product:
+                # Captured data about another product (a page that changed listing without a
+                # reload, or a script posting data of its own) must not be judged as this one.
+                set_aside.append(
+                    {
+                        "code": "data",
+                        "error": f"data[{index}] ({blob.source}) describes product {blob_product}, "
+                        f"not the page's product {url_product}; it was ignored.",
+                    }
+                )
+                continue
+            partials.append(partial)
 
         found = embedded.EmbeddedData()
         reading = None
