@@ -2,10 +2,11 @@
 time from the page's load event to the first verdict badge, and what is sent for large pages.
 
 Pages are the real saved fixture pages and the 1 MB and 2 MB pages of bench/run.py, served at
-real-looking addresses; the service is the real Flask app on 127.0.0.1. The content script marks
-its synchronous work with performance.measure ("emptor:serialize", "emptor:render") and the
-first verdict with performance.mark ("emptor:first-verdict"); this script reads those entries
-from the page's own timeline.
+real-looking addresses; the service is the real Flask app on 127.0.0.1. The content script times
+its own synchronous blocks (serialising the page in slices, rendering the badge) and the first
+verdict after the page's load event, and hands them to the service worker (not to the page's
+performance timeline, which the page could read); this script asks the worker for them as the
+extension's own pages would (getTimings).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import json
 import statistics
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,17 +40,18 @@ PAGES = [
     ("built 2 MB page", "he.aliexpress.com", "/item/1000000000002.html"),
 ]
 
-TIMINGS = """() => {
-    const measures = performance.getEntriesByType('measure').filter((m) => m.name.startsWith('emptor:'));
-    const verdict = performance.getEntriesByName('emptor:first-verdict')[0];
-    const navigation = performance.getEntriesByType('navigation')[0];
-    return {
-        blocks: measures.map((m) => [m.name, m.duration]),
-        loadEnd: navigation.loadEventEnd,
-        firstVerdict: verdict ? verdict.startTime : null,
-        pageBytes: new Blob([document.documentElement.outerHTML]).size,
-    };
-}"""
+PAGE_BYTES = "() => new Blob([document.documentElement.outerHTML]).size"
+
+
+def timings_of(browser, page) -> dict:
+    """The content script's timings for the page's first verdict (sent just after it shows)."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        answer = browser.ask_worker({"type": "getTimings"}, about=page)
+        if answer.get("ok") and answer.get("timings"):
+            return answer["timings"]
+        time.sleep(0.05)
+    raise RuntimeError(f"no timings reported for {page.url}")
 
 
 def measure(runs: int) -> dict:
@@ -73,7 +76,8 @@ def measure(runs: int) -> dict:
                     page = browser.new_page()
                     page.goto(site.url(host, path), wait_until="load")
                     page.wait_for_selector("#emptor-root:not([data-state=loading])", state="attached", timeout=20000)
-                    timing = page.evaluate(TIMINGS)
+                    timing = timings_of(browser, page)
+                    timing["pageBytes"] = page.evaluate(PAGE_BYTES)
                     sent = recorder.analyze_requests[0] if recorder.analyze_requests else {}
                     timing["json_bytes"], timing["wire_bytes"] = sent.get("json_bytes"), sent.get("wire_bytes")
                     rows.append(timing)
@@ -87,7 +91,7 @@ def summarise(results: dict) -> list[dict]:
     for label, rows in results.items():
         longest = [max(duration for _, duration in row["blocks"]) for row in rows]
         total = [sum(duration for _, duration in row["blocks"]) for row in rows]
-        after_load = [max(0.0, row["firstVerdict"] - row["loadEnd"]) for row in rows if row["firstVerdict"] is not None]
+        after_load = [row["firstVerdictAfterLoadMs"] for row in rows if row["firstVerdictAfterLoadMs"] is not None]
         last = rows[-1]
         summary.append({
             "page": label,

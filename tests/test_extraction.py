@@ -246,6 +246,7 @@ def test_truncated_blob_is_refused_with_its_index_and_source():
         ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2209.name], blobs=[Blob("_init_data_", text)]))
     assert raised.value.code == "bad_blob"
     assert "data[0] (_init_data_)" in raised.value.message
+    assert raised.value.extra == {"field": "data[0]"}
 
 
 def test_unknown_blob_source_is_refused():

@@ -52,7 +52,11 @@ class ExtensionBrowser:
         self.extension_id = worker.url.split("/")[2]
         self.extension_errors: list[str] = []
         self.pages = []
+        self._helper = None
         context.on("weberror", self._on_web_error)
+        # One listener for every console: the pages' (content scripts log there) and the service
+        # worker's (Playwright reports a service worker's console on its context).
+        context.on("console", self._on_console)
 
     @property
     def origin(self) -> str:
@@ -63,12 +67,49 @@ class ExtensionBrowser:
         if self.origin in stack:
             self.extension_errors.append(str(web_error.error))
 
+    def _on_console(self, message):
+        if message.type != "error":
+            return
+        worker = message.worker
+        location = str((message.location or {}).get("url", ""))
+        if (worker is not None and worker.url.startswith(self.origin)) or location.startswith(self.origin):
+            self.extension_errors.append(f"{location or (worker.url if worker else '')}: {message.text}")
+
     def configure(self, service_url: str, token: str = "") -> None:
         """Point the extension at a service. Clearing first guarantees a settings change, which
         makes the service worker forget its cached answers (each test starts fresh)."""
         self.worker.evaluate(
             "async ([url, token]) => { await chrome.storage.local.clear(); await chrome.storage.local.set({serviceUrl: url, token}); }",
             [service_url, token],
+        )
+
+    def extension_tab(self, path: str):
+        """One of the extension's pages opened in a background tab, as a shopper's click would
+        open it beside the listing: the listing's tab stays the active one, which is the tab the
+        popup (and this harness) asks about."""
+        with self.context.expect_page() as opened:
+            self.worker.evaluate("(url) => chrome.tabs.create({ url, active: false })", f"{self.origin}/{path}")
+        page = opened.value
+        page.wait_for_load_state()
+        self.pages.append(page)
+        return page
+
+    def ask_worker(self, message: dict, about=None):
+        """Send the service worker a message as the extension's own pages do; ``about`` (a
+        Playwright page) adds the ``tabId`` of that page's tab."""
+        if self._helper is None or self._helper.is_closed():
+            self._helper = self.extension_tab("options/options.html")
+        if about is not None:
+            about.bring_to_front()
+        return self._helper.evaluate(
+            """async ([message, needsTab]) => {
+                if (needsTab) {
+                    const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+                    message = { ...message, tabId: tab.id };
+                }
+                return chrome.runtime.sendMessage(message);
+            }""",
+            [message, about is not None],
         )
 
     def close_pages(self) -> None:
@@ -83,12 +124,6 @@ class ExtensionBrowser:
         if color_scheme:
             page.emulate_media(color_scheme=color_scheme)
 
-        def on_console(message):
-            location = message.location or {}
-            if message.type == "error" and str(location.get("url", "")).startswith(self.origin):
-                self.extension_errors.append(f"{location.get('url')}: {message.text}")
-
-        page.on("console", on_console)
         page.on("pageerror", lambda error: self.origin in (error.stack or "") and self.extension_errors.append(str(error)))
         return page
 

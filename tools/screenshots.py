@@ -1,8 +1,11 @@
 """`make screenshots`: the badge and the open panel on a real saved listing, in real Chromium.
 
-Writes badge.png and panel.png to --out (docs/screenshots by default, which the README shows).
-The page is the 2020 Hebrew iPhone listing served by the fixture site; its own stylesheets are
-on AliExpress's CDN, which these machines cannot reach, so the page around the badge is unstyled.
+Writes badge.png, panel.png and reviews.png to --out (docs/screenshots by default, which the
+README shows). The page is the 2020 Hebrew iPhone listing served by the fixture site; its own
+stylesheets are on AliExpress's CDN, which these machines cannot reach, so the page around the
+badge is unstyled. No saved review feed belongs to that listing, so its feed serves a real
+capture of another product's reviews (tests/fixtures/reviews/README.md): the review tests run on
+real reviews, and REV007 duly reports that they describe another item.
 """
 
 from __future__ import annotations
@@ -23,6 +26,15 @@ from tools.browser import extension_browser, find_chromium  # noqa: E402
 from tools.fixture_site import FixtureSite  # noqa: E402
 
 LISTING = ("he.aliexpress.com", "/item/32993251330.html")
+REVIEW_CAPTURE = ROOT / "tests" / "fixtures" / "reviews" / "reviews_1005006717259012_2024-09.json"
+
+
+def shoot_panel(page, path: Path) -> None:
+    panel_box = page.locator("#emptor-root .wrap").bounding_box()  # relative to the viewport
+    scroll_y = page.evaluate("window.scrollY")
+    page.screenshot(path=str(path), full_page=True, clip={
+        "x": max(0, panel_box["x"] - 16), "y": max(0, panel_box["y"] + scroll_y - 16),
+        "width": 760, "height": panel_box["height"] + 32})
 
 
 def take(out: Path, chromium: str) -> list[Path]:
@@ -33,7 +45,7 @@ def take(out: Path, chromium: str) -> list[Path]:
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
         try:
-            with FixtureSite() as site, extension_browser(chromium, viewport=(1200, 1400)) as browser:
+            with FixtureSite(reviews={"32993251330": REVIEW_CAPTURE}) as site, extension_browser(chromium, viewport=(1200, 1400)) as browser:
                 browser.configure(f"http://127.0.0.1:{server.server_port}")
                 page = browser.new_page()
                 page.goto(site.url(*LISTING), wait_until="load")
@@ -45,17 +57,17 @@ def take(out: Path, chromium: str) -> list[Path]:
                 page.screenshot(path=str(badge), clip={"x": max(0, box["x"] - 16), "y": max(0, box["y"] - 16),
                                                        "width": 760, "height": box["height"] + 90})
                 page.locator("#emptor-root .badge").click()
+                page.wait_for_selector("#emptor-root table.review-tests", timeout=10000)
                 page.wait_for_selector("#emptor-root svg.price-chart", timeout=10000)
-                panel_box = page.locator("#emptor-root .wrap").bounding_box()  # relative to the viewport
-                scroll_y = page.evaluate("window.scrollY")
                 panel = out / "panel.png"
-                page.screenshot(path=str(panel), full_page=True, clip={
-                    "x": max(0, panel_box["x"] - 16), "y": max(0, panel_box["y"] + scroll_y - 16),
-                    "width": 760, "height": panel_box["height"] + 32})
+                shoot_panel(page, panel)
+                page.locator("#emptor-root table.review-tests").evaluate("table => table.previousElementSibling.previousElementSibling.scrollIntoView()")
+                reviews = out / "reviews.png"
+                shoot_panel(page, reviews)
         finally:
             server.shutdown()
             server.server_close()
-    return [badge, panel]
+    return [badge, panel, reviews]
 
 
 def main() -> int:

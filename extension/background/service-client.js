@@ -14,6 +14,7 @@ export class ServiceError extends Error {
     super((body && body.message) || `The service answered HTTP ${status}.`);
     this.status = status;
     this.code = body && body.error;
+    this.field = body && body.field;
   }
 }
 

@@ -8,6 +8,7 @@
 import "../lib/constants.js";
 import "../lib/ttl-cache.js";
 import { makeRouter } from "./dispatch.js";
+import { analysisBody, cacheKey, fitToLimit, refusedBlobIndex, summaryForTab } from "./requests.js";
 import { fetchReviewPages } from "./reviews.js";
 import { service, ServiceDown, ServiceError } from "./service-client.js";
 import { readSettings } from "./settings.js";
@@ -17,9 +18,29 @@ const { TtlCache } = globalThis.emptorLib;
 const EXTENSION_VERSION = chrome.runtime.getManifest().version;
 
 const reports = new TtlCache({ ttlMs: C.REPORT_CACHE_TTL_MS, maxEntries: C.REPORT_CACHE_MAX_ENTRIES });
-const reviewsRequested = new TtlCache({ ttlMs: C.REPORT_CACHE_TTL_MS, maxEntries: C.REPORT_CACHE_MAX_ENTRIES });
-const latestByTab = new Map(); // tabId -> the last answer sent to that tab (for the popup)
+// Listings whose review feed was already tried (so a page without reviews is not refetched).
+const reviewsTried = new TtlCache({ ttlMs: C.REPORT_CACHE_TTL_MS, maxEntries: C.REPORT_CACHE_MAX_ENTRIES });
+// cache key -> the tabs waiting for the review results of that analysis: two tabs (or a reload)
+// showing the same listing while its feed is being read are all updated when it arrives.
+const reviewWaiters = new Map();
 let health = { checkedAt: 0, value: null };
+
+// Each tab's last answer (for the popup) and the content script's timings (for `make bench`)
+// live in chrome.storage.session: the browser stops an idle worker, and with it its memory.
+const tabKey = (tabId) => `tab:${tabId}`;
+const timingsKey = (tabId) => `timings:${tabId}`;
+
+async function rememberForTab(tabId, answer) {
+  try {
+    await chrome.storage.session.set({ [tabKey(tabId)]: summaryForTab(answer) });
+  } catch (error) {
+    console.warn("emptor: could not remember the tab's verdict", error.message);
+  }
+}
+
+async function forgetTab(tabId) {
+  await chrome.storage.session.remove([tabKey(tabId), timingsKey(tabId)]).catch(() => {});
+}
 
 async function serviceStatus({ fresh = false } = {}) {
   if (!fresh && health.value && Date.now() - health.checkedAt < C.REPORT_CACHE_TTL_MS) return health.value;
@@ -51,73 +72,94 @@ function failure(error) {
   return { ok: false, state: "error", message: "emptor hit an unexpected error." };
 }
 
-/** The same product, variant and rendered page within the cache's lifetime get the same answer.
- * The page's length stands in for its content: a variant switch that the address does not show
- * changes the rendered price and name, and with them the length. */
-function cacheKey(request) {
-  const path = new URL(request.url).pathname;
-  return `${path}|${request.selectedSkuId || ""}|${request.html ? request.html.length : 0}`;
-}
-
 function validAnalyzeRequest(request) {
   return (
     typeof request.url === "string" &&
+    /^https?:\/\//.test(request.url) &&
     (typeof request.html === "string" || request.html === null) &&
     Array.isArray(request.data) &&
-    request.data.every((blob) => blob && C.BLOB_SOURCES.includes(blob.source) && "body" in blob)
+    request.data.every((blob) => blob && C.BLOB_SOURCES.includes(blob.source) && "body" in blob) &&
+    Number.isSafeInteger(request.requestId)
   );
+}
+
+/** Ask the service. A captured blob it cannot read (a page script can post what it likes to the
+ * content script) costs that blob, not the verdict: the request is sent again without it, and
+ * the report says what was left out. Each retry has one blob fewer, so this ends. */
+async function analyzeWithService(body) {
+  const setAside = [];
+  for (;;) {
+    try {
+      const report = await service.analyze(body);
+      report.errors = [...report.errors, ...setAside];
+      return report;
+    } catch (error) {
+      const index = refusedBlobIndex(error, body);
+      if (index === null) throw error;
+      console.warn("emptor: the service refused a captured blob, sending the rest:", error.message);
+      setAside.push({ code: "data", error: `Not used: ${error.message}` });
+      body = { ...body, data: body.data.filter((_, position) => position !== index) };
+    }
+  }
 }
 
 async function analyzePage(request, sender) {
   if (!validAnalyzeRequest(request)) return { ok: false, state: "error", message: "Malformed analyzePage message." };
   const tabId = sender.tab.id;
-  const key = cacheKey(request);
+  const fitted = fitToLimit(analysisBody(request));
+  if (!fitted.body) {
+    const megabytes = (fitted.size / 1024 / 1024).toFixed(1);
+    const answer = { ok: false, state: "error", message: `This page is too large for emptor to analyse (${megabytes} MB).` };
+    await rememberForTab(tabId, answer);
+    return answer;
+  }
+  if (fitted.dropped) console.warn(`emptor: the request was too large; sent without its ${fitted.dropped}.`);
+  const body = fitted.body;
+  const key = await cacheKey(body);
   let answer = reports.get(key);
   if (!answer) {
     try {
-      const report = await service.analyze({
-        url: request.url,
-        html: request.html,
-        data: request.data,
-        selected_sku_id: request.selectedSkuId || undefined,
-      });
-      const status = await serviceStatus();
-      answer = { ok: true, report, service: status };
+      const report = await analyzeWithService(body);
+      answer = { ok: true, report, service: await serviceStatus() };
       reports.set(key, answer);
     } catch (error) {
       answer = failure(error);
-      latestByTab.set(tabId, answer);
+      await rememberForTab(tabId, answer);
       return answer;
     }
   }
-  latestByTab.set(tabId, answer);
-  if (answer.report.page.status === "ok" && !answer.report.reviews && !reviewsRequested.get(key)) {
-    reviewsRequested.set(key, true);
+  await rememberForTab(tabId, answer);
+  if (answer.report.page.status === "ok" && !answer.report.reviews) {
     // The first badge comes from the page alone; the review results update it when they arrive.
-    addReviews(request, answer, key, tabId, sender.frameId);
+    const waiter = { tabId, frameId: sender.frameId, requestId: request.requestId };
+    if (reviewWaiters.has(key)) reviewWaiters.get(key).push(waiter);
+    else if (!reviewsTried.get(key)) {
+      reviewsTried.set(key, true);
+      reviewWaiters.set(key, [waiter]);
+      addReviews(body, answer, key);
+    }
   }
   return answer;
 }
 
-async function addReviews(request, first, key, tabId, frameId) {
+async function addReviews(body, first, key) {
   try {
-    const pages = await fetchReviewPages(request.url, first.report);
+    const pages = await fetchReviewPages(body.url, first.report);
     const reviewCount = pages.reduce((sum, page) => sum + ((page.data && page.data.evaViewList) || []).length, 0);
     if (reviewCount === 0) return; // nothing to add: the first verdict stands
-    const report = await service.analyze({
-      url: request.url,
-      html: request.html,
-      data: request.data,
-      reviews: pages,
-      selected_sku_id: request.selectedSkuId || undefined,
-      record: false, // the first analysis recorded the prices already
-    });
+    // record: false, because the first analysis recorded the prices already.
+    const report = await analyzeWithService({ ...body, reviews: pages, record: false });
     const answer = { ok: true, report, service: first.service };
     reports.set(key, answer);
-    latestByTab.set(tabId, answer);
-    await chrome.tabs.sendMessage(tabId, { type: C.MESSAGE.REPORT_UPDATED, answer }, { frameId });
+    for (const { tabId, frameId, requestId } of reviewWaiters.get(key) || []) {
+      await rememberForTab(tabId, answer);
+      // The tab may have moved on or closed; its content script ignores a stale requestId.
+      chrome.tabs.sendMessage(tabId, { type: C.MESSAGE.REPORT_UPDATED, requestId, answer }, { frameId }).catch(() => {});
+    }
   } catch (error) {
     console.info("emptor: reviews not added", error.message);
+  } finally {
+    reviewWaiters.delete(key);
   }
 }
 
@@ -134,15 +176,45 @@ async function getHistory(request) {
 }
 
 async function getTabVerdict(request) {
+  if (!Number.isSafeInteger(request.tabId)) return { ok: false, state: "error", message: "Malformed getTabVerdict message." };
   const status = await serviceStatus({ fresh: true });
-  return { ok: true, service: status, answer: latestByTab.get(request.tabId) || null };
+  const stored = await chrome.storage.session.get(tabKey(request.tabId));
+  return { ok: true, service: status, answer: stored[tabKey(request.tabId)] || null };
+}
+
+const TIMING_FIELDS = ["captureMs", "firstVerdictAfterLoadMs"];
+
+function validTimings(timings) {
+  return (
+    timings &&
+    Array.isArray(timings.blocks) &&
+    timings.blocks.length <= 10000 &&
+    timings.blocks.every((block) => Array.isArray(block) && typeof block[0] === "string" && Number.isFinite(block[1])) &&
+    TIMING_FIELDS.every((field) => timings[field] === null || Number.isFinite(timings[field]))
+  );
+}
+
+/** The content script's own measurements of its first analysis, kept for `make bench`. */
+async function reportTimings(request, sender) {
+  if (!validTimings(request.timings)) return { ok: false, state: "error", message: "Malformed reportTimings message." };
+  const { blocks, captureMs, firstVerdictAfterLoadMs } = request.timings;
+  await chrome.storage.session.set({ [timingsKey(sender.tab.id)]: { blocks, captureMs, firstVerdictAfterLoadMs } });
+  return { ok: true };
+}
+
+async function getTimings(request) {
+  if (!Number.isSafeInteger(request.tabId)) return { ok: false, state: "error", message: "Malformed getTimings message." };
+  const stored = await chrome.storage.session.get(timingsKey(request.tabId));
+  return { ok: true, timings: stored[timingsKey(request.tabId)] || null };
 }
 
 const HANDLERS = {
   [C.MESSAGE.ANALYZE_PAGE]: analyzePage,
   [C.MESSAGE.GET_HISTORY]: getHistory,
+  [C.MESSAGE.REPORT_TIMINGS]: reportTimings,
   [C.MESSAGE.GET_TAB_VERDICT]: getTabVerdict,
   [C.MESSAGE.GET_SERVICE_STATUS]: () => serviceStatus({ fresh: true }),
+  [C.MESSAGE.GET_TIMINGS]: getTimings,
 };
 
 const route = makeRouter(HANDLERS, { extensionId: chrome.runtime.id, extensionOrigin: chrome.runtime.getURL("") });
@@ -158,12 +230,16 @@ chrome.runtime.onMessage.addListener((request, sender, sendResponse) => {
   return true; // async response
 });
 
-chrome.tabs.onRemoved.addListener((tabId) => latestByTab.delete(tabId));
+// A closed tab, or a tab loading a new document, no longer shows the verdict it had.
+chrome.tabs.onRemoved.addListener((tabId) => forgetTab(tabId));
+chrome.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.status === "loading" && change.url) forgetTab(tabId);
+});
 
 // Another service (or token) may answer differently: forget what the previous one said.
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== "local" || !Object.values(C.STORAGE_KEYS).some((key) => key in changes)) return;
   reports.clear();
-  reviewsRequested.clear();
+  reviewsTried.clear();
   health = { checkedAt: 0, value: null };
 });

@@ -20,12 +20,19 @@
   const PRODUCT_SIGNS = [...TITLE_SELECTORS, '[class*="not-found--wrap"]', 'iframe[src*="_____tmd_____"]', "#bx-pu-qrcode-wrap"];
   const SKU_SELECTORS = '.sku-property-item, [class*="sku-item--"], [data-sku-col]';
 
-  const blobs = new Map();
-  let pendingDone = null;
+  const blobs = new Map(); // source -> body, for the address in current.path
+  const pendingRequests = new Map(); // request id -> resolve, for page-world data requests
   let dataArrived = null; // set while waiting for the page to render or fetch its product
   let ui = null;
-  let current = { answer: null, state: null, url: location.href, sku: null };
-  let analyzing = 0;
+  let current = { answer: null, state: null, path: location.pathname, url: location.href, sku: null, requestId: 0 };
+  let requestCounter = 0;
+  // The content script's synchronous work, kept here (not in performance.measure, which the
+  // page could read) and sent to the service worker for `make bench` (bench/extension.py).
+  const timings = { blocks: [], captureMs: 0, firstVerdictAfterLoadMs: null };
+
+  function timeBlock(name, start) {
+    timings.blocks.push([name, performance.now() - start]);
+  }
 
   // --- page-world captures ------------------------------------------------------------------
 
@@ -35,23 +42,25 @@
     if (data.kind === "blob" && C.BLOB_SOURCES.includes(data.source)) {
       blobs.set(data.source, data.body);
       if (dataArrived) dataArrived();
-    } else if (data.kind === "done" && pendingDone) {
-      pendingDone();
+    } else if (data.kind === "done" && pendingRequests.has(data.request)) {
+      timings.captureMs = Number(data.captureMs) || 0;
+      pendingRequests.get(data.request)();
     } else if (data.kind === "navigate") {
       setTimeout(onAddressChange, 0);
     }
   });
 
   function collectBlobs(timeoutMs = 300) {
+    const request = ++requestCounter;
     return new Promise((resolve) => {
       const timer = setTimeout(finish, timeoutMs);
       function finish() {
         clearTimeout(timer);
-        pendingDone = null;
+        pendingRequests.delete(request);
         resolve([...blobs].map(([source, body]) => ({ source, body })));
       }
-      pendingDone = finish;
-      window.postMessage({ tag: C.PAGE_MESSAGE_TAG, kind: "request" }, location.origin);
+      pendingRequests.set(request, finish);
+      window.postMessage({ tag: C.PAGE_MESSAGE_TAG, kind: "request", request }, location.origin);
     });
   }
 
@@ -67,8 +76,15 @@
     await collectBlobs();
     if (productRendered() || blobs.size) return;
     await new Promise((resolve) => {
+      // Checked at most every 100 ms, not on every one of a rendering page's many mutations.
+      let scheduled = false;
       const observer = new MutationObserver(() => {
-        if (productRendered()) done();
+        if (scheduled) return;
+        scheduled = true;
+        setTimeout(() => {
+          scheduled = false;
+          if (productRendered()) done();
+        }, 100);
       });
       const timer = setTimeout(done, C.RENDER_WAIT_MS);
       function done() {
@@ -81,8 +97,6 @@
       observer.observe(document.documentElement, { childList: true, subtree: true });
     });
   }
-
-  // --- what is sent -------------------------------------------------------------------------
 
   // Serialising a 2 MB page with one outerHTML call blocks the page for 15-25 ms on a 2-core
   // machine (docs/performance.md), more than a frame. The page is walked instead: elements with
@@ -145,7 +159,7 @@
         out.push(`<!--${child.data}-->`);
       }
       if (performance.now() - slice.start > SLICE_BUDGET_MS) {
-        performance.measure("emptor:serialize", { start: slice.start });
+        timeBlock("serialize", slice.start);
         await yieldToPage();
         slice.start = performance.now();
       }
@@ -160,8 +174,8 @@
     const slice = { start: performance.now() };
     await walk(root, out, slice);
     out.push("</html>");
-    performance.measure("emptor:serialize", { start: slice.start });
     const html = out.join("");
+    timeBlock("serialize", slice.start);
     return html.length <= C.MAX_HTML_CHARS ? html : null;
   }
 
@@ -172,19 +186,21 @@
   }
 
   async function analyze() {
-    const run = ++analyzing;
+    const requestId = ++current.requestId;
+    current.url = location.href;
+    current.sku = selectedSkuId();
     render({ kind: "loading" });
     const data = await collectBlobs();
     const html = await serializePage();
-    const request = { type: C.MESSAGE.ANALYZE_PAGE, url: location.href, html, data, selectedSkuId: selectedSkuId() };
-    current = { ...current, url: location.href, sku: request.selectedSkuId };
+    if (requestId !== current.requestId) return; // a newer analysis started meanwhile
+    const request = { type: C.MESSAGE.ANALYZE_PAGE, requestId, url: location.href, html, data, selectedSkuId: current.sku };
     let answer;
     try {
       answer = await chrome.runtime.sendMessage(request);
     } catch (error) {
       answer = { ok: false, state: "error", message: `The extension could not reach its service worker (${error.message}).` };
     }
-    if (run === analyzing) show(answer);
+    if (requestId === current.requestId) show(answer);
   }
 
   function show(answer) {
@@ -197,32 +213,47 @@
   }
 
   chrome.runtime.onMessage.addListener((message) => {
-    if (message && message.type === C.MESSAGE.REPORT_UPDATED && message.answer && message.answer.ok) {
-      const report = message.answer.report;
-      if (current.answer && current.answer.ok && report.listing.product_id === current.answer.report.listing.product_id) {
-        show(message.answer);
-      }
+    // Review results for the analysis on screen; an update for an older one is stale.
+    if (message && message.type === C.MESSAGE.REPORT_UPDATED && message.requestId === current.requestId && message.answer && message.answer.ok) {
+      show(message.answer);
     }
   });
 
-  // --- re-analysis --------------------------------------------------------------------------
+  // --- re-analysis: one debounced schedule for every reason ---------------------------------
 
-  let variantTimer = null;
+  let scheduled = null;
+
+  function schedule(delayMs) {
+    clearTimeout(scheduled);
+    current.requestId++; // whatever was in flight is now stale
+    scheduled = setTimeout(analyze, delayMs);
+  }
+
   document.addEventListener(
     "click",
     (event) => {
-      if (!(event.target instanceof Element) || !event.target.closest(SKU_SELECTORS)) return;
-      clearTimeout(variantTimer);
-      variantTimer = setTimeout(analyze, C.VARIANT_SETTLE_MS);
+      if (event.target instanceof Element && event.target.closest(SKU_SELECTORS)) schedule(C.VARIANT_SETTLE_MS);
     },
     true,
   );
 
   function onAddressChange() {
     if (location.href === current.url) return;
-    const samePage = new URL(location.href).pathname === new URL(current.url).pathname;
-    if (samePage && selectedSkuId() === current.sku) return;
-    analyze();
+    if (location.pathname !== current.path) {
+      // Another listing: what was captured belongs to the previous one.
+      current.path = location.pathname;
+      current.url = location.href;
+      blobs.clear();
+      clearTimeout(scheduled);
+      current.requestId++;
+      render({ kind: "loading" });
+      waitForProduct().then(() => schedule(0));
+      return;
+    }
+    if (selectedSkuId() !== current.sku) {
+      current.url = location.href;
+      schedule(C.VARIANT_SETTLE_MS);
+    }
   }
 
   window.addEventListener("popstate", () => setTimeout(onAddressChange, 0));
@@ -254,6 +285,11 @@
     .evidence { margin-top: 3px; color: #5f6368; font-size: 12px; }
     .warning { margin: 8px 0; padding: 6px 8px; border-radius: 6px; background: #fef7e0; }
     svg { display: block; margin-top: 4px; } .chart-line { fill: none; stroke: #1a73e8; stroke-width: 2; } .chart-dot { fill: #1a73e8; }
+    .chart-mark { stroke: #c5221f; stroke-width: 1; stroke-dasharray: 4 3; }
+    table.review-tests { width: 100%; margin-top: 6px; border-collapse: collapse; font-size: 12px; }
+    .review-tests th { text-align: left; font-weight: 600; color: #5f6368; border-bottom: 1px solid rgba(0,0,0,.15); padding: 2px 4px; }
+    .review-tests td { vertical-align: top; padding: 3px 4px; border-bottom: 1px solid rgba(0,0,0,.06); }
+    .status.warn { color: #b06000; font-weight: 600; } .status.fail { color: #c5221f; font-weight: 600; } .status.pass { color: #137333; }
     .close { float: right; border: 0; background: none; font-size: 18px; cursor: pointer; color: inherit; }
     @media (prefers-color-scheme: dark) {
       .badge { color: #e8eaed; background: #303134; border-color: rgba(255,255,255,.3); }
@@ -261,7 +297,9 @@
       :host([data-level="high"]) .badge { background: #4a1512; }
       .panel { background: #202124; color: #e8eaed; border-color: rgba(255,255,255,.2); }
       li.finding { background: #303134; } .meta, .evidence, h3 { color: #bdc1c6; } .code { color: #8ab4f8; }
-      .warning { background: #3d2b00; } .chart-line { stroke: #8ab4f8; } .chart-dot { fill: #8ab4f8; }
+      .review-tests th { color: #bdc1c6; border-color: rgba(255,255,255,.2); } .review-tests td { border-color: rgba(255,255,255,.08); }
+      .status.warn { color: #fdd663; } .status.fail { color: #f28b82; } .status.pass { color: #81c995; }
+      .warning { background: #3d2b00; } .chart-line { stroke: #8ab4f8; } .chart-dot { fill: #8ab4f8; } .chart-mark { stroke: #f28b82; }
     }`;
 
   function el(tag, attributes = {}, ...children) {
@@ -291,8 +329,20 @@
     panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") togglePanel(false);
     });
-    window.addEventListener("resize", () => place(), { passive: true });
-    return { host, shadow, wrapper, badge, panel, chartLoaded: false };
+    // The title can appear or move after the badge (2024+ pages render late, images load):
+    // follow the page's layout, at most once a frame.
+    let placing = false;
+    const replace = () => {
+      if (placing) return;
+      placing = true;
+      requestAnimationFrame(() => {
+        placing = false;
+        place();
+      });
+    };
+    window.addEventListener("resize", replace, { passive: true });
+    if (typeof ResizeObserver === "function") new ResizeObserver(replace).observe(document.documentElement);
+    return { host, shadow, badge, panel };
   }
 
   function titleElement() {
@@ -333,12 +383,13 @@
     else ui.host.removeAttribute("data-score");
     ui.badge.replaceChildren(el("span", { class: "dot", "aria-hidden": "true" }), el("span", { class: "label", text: content.label }), el("span", { class: "detail", text: content.detail }));
     ui.badge.setAttribute("aria-label", `${content.label}. ${content.detail}`);
-    ui.chartLoaded = false;
     if (!ui.panel.hidden) fillPanel();
     place();
-    performance.measure("emptor:render", { start });
-    if (state.kind === "report" && !performance.getEntriesByName("emptor:first-verdict").length) {
-      performance.mark("emptor:first-verdict");
+    timeBlock("render", start);
+    if (state.kind === "report" && timings.firstVerdictAfterLoadMs === null) {
+      const navigation = performance.getEntriesByType("navigation")[0];
+      timings.firstVerdictAfterLoadMs = navigation && navigation.loadEventEnd ? Math.max(0, performance.now() - navigation.loadEventEnd) : null;
+      chrome.runtime.sendMessage({ type: C.MESSAGE.REPORT_TIMINGS, timings }).catch(() => {});
     }
   }
 
@@ -391,6 +442,8 @@
         children.push(el("h3", { text: "Reasons to trust" }));
         children.push(report.trust.length ? el("ul", {}, ...report.trust.map((f) => findingItem(f, serviceUrl))) : el("p", { text: "None shown on this page." }));
         children.push(el("h3", { text: "Reviews" }), el("p", { class: "reviews", text: lib.reviewsSummary(report) }));
+        const rows = lib.reviewTestRows(report);
+        if (rows.length) children.push(reviewTestsTable(rows, serviceUrl));
         const chart = el("div", { class: "chart" }, el("p", { class: "meta", text: "Loading price history…" }));
         children.push(el("h3", { text: "Price history" }), chart);
         if (report.coverage.missing.length) {
@@ -400,6 +453,20 @@
       }
     }
     ui.panel.replaceChildren(...children);
+  }
+
+  function reviewTestsTable(rows, serviceUrl) {
+    const head = el("tr", {}, el("th", { scope: "col", text: "Test" }), el("th", { scope: "col", text: "Result" }), el("th", { scope: "col", text: "Based on" }));
+    const body = rows.map((row) =>
+      el(
+        "tr",
+        { "data-code": row.code, "data-status": row.status },
+        el("td", {}, el("a", { class: "code", href: lib.ruleLink(serviceUrl, row.code), target: "_blank", rel: "noopener noreferrer", text: row.code }), ` ${row.name}`),
+        el("td", { class: `status ${row.status}`, text: row.result }),
+        el("td", { class: "meta", text: row.basis }),
+      ),
+    );
+    return el("table", { class: "review-tests" }, el("thead", {}, head), el("tbody", {}, ...body));
   }
 
   async function loadChart(container, report) {
@@ -415,7 +482,7 @@
       container.replaceChildren(el("p", { class: "meta", text: "Price history unavailable." }));
       return;
     }
-    const geometry = lib.chartGeometry(answer.series);
+    const geometry = lib.chartGeometry(answer.series, { marks: lib.priceMarks(report.findings) });
     if (!geometry) {
       container.replaceChildren(el("p", { class: "meta", text: "No prices recorded yet." }));
       return;
@@ -427,6 +494,19 @@
     svg.setAttribute("role", "img");
     svg.setAttribute("aria-label", `Price from ${geometry.low} to ${geometry.high} ${geometry.currency}, ${geometry.points.length} observations`);
     svg.setAttribute("class", "price-chart");
+    for (const mark of geometry.marks) {
+      const rule = document.createElementNS(svgNs, "line");
+      rule.setAttribute("x1", 0);
+      rule.setAttribute("x2", geometry.width);
+      rule.setAttribute("y1", mark.y);
+      rule.setAttribute("y2", mark.y);
+      rule.setAttribute("class", "chart-mark");
+      rule.setAttribute("data-code", mark.code);
+      const tip = document.createElementNS(svgNs, "title");
+      tip.textContent = `${mark.code}: ${mark.label} ${mark.price} ${geometry.currency}`;
+      rule.append(tip);
+      svg.append(rule);
+    }
     const line = document.createElementNS(svgNs, "path");
     line.setAttribute("d", geometry.path);
     line.setAttribute("class", "chart-line");
@@ -445,7 +525,10 @@
     const range = geometry.low === geometry.high ? `${geometry.low}` : `${geometry.low}–${geometry.high}`;
     const period = geometry.first === geometry.last ? `on ${geometry.first.slice(0, 10)}` : `from ${geometry.first.slice(0, 10)} to ${geometry.last.slice(0, 10)}`;
     const caption = `${geometry.points.length} observation${geometry.points.length === 1 ? "" : "s"}: ${range} ${geometry.currency} (${geometry.country || "any country"}) ${period}.`;
-    container.replaceChildren(svg, el("p", { class: "meta", text: caption }));
+    const legend = geometry.marks.map((mark) => `${mark.label} ${mark.price} (${mark.code}, dashed)`);
+    const parts = [svg, el("p", { class: "meta", text: caption })];
+    if (legend.length) parts.push(el("p", { class: "meta marks", text: legend.join(" · ") }));
+    container.replaceChildren(...parts);
   }
 
   // --- start ---------------------------------------------------------------------------------

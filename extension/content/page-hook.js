@@ -6,9 +6,15 @@
  * page's original function and returns its result unchanged, and any failure of ours is
  * swallowed so the page keeps working.
  *
+ * Captures are tied to the address they were made on: after the page moves to another listing
+ * without a reload, window.runParams still describes the first one, so it is only sent for the
+ * address the page was loaded at, and feed responses only for the address they arrived on.
+ * Only responses that are JSON (or JSONP) are kept: a failed or unrelated response is not data.
+ *
  * Captures go to the extension's content script with window.postMessage. The page world cannot
  * see the extension's globals, so the tag is repeated here; tests/constants.test.js checks it
- * equals EMPTOR.PAGE_MESSAGE_TAG in lib/constants.js.
+ * equals EMPTOR.PAGE_MESSAGE_TAG in lib/constants.js. The page can see these messages and send
+ * its own: the service checks that captured data is about the product in the address.
  */
 (function () {
   "use strict";
@@ -19,7 +25,10 @@
     "mtop.aliexpress.itemdetail.pc.asyncPCDetail",
     "mtop.aliexpress.itemdetail.msite",
   ];
-  const captured = new Map(); // source -> body (the latest capture of each)
+  const JSONP = /^\s*[\w$.]+\s*\(([\s\S]*)\)\s*;?\s*$/;
+  const loadedAt = location.pathname;
+  const captured = new Map(); // source -> {path, body}: the latest capture of each feed
+  let captureMs = 0; // time spent copying page data, reported to the content script
 
   function post(message) {
     try {
@@ -30,34 +39,55 @@
   }
 
   function capture(source, body) {
-    captured.set(source, body);
+    captured.set(source, { path: location.pathname, body });
     post({ kind: "blob", source, body });
   }
 
   function feedOf(url) {
-    const text = String(url || "").toLowerCase();
+    const text = String((url && url.href) || (url && url.url) || url || "").toLowerCase();
     return FEEDS.find((feed) => text.includes(feed.toLowerCase())) || null;
+  }
+
+  function isData(text) {
+    if (typeof text !== "string" || !text.trim()) return false;
+    try {
+      JSON.parse(text);
+      return true;
+    } catch {
+      const match = JSONP.exec(text);
+      if (!match) return false;
+      try {
+        JSON.parse(match[1]);
+        return true;
+      } catch {
+        return false;
+      }
+    }
   }
 
   function plain(value) {
     // Drop functions and cycles the page may have added: only JSON data is sent on.
-    return JSON.parse(JSON.stringify(value));
+    const start = performance.now();
+    const copy = JSON.parse(JSON.stringify(value));
+    captureMs += performance.now() - start;
+    return copy;
   }
 
-  function captureScriptVariables() {
-    const start = performance.now();
+  function scriptVariables() {
+    const found = [];
+    if (location.pathname !== loadedAt) return found; // they describe the page as first loaded
     try {
       const runParams = window.runParams;
       if (runParams && runParams.data && typeof runParams.data === "object" && Object.keys(runParams.data).length) {
         // Only the product data: runParams also holds the session's csrfToken, which is not sent.
-        capture("runParams", { data: plain(runParams.data) });
+        found.push(["runParams", { data: plain(runParams.data) }]);
       }
       const initData = window._dida_config_ && window._dida_config_._init_data_;
-      if (initData && initData.data) capture("_init_data_", { data: plain(initData.data) });
+      if (initData && initData.data) found.push(["_init_data_", { data: plain(initData.data) }]);
     } catch {
       // A page that changed shape: the DOM is still read.
     }
-    performance.measure("emptor:capture", { start });
+    return found;
   }
 
   // fetch()
@@ -66,9 +96,11 @@
     window.fetch = function (input) {
       const promise = originalFetch.apply(this, arguments);
       try {
-        const feed = feedOf(typeof input === "string" ? input : input && input.url);
+        const feed = feedOf(input);
         if (feed) {
-          promise.then((response) => response.clone().text()).then((text) => capture(feed, text), () => {});
+          promise
+            .then((response) => (response.ok ? response.clone().text() : null))
+            .then((text) => isData(text) && capture(feed, text), () => {});
         }
       } catch {
         // never break the page's request
@@ -77,21 +109,27 @@
     };
   }
 
-  // XMLHttpRequest
+  // XMLHttpRequest: one listener per request object, reading the address of its latest open().
+  const requestUrls = new WeakMap();
   const originalOpen = XMLHttpRequest.prototype.open;
   XMLHttpRequest.prototype.open = function (method, url) {
     try {
-      const feed = feedOf(url);
-      if (feed) {
-        this.addEventListener("load", () => {
+      if (!requestUrls.has(this)) {
+        this.addEventListener("load", function () {
           try {
-            if (this.responseType === "" || this.responseType === "text") capture(feed, this.responseText);
-            else if (this.responseType === "json") capture(feed, plain(this.response));
+            const feed = feedOf(requestUrls.get(this));
+            if (!feed || this.status < 200 || this.status >= 300) return;
+            if (this.responseType === "" || this.responseType === "text") {
+              if (isData(this.responseText)) capture(feed, this.responseText);
+            } else if (this.responseType === "json" && this.response) {
+              capture(feed, plain(this.response));
+            }
           } catch {
             // ignore
           }
         });
       }
+      requestUrls.set(this, url);
     } catch {
       // ignore
     }
@@ -124,22 +162,31 @@
     });
   }
 
+  function watchScriptSource(value) {
+    try {
+      const feed = feedOf(value);
+      const callback = feed && /[?&]callback=([\w$]+)/.exec(String(value));
+      if (callback) wrapCallback(callback[1], feed);
+    } catch {
+      // ignore
+    }
+  }
+
   const srcDescriptor = Object.getOwnPropertyDescriptor(HTMLScriptElement.prototype, "src");
   if (srcDescriptor && srcDescriptor.set) {
     Object.defineProperty(HTMLScriptElement.prototype, "src", {
       ...srcDescriptor,
       set(value) {
-        try {
-          const feed = feedOf(value);
-          const callback = feed && /[?&]callback=([\w$]+)/.exec(String(value));
-          if (callback) wrapCallback(callback[1], feed);
-        } catch {
-          // ignore
-        }
+        watchScriptSource(value);
         srcDescriptor.set.call(this, value);
       },
     });
   }
+  const originalSetAttribute = Element.prototype.setAttribute;
+  Element.prototype.setAttribute = function (name, value) {
+    if (this instanceof HTMLScriptElement && String(name).toLowerCase() === "src") watchScriptSource(value);
+    return originalSetAttribute.apply(this, arguments);
+  };
 
   // Navigation without a reload (variant pages, "more like this").
   for (const method of ["pushState", "replaceState"]) {
@@ -151,13 +198,15 @@
     };
   }
 
-  // The content script asks for everything captured so far when it is ready.
+  // The content script asks for everything captured for the current address when it is ready.
   window.addEventListener("message", (event) => {
-    if (event.source !== window || !event.data || event.data.tag !== TAG || event.data.kind !== "request") return;
-    captureScriptVariables();
-    for (const [source, body] of captured) post({ kind: "blob", source, body });
-    post({ kind: "done" });
+    const data = event.data;
+    if (event.source !== window || !data || data.tag !== TAG || data.kind !== "request") return;
+    const blobs = new Map(scriptVariables());
+    for (const [source, entry] of captured) {
+      if (entry.path === location.pathname) blobs.set(source, entry.body);
+    }
+    for (const [source, body] of blobs) post({ kind: "blob", source, body, request: data.request });
+    post({ kind: "done", request: data.request, captureMs });
   });
-
-  document.addEventListener("DOMContentLoaded", captureScriptVariables, { once: true });
-})();
+}());

@@ -10,19 +10,21 @@
     // content script -> service worker
     ANALYZE_PAGE: "analyzePage",
     GET_HISTORY: "getHistory",
+    REPORT_TIMINGS: "reportTimings",
     // service worker -> content script
     REPORT_UPDATED: "reportUpdated",
     // popup / options -> service worker
     GET_TAB_VERDICT: "getTabVerdict",
     GET_SERVICE_STATUS: "getServiceStatus",
+    GET_TIMINGS: "getTimings",
   });
 
   root.EMPTOR = Object.freeze({
     MESSAGE,
     // Message types a content script may send; everything else from a web page's tab is refused.
-    CONTENT_SCRIPT_MESSAGES: Object.freeze([MESSAGE.ANALYZE_PAGE, MESSAGE.GET_HISTORY]),
-    // Message types only the extension's own pages (popup, options) may send.
-    EXTENSION_PAGE_MESSAGES: Object.freeze([MESSAGE.GET_TAB_VERDICT, MESSAGE.GET_SERVICE_STATUS]),
+    CONTENT_SCRIPT_MESSAGES: Object.freeze([MESSAGE.ANALYZE_PAGE, MESSAGE.GET_HISTORY, MESSAGE.REPORT_TIMINGS]),
+    // Message types only the extension's own pages (popup, options, the benchmark) may send.
+    EXTENSION_PAGE_MESSAGES: Object.freeze([MESSAGE.GET_TAB_VERDICT, MESSAGE.GET_SERVICE_STATUS, MESSAGE.GET_TIMINGS]),
 
     DEFAULT_SERVICE_URL: "http://127.0.0.1:8765",
     STORAGE_KEYS: Object.freeze({ SERVICE_URL: "serviceUrl", TOKEN: "token" }),
@@ -38,8 +40,10 @@
     REPORT_CACHE_TTL_MS: 60 * 1000,
     REPORT_CACHE_MAX_ENTRIES: 50,
 
-    // The service refuses bodies over 16 MB; a rendered 2024+ page is 1-2 MB.
-    MAX_HTML_CHARS: 8 * 1024 * 1024,
+    // The service refuses bodies over 16 MB; a rendered 2024+ page is 1-2 MB. A character can
+    // take 3 bytes in UTF-8, so the page is capped at a third of that in characters.
+    MAX_HTML_CHARS: 5 * 1024 * 1024,
+    MAX_REQUEST_BYTES: 15 * 1024 * 1024,
     // How long the content script waits for the page to render its product before sending
     // whatever it has (2024+ pages render client-side).
     RENDER_WAIT_MS: 4000,
@@ -60,6 +64,9 @@
       "mtop.aliexpress.itemdetail.msite",
     ]),
 
+    // What the badge, the popup and the options page say when the service does not answer.
+    START_SERVICE_HINT: "Start the local service with make run (or emptor serve), then reload the page.",
+
     FAMILIES: Object.freeze({
       SEL: "Seller",
       REV: "Reviews",
@@ -68,7 +75,6 @@
       PRT: "Protection and badges",
       SHP: "Shipping",
     }),
-    LEVELS: Object.freeze(["low", "medium", "high", "unknown"]),
     ROOT_ID: "emptor-root",
   });
 })(globalThis);

@@ -28,7 +28,7 @@
       return {
         level: "unknown",
         label: "emptor is not running",
-        detail: "Start the local service with `make run` (or `emptor serve`), then reload the page.",
+        detail: globalThis.EMPTOR.START_SERVICE_HINT,
       };
     }
     if (state.kind === "error") {
@@ -80,8 +80,29 @@
     if (!reviews.analyzed) {
       return `Reviews not analysed yet (${reviews.received} review${reviews.received === 1 ? "" : "s"} read from ${reviews.pages} page${reviews.pages === 1 ? "" : "s"} of the review feed).`;
     }
-    const adjusted = reviews.adjusted_rating == null ? "" : ` Adjusted rating ${reviews.adjusted_rating}.`;
-    return `${reviews.received} reviews analysed.${adjusted}`;
+    const of = reviews.total ? ` of ${reviews.total}` : "";
+    const parts = [`${reviews.analyzed} reviews analysed${of}.`];
+    if (reviews.adjusted_rating != null) {
+      const shown = reviews.shown_rating != null ? ` (the page shows ${reviews.shown_rating})` : "";
+      parts.push(`Adjusted rating ${reviews.adjusted_rating}${shown}, from ${reviews.rests_on} review${reviews.rests_on === 1 ? "" : "s"}.`);
+    }
+    if (reviews.suspicious) parts.push(`${reviews.suspicious} look suspicious.`);
+    if (reviews.strength) parts.push(`Evidence: ${reviews.strength}.`);
+    return parts.join(" ");
+  }
+
+  const TEST_STATUS_TEXT = { pass: "passed", warn: "warning", fail: "failed", skipped: "not run" };
+
+  /** One row per review test (docs/rules.md, REV001-REV010): what it checked and on what. */
+  function reviewTestRows(report) {
+    const tests = (report && report.reviews && report.reviews.tests) || [];
+    return tests.map((test) => ({
+      code: test.code,
+      name: test.name,
+      status: test.status,
+      result: TEST_STATUS_TEXT[test.status] || test.status,
+      basis: test.basis || "",
+    }));
   }
 
   function ruleLink(serviceUrl, code) {
@@ -93,6 +114,7 @@
     groupFindings,
     evidenceLines,
     reviewsSummary,
+    reviewTestRows,
     ruleLink,
     STATUS_TEXT,
   });

@@ -33,7 +33,7 @@
   document.getElementById("test").addEventListener("click", async () => {
     const status = await chrome.runtime.sendMessage({ type: C.MESSAGE.GET_SERVICE_STATUS });
     if (status && status.running) say(`Connected: emptor ${status.version} at ${status.serviceUrl}.`, "ok");
-    else say(`No answer from ${status ? status.serviceUrl : "the service"}. Start it with make run.`, "error");
+    else say(`No answer from ${status ? status.serviceUrl : "the service"}. ${C.START_SERVICE_HINT}`, "error");
   });
 
   load();

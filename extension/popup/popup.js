@@ -19,9 +19,10 @@
       if (!status.versionMatches) lines.push(text("p", `This extension is ${status.extensionVersion}: update whichever is older.`));
       section.replaceChildren(...lines);
     } else {
-      const hint = text("p", "");
-      hint.append("The emptor service is not running. Start it with ", text("code", "make run"), ` (it should listen on ${status.serviceUrl}).`);
-      section.replaceChildren(hint);
+      section.replaceChildren(
+        text("p", `The emptor service is not answering at ${status.serviceUrl}.`),
+        text("p", C.START_SERVICE_HINT, "muted"),
+      );
     }
   }
 

@@ -14,12 +14,17 @@ const popup = { id: "emptor-id", url: "chrome-extension://emptor-id/popup/popup.
 test("content scripts may ask for analyses and history, from a tab", () => {
   assert.equal(route({ type: C.MESSAGE.ANALYZE_PAGE }, contentScript)(), C.MESSAGE.ANALYZE_PAGE);
   assert.equal(route({ type: C.MESSAGE.GET_HISTORY }, contentScript)(), C.MESSAGE.GET_HISTORY);
+  assert.equal(route({ type: C.MESSAGE.REPORT_TIMINGS }, contentScript)(), C.MESSAGE.REPORT_TIMINGS);
   assert.equal(route({ type: C.MESSAGE.ANALYZE_PAGE }, { id: "emptor-id", url: popup.url }), null);
 });
 
 test("only the extension's own pages may ask for the tab verdict or the service status", () => {
   assert.equal(route({ type: C.MESSAGE.GET_TAB_VERDICT }, popup)(), C.MESSAGE.GET_TAB_VERDICT);
+  assert.equal(route({ type: C.MESSAGE.GET_TIMINGS }, popup)(), C.MESSAGE.GET_TIMINGS);
   assert.equal(route({ type: C.MESSAGE.GET_SERVICE_STATUS }, contentScript), null);
+  // A web page's content script cannot read another tab's verdict or timings.
+  assert.equal(route({ type: C.MESSAGE.GET_TAB_VERDICT }, contentScript), null);
+  assert.equal(route({ type: C.MESSAGE.GET_TIMINGS }, contentScript), null);
 });
 
 test("unknown types, missing types and other extensions are refused", () => {

@@ -3,7 +3,7 @@ import { test } from "node:test";
 
 import "../lib/price-chart.js";
 
-const { chartGeometry } = globalThis.emptorLib;
+const { chartGeometry, priceMarks } = globalThis.emptorLib;
 
 const row = (observed_at, price, extra = {}) => ({ observed_at, sku_id: null, country: "US", currency: "USD", price, original_price: null, ...extra });
 
@@ -30,4 +30,30 @@ test("only the latest country and currency are drawn: prices in others are not c
   const geometry = chartGeometry([row("2024-01-01T00:00:00Z", 90, { currency: "EUR", country: "DE" }), row("2024-02-01T00:00:00Z", 10), row("2024-03-01T00:00:00Z", 12)]);
   assert.equal(geometry.points.length, 2);
   assert.equal(geometry.currency, "USD");
+});
+
+// PRC001 and PRC003 as the service reports them (evidence trimmed to the fields read here).
+const findings = [
+  { code: "PRC001", evidence: { original_price: 40, current_price: 20, highest_recorded: 22, currency: "USD" } },
+  { code: "PRC003", evidence: { current_price: 20, recorded_low: 10, currency: "USD" } },
+  { code: "SEL001", evidence: { positive_rate: 93.6 } },
+  { code: "PRC003", evidence: { recorded_low: 7, currency: "EUR" } },
+];
+
+test("price findings give the chart its reference lines; other findings give none", () => {
+  assert.deepEqual(priceMarks(findings).map((mark) => [mark.code, mark.price, mark.currency]), [
+    ["PRC001", 40, "USD"],
+    ["PRC003", 10, "USD"],
+    ["PRC003", 7, "EUR"],
+  ]);
+  assert.deepEqual(priceMarks([{ code: "PRC003", evidence: { recorded_low: "10" } }]), []);
+  assert.deepEqual(priceMarks(undefined), []);
+});
+
+test("reference lines stretch the scale and only those in the chart's currency are drawn", () => {
+  const series = [row("2024-01-01T00:00:00Z", 12), row("2024-01-11T00:00:00Z", 20)];
+  const geometry = chartGeometry(series, { width: 216, height: 96, padding: 8, marks: priceMarks(findings) });
+  assert.deepEqual([geometry.low, geometry.high], [10, 40]);
+  assert.deepEqual(geometry.marks.map((mark) => [mark.code, mark.y]), [["PRC001", 8], ["PRC003", 88]]);
+  assert.deepEqual(chartGeometry(series).marks, []);
 });

@@ -6,7 +6,7 @@ import "../lib/constants.js";
 import "../lib/verdict-view.js";
 
 const C = globalThis.EMPTOR;
-const { badgeContent, groupFindings, evidenceLines, reviewsSummary, ruleLink } = globalThis.emptorLib;
+const { badgeContent, groupFindings, evidenceLines, reviewsSummary, reviewTestRows, ruleLink } = globalThis.emptorLib;
 
 // A real report: what the service answers for the 2020 Hebrew fixture page, saved by
 // tests/test_golden.py's schema (trimmed to the fields the view reads).
@@ -58,6 +58,37 @@ test("evidence reads as name: value lines, nulls as a dash", () => {
 test("reviews: not analysed until the report says so", () => {
   assert.equal(reviewsSummary(report), "Reviews not analysed yet.");
   assert.match(reviewsSummary({ ...report, reviews: { analyzed: false, received: 40, pages: 2 } }), /40 reviews read from 2 pages/);
+});
+
+// The reviews section the service gives the 2020 page with the 2024-09 review capture
+// (`emptor scan … --reviews …`), trimmed to the fields the view reads.
+const reviewed = {
+  ...report,
+  reviews: {
+    pages: 1, received: 60, total: 494, analyzed: 60, shown_rating: 4.8, adjusted_rating: 4.98,
+    rests_on: 60, suspicious: 0, strength: "weak",
+    tests: [
+      { code: "REV001", name: "Rating distribution", status: "pass", basis: "AliExpress's statistics for all 494 reviews" },
+      { code: "REV003", name: "Review bursts", status: "warn", basis: "60 dated reviews read, 2024-04-18 to 2024-08-28" },
+      { code: "REV004", name: "Verified purchases", status: "skipped", basis: "" },
+    ],
+  },
+};
+
+test("reviews: the summary gives the sample, the adjusted rating and the evidence's strength", () => {
+  assert.equal(
+    reviewsSummary(reviewed),
+    "60 reviews analysed of 494. Adjusted rating 4.98 (the page shows 4.8), from 60 reviews. Evidence: weak.",
+  );
+  assert.match(reviewsSummary({ ...reviewed, reviews: { ...reviewed.reviews, suspicious: 3 } }), /3 look suspicious\./);
+});
+
+test("reviews: one row per test with a readable result", () => {
+  assert.deepEqual(
+    reviewTestRows(reviewed).map((row) => [row.code, row.result]),
+    [["REV001", "passed"], ["REV003", "warning"], ["REV004", "not run"]],
+  );
+  assert.deepEqual(reviewTestRows(report), []);
 });
 
 test("rule links point at the service's rules page", () => {

@@ -16,7 +16,7 @@ from server import create_app
 from tools.browser import BROWSER_REQUIRED as REQUIRED
 from tools.browser import BROWSER_SKIP_REASON as SKIP_REASON
 from tools.browser import RequestRecorder, extension_browser, find_chromium
-from tools.fixture_site import SHELL, FixtureSite, read_text
+from tools.fixture_site import SHELL, STORE, FixtureSite, read_text
 
 CHROMIUM = find_chromium()
 
@@ -38,28 +38,36 @@ def pytest_runtest_setup(item):
 # script standing in for the page's own feed request (its real loader is on a CDN that tests
 # cannot reach). It asks for the product feed by fetch() or by JSONP, as AliExpress's loader does.
 FEED_PATH = "/h5/mtop.aliexpress.pdp.pc.query/1.0/"
+# The JSONP page is another product (the service ignores captured data about a product other
+# than the address's), so its feed is served at its own path with its own product id.
+JSONP_FEED_PATH = "/h5/mtop.aliexpress.pdp.pc.query/2.0/"
+FETCH_PRODUCT, JSONP_PRODUCT = "1005006717259012", "1005006717259013"
 
 
 def _shell_requesting_feed(how: str) -> bytes:
+    product = FETCH_PRODUCT if how == "fetch" else JSONP_PRODUCT
     if how == "fetch":
-        loader = f'<script>fetch("{FEED_PATH}?productId=1005006717259012&type=originaljson").then(r => r.text())</script>'
+        loader = f'<script>fetch("{FEED_PATH}?productId={product}&type=originaljson").then(r => r.text())</script>'
     else:
         loader = (
             "<script>window.mtopjsonp3 = function (payload) { window.__feed = payload; };"
-            f'var s = document.createElement("script"); s.src = "{FEED_PATH}?productId=1005006717259012&callback=mtopjsonp3";'
+            f'var s = document.createElement("script"); s.src = "{JSONP_FEED_PATH}?productId={product}&callback=mtopjsonp3";'
             "document.head.appendChild(s);</script>"
         )
-    html = read_text(SHELL).replace("1005006180026951", "1005006717259012")
+    html = read_text(SHELL).replace("1005006180026951", product)
     return html.replace("</body>", loader + "</body>").encode()
 
 
 @pytest.fixture(scope="session")
 def site():
     routes = {
-        "/item/1005006717259012.html": lambda: _shell_requesting_feed("fetch"),
-        "/item/1005006717259013.html": lambda: _shell_requesting_feed("jsonp").replace(b"1005006717259012.html", b"1005006717259013.html"),
+        f"/item/{FETCH_PRODUCT}.html": lambda: _shell_requesting_feed("fetch"),
+        f"/item/{JSONP_PRODUCT}.html": lambda: _shell_requesting_feed("jsonp"),
+        # A store page under a product address: the service says not_product.
+        "/item/4682001.html": STORE,
     }
-    with FixtureSite(routes=routes, feeds={FEED_PATH: gen_d_pdp_jsonp()}) as fixture_site:
+    feeds = {FEED_PATH: gen_d_pdp_jsonp(), JSONP_FEED_PATH: gen_d_pdp_jsonp().replace(FETCH_PRODUCT, JSONP_PRODUCT)}
+    with FixtureSite(routes=routes, feeds=feeds) as fixture_site:
         yield fixture_site
 
 
@@ -82,6 +90,7 @@ def service(tmp_path_factory):
     app.wsgi_app = recorder
     with LiveServer(app) as server:
         server.recorder = recorder
+        server.database = app.config["DATABASE"]
         yield server
 
 

@@ -7,6 +7,8 @@ import re
 import pytest
 from conftest import F2020, F2212, NOT_FOUND, PUNISH, SHELL, read_text
 
+from constructed import gen_d_pdp_jsonp
+
 from tests.browser.conftest import service_report
 
 ROOT_SELECTOR = "#emptor-root"
@@ -17,7 +19,11 @@ def open_listing(emptor, site, host, path, state=None, color_scheme=None):
     page = emptor.new_page(color_scheme=color_scheme)
     page.goto(site.url(host, path), wait_until="load")
     wait_state = f'{ROOT_SELECTOR}[data-state="{state}"]' if state else f"{ROOT_SELECTOR}:not([data-state=loading])"
-    page.wait_for_selector(wait_state, state="attached", timeout=15000)
+    try:
+        page.wait_for_selector(wait_state, state="attached", timeout=15000)
+    except Exception:
+        shown = page.evaluate("() => { const r = document.getElementById('emptor-root'); return r && [r.dataset.state, r.shadowRoot.textContent]; }")
+        raise AssertionError(f"{path}: waited for state {state or 'not loading'}, the badge shows {shown}") from None
     return page
 
 
@@ -123,6 +129,34 @@ def test_price_history_chart_renders(emptor, site, service):
     assert page.locator(f"{ROOT_SELECTOR} svg.price-chart circle").count() == len(headline)
 
 
+def test_price_chart_draws_the_price_rules_evidence(emptor, site, service):
+    """A lower price recorded for the 2022 US listing three weeks before its capture (stored in
+    the service's real database, as an earlier visit would have) makes PRC003 fire; the chart
+    draws its recorded low as a reference line."""
+    import datetime as dt
+
+    from server.marketplaces import PageInput
+    from server.marketplaces.aliexpress import MARKETPLACE
+    from server.store import open_database, record
+
+    url = "https://www.aliexpress.us/item/3256803382674519.html"
+    earlier = MARKETPLACE.extract(PageInput(url=url, html=read_text(F2212))).listing
+    earlier.price.min = round(earlier.price.min / 2, 2)
+    earlier.variants = []
+    record(open_database(service.database), earlier, dt.datetime(2022, 11, 29, tzinfo=dt.timezone.utc))
+
+    page = open_listing(emptor, site, "www.aliexpress.us", "/item/3256803382674519.html", state="ok")
+    page.locator(f"{ROOT_SELECTOR} .badge").click()
+    page.wait_for_selector(f"{ROOT_SELECTOR} svg.price-chart", timeout=5000)
+    assert "PRC003" in panel_codes(page)
+    mark = page.locator(f'{ROOT_SELECTOR} svg.price-chart line.chart-mark[data-code="PRC003"]')
+    assert mark.count() == 1
+    assert f"recorded low {earlier.price.min}" in page.locator(f"{ROOT_SELECTOR} .chart .marks").inner_text()
+    # The line sits at the bottom of the chart: the recorded low is the lowest price drawn.
+    dots = page.locator(f"{ROOT_SELECTOR} svg.price-chart circle").evaluate_all("cs => cs.map(c => Number(c.getAttribute('cy')))")
+    assert float(mark.get_attribute("y1")) >= max(dots)
+
+
 def test_service_down_state_says_how_to_start_it(browser, site):
     browser.configure("http://127.0.0.1:9")  # the discard port: nothing listens
     page = browser.new_page()
@@ -146,9 +180,13 @@ def test_reviews_fetched_in_the_browser_update_the_badge(emptor, site, service, 
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
     page.locator(f"{ROOT_SELECTOR} .badge").click()
     reviews = page.locator(f"{ROOT_SELECTOR} .reviews")
-    reviews.filter(has_text="40 reviews").wait_for(timeout=10000)
+    reviews.filter(has_text="40 reviews analysed").wait_for(timeout=10000)
     with_reviews = [r["body"] for r in service.recorder.analyze_requests if r["body"].get("reviews")]
     assert len(with_reviews) == 1 and len(with_reviews[0]["reviews"]) == 2
+    rows = page.locator(f"{ROOT_SELECTOR} table.review-tests tbody tr")
+    expected = service_report(service, with_reviews[0])
+    assert rows.evaluate_all("rows => rows.map(r => [r.dataset.code, r.dataset.status])") == [
+        [test["code"], test["status"]] for test in expected["reviews"]["tests"]]
     assert with_reviews[0]["record"] is False  # the prices were recorded by the first analysis
 
 
@@ -159,12 +197,14 @@ def test_switching_variant_or_address_analyses_again(emptor, site, service):
     # picks a variant, the page shows its price and puts its id in the address.
     page.evaluate("document.querySelector('.product-price-current .product-price-value').textContent = '€ 128,72'")
     page.locator(".sku-property-item").first.click()
-    page.wait_for_function(f"() => document.getElementById('emptor-root').dataset.state === 'ok'")
-    page.evaluate("history.pushState({}, '', location.pathname + '?sku_id=66869138704')")
-    page.wait_for_timeout(200)
+    _wait_for_requests(service, first + 1)  # the click alone leads to a new analysis
+    assert "€ 128,72" in service.recorder.analyze_requests[first]["body"]["html"]
     page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached")
-    bodies = [r["body"] for r in service.recorder.analyze_requests[first:] if not r["body"].get("reviews")]
-    assert any("€ 128,72" in body["html"] for body in bodies)
+    after_click = len(service.recorder.analyze_requests)
+    page.evaluate("history.pushState({}, '', location.pathname + '?sku_id=66869138704')")
+    _wait_for_requests(service, after_click + 1)
+    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached")
+    bodies = [r["body"] for r in service.recorder.analyze_requests[after_click:] if not r["body"].get("reviews")]
     assert any(body.get("selected_sku_id") == "66869138704" for body in bodies)
 
 
@@ -205,18 +245,117 @@ def test_panel_is_readable_in_light_and_dark_themes(emptor, site, scheme):
 
 def test_popup_shows_the_service_status_and_the_tab_verdict(emptor, site, service):
     listing = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
-    popup = emptor.new_page()
-    popup.goto(f"{emptor.origin}/popup/popup.html")
+    listing.bring_to_front()
+    # Opened in a background tab, the popup asks about the active tab: the listing's.
+    popup = emptor.extension_tab("popup/popup.html")
     popup.locator("#service").filter(has_text="running").wait_for()
     assert service.url in popup.locator("#service").inner_text()
-    # The real popup asks about the active tab; opened as a page here, it is its own active tab,
-    # so the test asks about every tab the way the popup does and finds the listing's answer.
-    answers = popup.evaluate("""async () => {
-        const tabs = await chrome.tabs.query({});
-        const replies = await Promise.all(tabs.map((tab) => chrome.runtime.sendMessage({type: 'getTabVerdict', tabId: tab.id})));
-        return replies.filter((reply) => reply.answer).map((reply) => reply.answer.report.verdict.level);
+    verdict = popup.locator("#verdict")
+    verdict.filter(has_text="High risk · 72").wait_for(timeout=5000)
+    assert "CNT001" in verdict.inner_text()
+
+
+def test_the_tab_verdict_outlives_the_worker(emptor, site):
+    """Chrome stops an idle service worker and its memory with it; the tab's answer is kept in
+    chrome.storage.session, which Chrome keeps for the browser session (stopping the worker
+    itself is not possible from Playwright here, so the test reads where the popup's answer
+    lives), and it is forgotten when the tab closes."""
+    import time
+
+    listing = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
+    listing.bring_to_front()
+    key = "tab:%d" % emptor.worker.evaluate(
+        "async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0].id")
+    stored = emptor.worker.evaluate("(key) => chrome.storage.session.get(key)", key)[key]
+    assert stored["report"]["verdict"]["score"] == 72
+    assert set(stored["report"]) == {"page", "verdict", "findings", "trust"}  # what the popup shows
+    listing.close()
+    deadline = time.monotonic() + 5
+    while emptor.worker.evaluate("(key) => chrome.storage.session.get(key)", key):
+        assert time.monotonic() < deadline, "the closed tab's verdict was not forgotten"
+        time.sleep(0.05)
+
+
+def test_a_not_product_page_at_an_item_address_is_not_judged(emptor, site):
+    page = open_listing(emptor, site, "www.aliexpress.com", "/item/4682001.html", state="not_product")
+    assert page.locator(ROOT_SELECTOR).get_attribute("data-level") == "unknown"
+    assert "not a product listing" in page.locator(f"{ROOT_SELECTOR} .badge").inner_text()
+
+
+def _post_capture(page, source, body):
+    """What a page script can do: post a message that looks like the hook's capture."""
+    page.evaluate(
+        "([source, body]) => window.postMessage({tag: 'emptor:page-data', kind: 'blob', source, body}, location.origin)",
+        [source, body],
+    )
+
+
+def _wait_for_requests(service, count, timeout=10.0):
+    import time
+
+    deadline = time.monotonic() + timeout
+    while len(service.recorder.analyze_requests) < count:
+        assert time.monotonic() < deadline, f"expected {count} analyze requests, saw {len(service.recorder.analyze_requests)}"
+        time.sleep(0.05)
+
+
+def test_a_forged_capture_about_another_product_does_not_change_the_verdict(emptor, site, service):
+    """A page script posts a product feed of its own (here the constructed 2024 feed of product
+    1005006717259012) as if the hook had captured it on the 2020 listing's page."""
+    page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
+    other = gen_d_pdp_jsonp()
+    _post_capture(page, "mtop.aliexpress.pdp.pc.query", other)
+    first = len(service.recorder.analyze_requests)
+    page.locator(".sku-property-item").first.click()
+    _wait_for_requests(service, first + 1)
+    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached")
+    sent = service.recorder.analyze_requests[first]["body"]
+    assert {"source": "mtop.aliexpress.pdp.pc.query", "body": other} in sent["data"]  # it was sent...
+    report = service_report(service, sent)
+    assert report["verdict"]["score"] == 72  # ...and set aside by the service
+    assert [error["code"] for error in report["errors"]] == ["data"]
+    assert "describes product 1005006717259012" in report["errors"][0]["error"]
+    assert page.locator(ROOT_SELECTOR).get_attribute("data-score") == "72"
+
+
+def test_captured_data_the_service_cannot_read_costs_the_data_not_the_verdict(emptor, site, service):
+    page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
+    _post_capture(page, "mtop.aliexpress.pdp.pc.query", "mtopjsonp1({\"data\": ")  # cut off
+    first = len(service.recorder.analyze_requests)
+    page.locator(".sku-property-item").first.click()
+    _wait_for_requests(service, first + 2)  # refused, then sent again without that blob
+    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached")
+    refused = service.recorder.analyze_requests[first]["body"]
+    retried = service.recorder.analyze_requests[first + 1]["body"]
+    assert [blob["source"] for blob in refused["data"]] == ["runParams", "mtop.aliexpress.pdp.pc.query"]
+    assert [blob["source"] for blob in retried["data"]] == ["runParams"]  # the page's own data kept
+    assert retried["html"] == refused["html"]
+    assert page.locator(ROOT_SELECTOR).get_attribute("data-score") == "72"
+
+
+def test_another_listing_opened_without_a_reload_is_analysed_without_the_old_data(emptor, site, service):
+    """AliExpress can move to another listing with history.pushState: what the hook captured
+    for the first listing must not be sent for the second, and a late answer for the first
+    must not replace the second's badge."""
+    page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
+    first = len(service.recorder.analyze_requests)
+    page.evaluate("history.pushState({}, '', '/item/1005006717259012.html')")
+    _wait_for_requests(service, first + 1)
+    sent = service.recorder.analyze_requests[first]["body"]
+    assert sent["url"].endswith("/item/1005006717259012.html")
+    assert sent["data"] == []  # the first listing's runParams stayed behind
+    page.wait_for_selector(f"{ROOT_SELECTOR}:not([data-state=loading])", state="attached")
+    shown = page.locator(ROOT_SELECTOR).get_attribute("data-state")
+    # A review update addressed to the first listing's analysis (request 1) arrives late.
+    emptor.worker.evaluate("""async () => {
+        const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+        const answer = { ok: true, service: null, report: { page: { status: "ok" }, verdict: { level: "low", score: 1 },
+                         findings: [], trust: [], coverage: { missing: [] }, reviews: null, listing: {} } };
+        await chrome.tabs.sendMessage(tab.id, { type: "reportUpdated", requestId: 1, answer });
     }""")
-    assert listing.locator(ROOT_SELECTOR).get_attribute("data-level") in answers
+    page.wait_for_timeout(300)
+    assert page.locator(ROOT_SELECTOR).get_attribute("data-state") == shown
+    assert page.locator(ROOT_SELECTOR).get_attribute("data-score") != "1"
 
 
 def test_options_page_accepts_only_loopback_addresses(emptor, service):

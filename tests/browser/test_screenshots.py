@@ -19,7 +19,7 @@ def test_screenshots_tool_writes_the_badge_and_the_panel(browser, tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "tools" / "screenshots.py"), "--out", str(tmp_path)],
                             capture_output=True, text=True, timeout=120, env={"EMPTOR_CHROMIUM": CHROMIUM, "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr[-2000:]
-    for name, minimum_height in (("badge.png", 40), ("panel.png", 400)):
+    for name, minimum_height in (("badge.png", 40), ("panel.png", 400), ("reviews.png", 400)):
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = struct.unpack(">II", data[16:24])

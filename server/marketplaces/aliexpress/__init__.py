@@ -67,13 +67,19 @@ class AliExpress:
                 "unknown_blob_source",
                 f"data[{index}].source is {blob.source!r}; expected one of {', '.join(BLOB_SOURCES)}.",
                 status=422,
+                field=f"data[{index}]",
             )
         try:
             body = embedded.decode_body(blob.body)
         except embedded.NotJSON as exc:
-            raise BadInput("bad_blob", f"data[{index}] ({blob.source}): {exc}.", status=422) from None
+            raise BadInput("bad_blob", f"data[{index}] ({blob.source}): {exc}.", status=422, field=f"data[{index}]") from None
         if not isinstance(body, dict):
-            raise BadInput("bad_blob", f"data[{index}] ({blob.source}): expected a JSON object, got {type(body).__name__}.", status=422)
+            raise BadInput(
+                "bad_blob",
+                f"data[{index}] ({blob.source}): expected a JSON object, got {type(body).__name__}.",
+                status=422,
+                field=f"data[{index}]",
+            )
         if _mtop_blocked(body):
             return None, True
         if blob.source == "runParams":
