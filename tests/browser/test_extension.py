@@ -157,13 +157,23 @@ def test_price_chart_draws_the_price_rules_evidence(emptor, site, service):
     assert float(mark.get_attribute("y1")) >= max(dots)
 
 
-def test_service_down_state_says_how_to_start_it(browser, site):
-    browser.configure("http://127.0.0.1:9")  # the discard port: nothing listens
-    page = browser.new_page()
-    page.goto(site.url("he.aliexpress.com", "/item/32993251330.html"), wait_until="load")
+def test_service_down_state_says_how_to_start_it(browser, site, tmp_path):
+    """A service that answered, then was stopped: the next analysis says how to start it."""
+    from conftest import LiveServer
+
+    from server import create_app
+
+    with LiveServer(create_app({"TESTING": True, "DATABASE": tmp_path / "emptor.db"})) as stopping:
+        browser.configure(stopping.url)
+        page = browser.new_page()
+        page.goto(site.url("he.aliexpress.com", "/item/32993251330.html"), wait_until="load")
+        page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached", timeout=20000)
+    browser.configure(stopping.url)  # the same address, its cached answers forgotten
+    page.reload(wait_until="load")
     page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="service-down"]', state="attached", timeout=20000)
     assert page.locator(ROOT_SELECTOR).get_attribute("data-level") == "unknown"
     assert "make run" in page.locator(f"{ROOT_SELECTOR} .badge").inner_text()
+    browser.close_pages()
 
 
 def test_the_page_content_does_not_move(emptor, site):
