@@ -10,9 +10,23 @@ from ..registry import rule
 from ..reviews import FAIL, WARN
 
 
-def _test(context, code):
-    analysis = context.review_analysis
-    return (analysis, analysis.tests.get(code)) if analysis else (None, None)
+def review_test_rule(code: str, title: str, *, statuses=(FAIL,)):
+    """Register ``explain(test, analysis)`` as the rule that speaks for review test ``code``: it
+    is asked for a finding only when that test ran and ended in one of ``statuses``."""
+
+    def register(explain):
+        def check(listing, context):
+            analysis = context.review_analysis
+            test = analysis.tests.get(code) if analysis else None
+            if test is None or test.status not in statuses:
+                return None
+            return explain(test, analysis)
+
+        check.__name__, check.__doc__ = explain.__name__, explain.__doc__
+        rule(code, title)(check)
+        return explain
+
+    return register
 
 
 def _sample_confidence(analysis, default: Confidence) -> Confidence:
@@ -20,11 +34,8 @@ def _sample_confidence(analysis, default: Confidence) -> Confidence:
     return Confidence.LOW if analysis.strength == "weak" else default
 
 
-@rule("REV001", "Unnatural rating distribution")
-def rating_distribution(listing, context):
-    analysis, test = _test(context, "REV001")
-    if not test or test.status not in (FAIL, WARN):
-        return None
+@review_test_rule("REV001", "Unnatural rating distribution", statuses=(FAIL, WARN))
+def rating_distribution(test, analysis):
     shares = test.evidence["shares"]
     pattern = test.evidence["pattern"]
     if pattern == "too perfect":
@@ -38,11 +49,8 @@ def rating_distribution(listing, context):
                 basis=test.basis, **test.evidence)
 
 
-@rule("REV002", "Duplicate review texts")
-def duplicate_texts(listing, context):
-    analysis, test = _test(context, "REV002")
-    if not test or test.status not in (FAIL, WARN):
-        return None
+@review_test_rule("REV002", "Duplicate review texts", statuses=(FAIL, WARN))
+def duplicate_texts(test, analysis):
     evidence = test.evidence
     severity = Severity.MEDIUM if test.status == FAIL else Severity.LOW
     return risk(
@@ -54,11 +62,8 @@ def duplicate_texts(listing, context):
     )
 
 
-@rule("REV003", "Burst of reviews")
-def review_burst(listing, context):
-    analysis, test = _test(context, "REV003")
-    if not test or test.status != FAIL:
-        return None
+@review_test_rule("REV003", "Burst of reviews")
+def review_burst(test, analysis):
     evidence = test.evidence
     days = ", ".join(f"{day} ({count})" for day, count in evidence["burst_days"].items())
     return risk(
@@ -70,11 +75,8 @@ def review_burst(listing, context):
     )
 
 
-@rule("REV004", "Short or stock review texts")
-def stock_texts(listing, context):
-    analysis, test = _test(context, "REV004")
-    if not test or test.status != FAIL:
-        return None
+@review_test_rule("REV004", "Short or stock review texts")
+def stock_texts(test, analysis):
     evidence = test.evidence
     return risk(
         Severity.LOW,
@@ -85,11 +87,8 @@ def stock_texts(listing, context):
     )
 
 
-@rule("REV005", "Reviews from one country")
-def one_country(listing, context):
-    analysis, test = _test(context, "REV005")
-    if not test or test.status != FAIL:
-        return None
+@review_test_rule("REV005", "Reviews from one country")
+def one_country(test, analysis):
     evidence = test.evidence
     return risk(
         Severity.LOW,
@@ -101,11 +100,8 @@ def one_country(listing, context):
     )
 
 
-@rule("REV006", "Follow-ups turning negative")
-def negative_follow_ups(listing, context):
-    analysis, test = _test(context, "REV006")
-    if not test or test.status != FAIL:
-        return None
+@review_test_rule("REV006", "Follow-ups turning negative")
+def negative_follow_ups(test, analysis):
     evidence = test.evidence
     many = evidence["negative"] >= 2 or evidence["negative"] / max(1, evidence["follow_ups"]) >= 0.3
     example = evidence["examples"][0]
@@ -119,11 +115,8 @@ def negative_follow_ups(listing, context):
     )
 
 
-@rule("REV007", "Reviews about another product")
-def switched_listing(listing, context):
-    analysis, test = _test(context, "REV007")
-    if not test or test.status != FAIL:
-        return None
+@review_test_rule("REV007", "Reviews about another product")
+def switched_listing(test, analysis):
     evidence = test.evidence
     variants_differ = evidence["variant_match_share"] is not None and evidence["variant_match_share"] < 0.2
     return risk(
@@ -136,11 +129,8 @@ def switched_listing(listing, context):
     )
 
 
-@rule("REV008", "Ratings without text")
-def rating_only(listing, context):
-    analysis, test = _test(context, "REV008")
-    if not test or test.status != FAIL:
-        return None
+@review_test_rule("REV008", "Ratings without text")
+def rating_only(test, analysis):
     evidence = test.evidence
     return risk(
         Severity.LOW,
@@ -150,11 +140,8 @@ def rating_only(listing, context):
     )
 
 
-@rule("REV009", "Reviews marked by AliExpress")
-def marked_reviews(listing, context):
-    analysis, test = _test(context, "REV009")
-    if not test or test.status != FAIL:
-        return None
+@review_test_rule("REV009", "Reviews marked by AliExpress")
+def marked_reviews(test, analysis):
     evidence = test.evidence
     return risk(
         Severity.LOW,
