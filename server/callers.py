@@ -5,6 +5,8 @@ browser as a "same-origin" page, which neither CORS nor the Origin check in
 ``api/requestbody.py`` sees. Such a request still names the attacker's domain in its ``Host``
 header, so only the loopback names (and the address ``emptor serve --host`` was given) are
 answered. This is the check Chrome's Private Network Access and tools like Jupyter rely on too.
+Serving on every interface (``--host 0.0.0.0`` or ``::``) turns the check off, with a warning:
+the clients are then other machines, whose names the service cannot know.
 """
 
 from __future__ import annotations
@@ -19,12 +21,16 @@ def host_name(header: str) -> str:
     header = header.strip().lower()
     if header.startswith("["):
         return header[1:].split("]", 1)[0]
-    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+    name = header.rsplit(":", 1)[0] if header.count(":") == 1 else header
+    return name.rstrip(".")  # "localhost." is the same name, fully qualified
 
 
 def check_host() -> None:
+    allowed = current_app.config["ALLOWED_HOSTS"]
+    if allowed is None:  # `emptor serve --host 0.0.0.0`: every name the network may use
+        return
     header = request.headers.get("Host", "")
-    if host_name(header) not in current_app.config["ALLOWED_HOSTS"]:
+    if host_name(header) not in allowed:
         shown = header[:100] or "missing"
         raise Forbidden(
             "forbidden_host",

@@ -34,6 +34,15 @@ def cli():
     """emptor: let the buyer beware. A local service that explains the risks of a listing."""
 
 
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host.lower().rstrip(".") == "localhost"
+
+
 @cli.command()
 @click.option("--host", default=config.DEFAULT_HOST, show_default=True, help="Address to listen on.")
 @click.option("--port", default=config.DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535))
@@ -50,8 +59,12 @@ def serve(host: str, port: int, workers: int):
 
     app = create_app()
     click.echo(f"emptor {config.version()} on http://{host}:{port} (database {app.config['DATABASE']})", err=True)
-    if host.lower() not in config.LOOPBACK_HOSTS:
+    if host in ("0.0.0.0", "::"):
+        app.config["ALLOWED_HOSTS"] = None
+        click.echo("emptor: warning: listening on every interface; requests are accepted whatever host name they use.", err=True)
+    elif host.lower() not in app.config["ALLOWED_HOSTS"]:
         app.config["ALLOWED_HOSTS"].append(host.lower())
+    if not _is_loopback(host):
         click.echo(f"emptor: warning: listening on {host} exposes your shopping history to that network.", err=True)
     serve_forever(app, host, port, workers)
 

@@ -192,8 +192,9 @@ def test_scan_uses_colours_on_a_terminal(tmp_path):
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_serve_answers_on_its_address_and_refuses_other_host_names(tmp_path, workers):
-    """`emptor serve` as a real process: its --host is accepted as a Host name (with a warning,
-    as any non-loopback address), a rebinding domain is refused, and SIGTERM stops every worker."""
+    """`emptor serve` as a real process: its --host (another loopback address, so no exposure
+    warning) is accepted as a Host name, a rebinding domain is refused, and SIGTERM stops every
+    worker process."""
     import socket
     import time
 
@@ -220,7 +221,21 @@ def test_serve_answers_on_its_address_and_refuses_other_host_names(tmp_path, wor
         rebound = httpx.get(base, headers={"Host": f"evil.example:{port}"}, timeout=2)
         assert rebound.status_code == 403
         assert rebound.json()["error"] == "forbidden_host"
+        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
+        assert len(children) == (workers if workers > 1 else 0)
     finally:
         process.terminate()
         _, stderr = process.communicate(timeout=10)
-    assert "warning: listening on 127.0.0.2 exposes your shopping history" in stderr
+    for child in children:
+        deadline = time.monotonic() + 5
+        while Path(f"/proc/{child}").exists() and "zombie" not in _state(child):
+            assert time.monotonic() < deadline, f"worker {child} outlived SIGTERM"
+            time.sleep(0.05)
+    assert "exposes your shopping history" not in stderr  # 127.0.0.0/8 is all loopback
+
+
+def _state(pid: str) -> str:
+    try:
+        return Path(f"/proc/{pid}/status").read_text().split("State:", 1)[1].split("\n", 1)[0].lower()
+    except (OSError, IndexError):
+        return "zombie"

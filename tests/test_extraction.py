@@ -265,7 +265,8 @@ def test_mtop_captcha_answer_is_blocked():
 
 
 def test_choice_template_marks_choice():
-    html = read_text(SHELL).replace("viewName = 'newDetail'", "viewName = 'choiceDetail'")
+    # The shell re-addressed to the constructed product, as its own page would be.
+    html = read_text(SHELL).replace("viewName = 'newDetail'", "viewName = 'choiceDetail'").replace("1005006180026951", "4000927436411")
     extraction = ALIEXPRESS.extract(
         PageInput(
             url="https://www.aliexpress.com/item/4000927436411.html",
@@ -281,18 +282,62 @@ def test_ebay_page_names_its_own_host():
     assert ALIEXPRESS.url_from_html(read_text(EBAY)).startswith("https://www.ebay.")
 
 
+def _run_params_blob(path):
+    return Blob("runParams", {"data": json.loads(json.dumps(_run_params_of(read_text(path))))})
+
+
 def test_captured_data_about_another_product_is_set_aside():
     """A blob whose product id is not the address's (a listing changed without a reload, or a
-    page script posting data of its own) is ignored and reported, not judged as this product."""
-    other = {"data": json.loads(json.dumps(_run_params_of(read_text(F2020))))}
-    own_html = _strip_scripts(read_text(F2212))
-    alone = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2212.name], html=own_html))
-    mixed = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2212.name], html=own_html, blobs=[Blob("runParams", other)]))
+    page script posting data of its own) is ignored and reported, not judged as this product:
+    the 2020 page is judged from its own rendered DOM alone."""
+    own_html = _strip_scripts(read_text(F2020))
+    alone = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], html=own_html))
+    mixed = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], html=own_html, blobs=[_run_params_blob(F2212)]))
+    assert alone.status == "ok" and alone.listing.title
     assert as_dict(mixed.listing) == as_dict(alone.listing)
-    assert len(mixed.errors) == 1
-    assert mixed.errors[0]["code"] == "data"
-    assert "data[0] (runParams) describes product 32993251330, not the page's product 1005003568989271" in mixed.errors[0]["error"]
+    assert mixed.errors == [{"code": "data", "error": "data[0] (runParams) describes product 1005003568989271, "
+                             "not the page's product 32993251330; it was ignored."}]
     assert alone.errors == []
+
+
+def test_captured_data_naming_no_product_is_set_aside():
+    """Without its ids the 2022 page's data would otherwise be merged as the 2020 product's."""
+    blob = _run_params_blob(F2212)
+    data = blob.body["data"]
+    for module, keys in (("commonModule", ("productId", "productIdStr")), ("actionModule", ("productId",)),
+                         ("storeModule", ("productId",)), ("pageModule", ("productId",))):
+        for key in keys:
+            data.get(module, {}).pop(key, None)
+    own_html = _strip_scripts(read_text(F2020))
+    alone = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], html=own_html))
+    mixed = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], html=own_html, blobs=[blob]))
+    assert as_dict(mixed.listing) == as_dict(alone.listing)
+    assert mixed.errors[0]["error"].startswith("data[0] (runParams) names no product")
+
+
+def test_a_page_still_showing_another_listing_is_not_judged():
+    """After a move to another listing without a reload, the rendered page still shows (and
+    names, in its canonical address) the first one: it is not judged as the new product."""
+    moved = ALIEXPRESS.extract(PageInput(url="https://he.aliexpress.com/item/1005006717259012.html",
+                                         html=_strip_scripts(read_text(F2020))))
+    assert moved.status == "no_data"
+    assert moved.listing.product_id == "1005006717259012" and moved.listing.title is None
+    assert moved.errors == [{"code": "html", "error": "The page's own address names product 32993251330, not "
+                             "1005006717259012: it still shows another listing, so its content was ignored."}]
+    # With the new listing's own data captured, that data is judged.
+    from constructed import gen_d_pdp_jsonp
+
+    with_feed = ALIEXPRESS.extract(PageInput(url="https://he.aliexpress.com/item/1005006717259012.html",
+                                             html=_strip_scripts(read_text(F2020)),
+                                             blobs=[Blob("mtop.aliexpress.pdp.pc.query", gen_d_pdp_jsonp())]))
+    assert with_feed.status == "ok" and with_feed.generation == "D"
+    assert with_feed.listing.product_id == "1005006717259012"
+
+
+def test_the_us_alias_address_is_the_same_product():
+    """The US site shows global id + 2^51; its page's own address may use either form."""
+    extraction = extract_file(F2212)
+    assert extraction.status == "ok" and extraction.errors == []
 
 
 def test_matching_captured_data_is_not_set_aside():

@@ -125,13 +125,15 @@ class AliExpress:
             if partial is None or not partial.has_product():
                 continue
             blob_product = hosts.global_product_id(partial.listing.product_id_shown)
-            if url_product and blob_product and blob_product != url_product:
+            if url_product and blob_product != url_product:
                 # Captured data about another product (a page that changed listing without a
-                # reload, or a script posting data of its own) must not be judged as this one.
+                # reload, or a script posting data of its own) must not be judged as this one;
+                # nor may data that names no product at all.
+                described = f"describes product {blob_product}" if blob_product else "names no product"
                 set_aside.append(
                     {
                         "code": "data",
-                        "error": f"data[{index}] ({blob.source}) describes product {blob_product}, "
+                        "error": f"data[{index}] ({blob.source}) {described}, "
                         f"not the page's product {url_product}; it was ignored.",
                     }
                 )
@@ -143,9 +145,26 @@ class AliExpress:
         page_url = page.url
         own_url = None
         meta_language = None
+        html_usable = page.html is not None
         if page.html is not None:
             if _is_punish(page.html) or _is_punish(page.url):
                 return self._blocked(page)
+            tree = dom.parse(page.html)
+            own_url = dom.meta_url(tree, base=page.url)
+            own_product = hosts.global_product_id(hosts.product_id_from_url(own_url))
+            if url_product and own_product and own_product != url_product:
+                # The page still shows another listing (a page that moved to this address
+                # without a reload and has not rendered the new product): judging it would
+                # judge the other product under this one's id.
+                set_aside.append(
+                    {
+                        "code": "html",
+                        "error": f"The page's own address names product {own_product}, not {url_product}: "
+                        "it still shows another listing, so its content was ignored.",
+                    }
+                )
+                html_usable = False
+        if html_usable:
             found = embedded.find(page.html)
             if found.run_params:
                 reader = generations.from_modules if _has_modules(found.run_params) else generations.from_components
@@ -153,8 +172,6 @@ class AliExpress:
             if found.init_data:
                 partials.append(generations.from_new_detail(found.init_data))
             partials = [p for p in partials if p.has_product()]
-            tree = dom.parse(page.html)
-            own_url = dom.meta_url(tree, base=page.url)
             page_url = page_url or own_url
             meta_language = dom.context_from_meta(tree).language
             served = _served(partials, found)
@@ -170,7 +187,9 @@ class AliExpress:
             if blocked:
                 return self._blocked(page)
             # A 2024+ shell, or captured feeds that held no product: the product data is missing.
-            has_shell = found.run_params_empty or found.is_csr or found.dc_data is not None or bool(page.blobs)
+            has_shell = (
+                found.run_params_empty or found.is_csr or found.dc_data is not None or bool(page.blobs) or not html_usable
+            )
             status = "no_data" if has_shell and hosts.is_product_path(page_url) else "not_product"
             return self._empty(page, status, page_url, own_url, served, partials)
 
