@@ -20,9 +20,14 @@ const EXTENSION_VERSION = chrome.runtime.getManifest().version;
 const reports = new TtlCache({ ttlMs: C.REPORT_CACHE_TTL_MS, maxEntries: C.REPORT_CACHE_MAX_ENTRIES });
 // Listings whose review feed was already tried (so a page without reviews is not refetched).
 const reviewsTried = new TtlCache({ ttlMs: C.REPORT_CACHE_TTL_MS, maxEntries: C.REPORT_CACHE_MAX_ENTRIES });
-// cache key -> the tabs waiting for the review results of that analysis: two tabs (or a reload)
-// showing the same listing while its feed is being read are all updated when it arrives.
+// cache key -> the requests waiting for the review results of that analysis: two tabs (or a
+// reload) showing the same listing while its feed is being read are all updated when it arrives.
 const reviewWaiters = new Map();
+// tabId -> the latest analysis request of that tab ({documentId, frameId, requestId}): only its
+// answers are remembered for the popup or sent as review updates.
+const latestRequest = new Map();
+// Bumped when the settings change: answers from the previous service or token are not kept.
+let settingsGeneration = 0;
 let health = { checkedAt: 0, value: null };
 
 // Each tab's last answer (for the popup) and the content script's timings (for `make bench`)
@@ -30,16 +35,23 @@ let health = { checkedAt: 0, value: null };
 const tabKey = (tabId) => `tab:${tabId}`;
 const timingsKey = (tabId) => `timings:${tabId}`;
 
-async function rememberForTab(tabId, answer) {
+function isLatest(who) {
+  const latest = latestRequest.get(who.tabId);
+  return Boolean(latest) && latest.requestId === who.requestId && latest.documentId === who.documentId;
+}
+
+async function rememberForTab(who, answer) {
+  if (!isLatest(who)) return; // the tab has moved on (or closed) since this request
   try {
-    await chrome.storage.session.set({ [tabKey(tabId)]: summaryForTab(answer) });
+    await chrome.storage.session.set({ [tabKey(who.tabId)]: { requestId: who.requestId, answer: summaryForTab(answer) } });
   } catch (error) {
     console.warn("emptor: could not remember the tab's verdict", error.message);
   }
 }
 
-async function forgetTab(tabId) {
-  await chrome.storage.session.remove([tabKey(tabId), timingsKey(tabId)]).catch(() => {});
+function forgetTab(tabId) {
+  latestRequest.delete(tabId);
+  chrome.storage.session.remove([tabKey(tabId), timingsKey(tabId)]).catch(() => {});
 }
 
 async function serviceStatus({ fresh = false } = {}) {
@@ -78,14 +90,24 @@ function validAnalyzeRequest(request) {
     /^https?:\/\//.test(request.url) &&
     (typeof request.html === "string" || request.html === null) &&
     Array.isArray(request.data) &&
-    request.data.every((blob) => blob && C.BLOB_SOURCES.includes(blob.source) && "body" in blob) &&
     Number.isSafeInteger(request.requestId)
   );
 }
 
-/** Ask the service. A captured blob it cannot read (a page script can post what it likes to the
- * content script) costs that blob, not the verdict: the request is sent again without it, and
- * the report says what was left out. Each retry has one blob fewer, so this ends. */
+/** A page script can post what it likes as "captured" data: what the service could never read
+ * is dropped here, the rest is the service's to judge. */
+function readableBlob(blob) {
+  return (
+    blob !== null &&
+    typeof blob === "object" &&
+    C.BLOB_SOURCES.includes(blob.source) &&
+    (typeof blob.body === "string" || (blob.body !== null && typeof blob.body === "object"))
+  );
+}
+
+/** Ask the service. A captured blob it cannot read costs that blob, not the verdict: the request
+ * is sent again without it, and the report says what was left out. Each retry has one blob
+ * fewer, so this ends. */
 async function analyzeWithService(body) {
   const setAside = [];
   for (;;) {
@@ -103,14 +125,18 @@ async function analyzeWithService(body) {
   }
 }
 
+const hasReviews = (answer) => Boolean(answer && answer.ok && answer.report.reviews);
+
 async function analyzePage(request, sender) {
   if (!validAnalyzeRequest(request)) return { ok: false, state: "error", message: "Malformed analyzePage message." };
-  const tabId = sender.tab.id;
-  const fitted = fitToLimit(analysisBody(request));
+  const who = { tabId: sender.tab.id, frameId: sender.frameId, documentId: sender.documentId, requestId: request.requestId };
+  latestRequest.set(who.tabId, who);
+  const generation = settingsGeneration;
+  const fitted = fitToLimit(analysisBody({ ...request, data: request.data.filter(readableBlob) }));
   if (!fitted.body) {
     const megabytes = (fitted.size / 1024 / 1024).toFixed(1);
     const answer = { ok: false, state: "error", message: `This page is too large for emptor to analyse (${megabytes} MB).` };
-    await rememberForTab(tabId, answer);
+    await rememberForTab(who, answer);
     return answer;
   }
   if (fitted.dropped) console.warn(`emptor: the request was too large; sent without its ${fitted.dropped}.`);
@@ -121,40 +147,49 @@ async function analyzePage(request, sender) {
     try {
       const report = await analyzeWithService(body);
       answer = { ok: true, report, service: await serviceStatus() };
-      reports.set(key, answer);
     } catch (error) {
       answer = failure(error);
-      await rememberForTab(tabId, answer);
+      await rememberForTab(who, answer);
       return answer;
     }
+    const cached = reports.get(key);
+    if (hasReviews(cached)) answer = cached; // another tab's analysis finished with its reviews meanwhile
+    else if (generation === settingsGeneration) reports.set(key, answer);
   }
-  await rememberForTab(tabId, answer);
-  if (answer.report.page.status === "ok" && !answer.report.reviews) {
-    // The first badge comes from the page alone; the review results update it when they arrive.
-    const waiter = { tabId, frameId: sender.frameId, requestId: request.requestId };
-    if (reviewWaiters.has(key)) reviewWaiters.get(key).push(waiter);
-    else if (!reviewsTried.get(key)) {
-      reviewsTried.set(key, true);
-      reviewWaiters.set(key, [waiter]);
-      addReviews(body, answer, key);
-    }
-  }
+  if (answer.report.page.status === "ok" && !answer.report.reviews) awaitReviews(key, body, answer, who, generation);
+  await rememberForTab(who, answer);
   return answer;
 }
 
-async function addReviews(body, first, key) {
+/** The first badge comes from the page alone; the review results update it when they arrive.
+ * Synchronous, so no other request for the same listing can slip between the check and the
+ * registration. */
+function awaitReviews(key, body, first, who, generation) {
+  if (reviewWaiters.has(key)) {
+    reviewWaiters.get(key).push(who);
+  } else if (!reviewsTried.get(key)) {
+    reviewsTried.set(key, true);
+    reviewWaiters.set(key, [who]);
+    addReviews(key, body, first, generation);
+  }
+}
+
+async function addReviews(key, body, first, generation) {
   try {
     const pages = await fetchReviewPages(body.url, first.report);
     const reviewCount = pages.reduce((sum, page) => sum + ((page.data && page.data.evaViewList) || []).length, 0);
     if (reviewCount === 0) return; // nothing to add: the first verdict stands
     // record: false, because the first analysis recorded the prices already.
     const report = await analyzeWithService({ ...body, reviews: pages, record: false });
+    if (generation !== settingsGeneration) return; // answered by the service the settings replaced
     const answer = { ok: true, report, service: first.service };
     reports.set(key, answer);
-    for (const { tabId, frameId, requestId } of reviewWaiters.get(key) || []) {
-      await rememberForTab(tabId, answer);
-      // The tab may have moved on or closed; its content script ignores a stale requestId.
-      chrome.tabs.sendMessage(tabId, { type: C.MESSAGE.REPORT_UPDATED, requestId, answer }, { frameId }).catch(() => {});
+    for (const who of reviewWaiters.get(key) || []) {
+      if (!isLatest(who)) continue; // the tab has moved on or closed
+      await rememberForTab(who, answer);
+      const target = who.documentId ? { documentId: who.documentId } : { frameId: who.frameId };
+      const update = { type: C.MESSAGE.REPORT_UPDATED, requestId: who.requestId, answer };
+      chrome.tabs.sendMessage(who.tabId, update, target).catch(() => {});
     }
   } catch (error) {
     console.info("emptor: reviews not added", error.message);
@@ -178,8 +213,8 @@ async function getHistory(request) {
 async function getTabVerdict(request) {
   if (!Number.isSafeInteger(request.tabId)) return { ok: false, state: "error", message: "Malformed getTabVerdict message." };
   const status = await serviceStatus({ fresh: true });
-  const stored = await chrome.storage.session.get(tabKey(request.tabId));
-  return { ok: true, service: status, answer: stored[tabKey(request.tabId)] || null };
+  const stored = (await chrome.storage.session.get(tabKey(request.tabId)))[tabKey(request.tabId)];
+  return { ok: true, service: status, answer: stored ? stored.answer : null };
 }
 
 const TIMING_FIELDS = ["captureMs", "firstVerdictAfterLoadMs"];
@@ -230,15 +265,17 @@ chrome.runtime.onMessage.addListener((request, sender, sendResponse) => {
   return true; // async response
 });
 
-// A closed tab, or a tab loading a new document, no longer shows the verdict it had.
+// A closed tab, or a tab loading a new document, no longer shows the verdict it had. (Without
+// the tabs permission the event does not say which address is loading, only that one is.)
 chrome.tabs.onRemoved.addListener((tabId) => forgetTab(tabId));
 chrome.tabs.onUpdated.addListener((tabId, change) => {
-  if (change.status === "loading" && change.url) forgetTab(tabId);
+  if (change.status === "loading") forgetTab(tabId);
 });
 
 // Another service (or token) may answer differently: forget what the previous one said.
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== "local" || !Object.values(C.STORAGE_KEYS).some((key) => key in changes)) return;
+  settingsGeneration++;
   reports.clear();
   reviewsTried.clear();
   health = { checkedAt: 0, value: null };

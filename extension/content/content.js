@@ -22,16 +22,26 @@
 
   const blobs = new Map(); // source -> body, for the address in current.path
   const pendingRequests = new Map(); // request id -> resolve, for page-world data requests
-  let dataArrived = null; // set while waiting for the page to render or fetch its product
+  const dataWaiters = new Set(); // called when captured data arrives while waiting for the product
   let ui = null;
-  let current = { answer: null, state: null, path: location.pathname, url: location.href, sku: null, requestId: 0 };
+  // Request ids start at a random number in every document, so that an answer addressed to the
+  // previous page shown in this tab can never match one of this page's requests.
+  let current = {
+    answer: null,
+    state: null,
+    path: location.pathname,
+    url: location.href,
+    sku: null,
+    requestId: Math.floor(Math.random() * 2 ** 30),
+  };
   let requestCounter = 0;
   // The content script's synchronous work, kept here (not in performance.measure, which the
   // page could read) and sent to the service worker for `make bench` (bench/extension.py).
   const timings = { blocks: [], captureMs: 0, firstVerdictAfterLoadMs: null };
+  let timingsSent = false; // only the first analysis is measured; nothing accumulates after it
 
   function timeBlock(name, start) {
-    timings.blocks.push([name, performance.now() - start]);
+    if (!timingsSent) timings.blocks.push([name, performance.now() - start]);
   }
 
   // --- page-world captures ------------------------------------------------------------------
@@ -39,9 +49,10 @@
   window.addEventListener("message", (event) => {
     const data = event.data;
     if (event.source !== window || !data || data.tag !== C.PAGE_MESSAGE_TAG) return;
-    if (data.kind === "blob" && C.BLOB_SOURCES.includes(data.source)) {
+    if (data.kind === "blob" && C.BLOB_SOURCES.includes(data.source) && isBlobBody(data.body)) {
+      if (data.path !== location.pathname) return; // data about the listing the page left
       blobs.set(data.source, data.body);
-      if (dataArrived) dataArrived();
+      for (const waiter of dataWaiters) waiter();
     } else if (data.kind === "done" && pendingRequests.has(data.request)) {
       timings.captureMs = Number(data.captureMs) || 0;
       pendingRequests.get(data.request)();
@@ -49,6 +60,11 @@
       setTimeout(onAddressChange, 0);
     }
   });
+
+  /** What the service can read: raw text (JSON, JSONP) or a JSON object. */
+  function isBlobBody(body) {
+    return typeof body === "string" || (body !== null && typeof body === "object");
+  }
 
   function collectBlobs(timeoutMs = 300) {
     const request = ++requestCounter;
@@ -70,11 +86,19 @@
     return PRODUCT_SIGNS.some((selector) => document.querySelector(selector));
   }
 
+  function titleText() {
+    const title = document.querySelector(TITLE_SELECTORS.join(", "));
+    return title ? title.textContent.trim() : null;
+  }
+
   /** Until the product is on the page: rendered in the DOM, or its data captured (a raw 2019-2023
-   * page holds it in window.runParams; a 2024+ page fetches it). Bounded by RENDER_WAIT_MS. */
-  async function waitForProduct() {
+   * page holds it in window.runParams; a 2024+ page fetches it). Bounded by RENDER_WAIT_MS.
+   * After a move to another listing without a reload, the old title does not count: the page
+   * has rendered the new product when its title changes. */
+  async function waitForProduct({ notTitle } = {}) {
+    const ready = () => productRendered() && (notTitle === undefined || titleText() !== notTitle);
     await collectBlobs();
-    if (productRendered() || blobs.size) return;
+    if (ready() || blobs.size) return;
     await new Promise((resolve) => {
       // Checked at most every 100 ms, not on every one of a rendering page's many mutations.
       let scheduled = false;
@@ -83,18 +107,18 @@
         scheduled = true;
         setTimeout(() => {
           scheduled = false;
-          if (productRendered()) done();
+          if (ready()) done();
         }, 100);
       });
       const timer = setTimeout(done, C.RENDER_WAIT_MS);
       function done() {
         observer.disconnect();
         clearTimeout(timer);
-        dataArrived = null;
+        dataWaiters.delete(done);
         resolve();
       }
-      dataArrived = done;
-      observer.observe(document.documentElement, { childList: true, subtree: true });
+      dataWaiters.add(done);
+      observer.observe(document.documentElement, { childList: true, subtree: true, characterData: true });
     });
   }
 
@@ -243,11 +267,15 @@
       // Another listing: what was captured belongs to the previous one.
       current.path = location.pathname;
       current.url = location.href;
+      const previousTitle = titleText();
       blobs.clear();
       clearTimeout(scheduled);
       current.requestId++;
+      const navigation = current.requestId;
       render({ kind: "loading" });
-      waitForProduct().then(() => schedule(0));
+      waitForProduct({ notTitle: previousTitle }).then(() => {
+        if (navigation === current.requestId) schedule(0); // unless something newer took over
+      });
       return;
     }
     if (selectedSkuId() !== current.sku) {
@@ -329,20 +357,29 @@
     panel.addEventListener("keydown", (event) => {
       if (event.key === "Escape") togglePanel(false);
     });
-    // The title can appear or move after the badge (2024+ pages render late, images load):
-    // follow the page's layout, at most once a frame.
-    let placing = false;
-    const replace = () => {
-      if (placing) return;
-      placing = true;
-      requestAnimationFrame(() => {
-        placing = false;
-        place();
-      });
-    };
-    window.addEventListener("resize", replace, { passive: true });
-    if (typeof ResizeObserver === "function") new ResizeObserver(replace).observe(document.documentElement);
-    return { host, shadow, badge, panel };
+    // Placing the badge reads the title's position, which on a large page forces a layout of
+    // the whole page (measured: up to 20 ms on the 2 MB page) if done while the page's layout
+    // is out of date. A ResizeObserver's callback runs right after the browser's own layout, so
+    // reading positions there costs nothing extra. It fires when the page's size changes (the
+    // title can appear or move late: 2024+ pages render late, images load) and, once, for each
+    // element it starts observing (render() re-observes the badge to place it anew).
+    const placer = typeof ResizeObserver === "function" ? new ResizeObserver(() => {
+      const start = performance.now();
+      place();
+      timeBlock("place", start);
+    }) : null;
+    if (placer) placer.observe(document.documentElement);
+    else window.addEventListener("resize", () => place(), { passive: true });
+    return { host, shadow, badge, panel, placer };
+  }
+
+  function requestPlacement() {
+    if (!ui.placer) {
+      place();
+      return;
+    }
+    ui.placer.unobserve(ui.badge);
+    ui.placer.observe(ui.badge);
   }
 
   function titleElement() {
@@ -384,12 +421,17 @@
     ui.badge.replaceChildren(el("span", { class: "dot", "aria-hidden": "true" }), el("span", { class: "label", text: content.label }), el("span", { class: "detail", text: content.detail }));
     ui.badge.setAttribute("aria-label", `${content.label}. ${content.detail}`);
     if (!ui.panel.hidden) fillPanel();
-    place();
+    requestPlacement();
     timeBlock("render", start);
     if (state.kind === "report" && timings.firstVerdictAfterLoadMs === null) {
       const navigation = performance.getEntriesByType("navigation")[0];
-      timings.firstVerdictAfterLoadMs = navigation && navigation.loadEventEnd ? Math.max(0, performance.now() - navigation.loadEventEnd) : null;
-      chrome.runtime.sendMessage({ type: C.MESSAGE.REPORT_TIMINGS, timings }).catch(() => {});
+      // A verdict shown before the load event ended counts as 0 ms after it.
+      timings.firstVerdictAfterLoadMs = navigation ? Math.max(0, performance.now() - (navigation.loadEventEnd || performance.now())) : 0;
+      // Sent a few frames later, so that the badge's placement (after the browser's layout) counts.
+      setTimeout(() => {
+        timingsSent = true;
+        chrome.runtime.sendMessage({ type: C.MESSAGE.REPORT_TIMINGS, timings }).catch(() => {});
+      }, 100);
     }
   }
 

@@ -8,7 +8,7 @@
  *
  * Captures are tied to the address they were made on: after the page moves to another listing
  * without a reload, window.runParams still describes the first one, so it is only sent for the
- * address the page was loaded at, and feed responses only for the address they arrived on.
+ * address the page was loaded at, and a feed response only for the address it was requested from.
  * Only responses that are JSON (or JSONP) are kept: a failed or unrelated response is not data.
  *
  * Captures go to the extension's content script with window.postMessage. The page world cannot
@@ -38,9 +38,11 @@
     }
   }
 
-  function capture(source, body) {
-    captured.set(source, { path: location.pathname, body });
-    post({ kind: "blob", source, body });
+  /** `path` is the address the request was made from: a response that arrives after the page
+   * moved on belongs to the listing that asked for it. */
+  function capture(source, body, path) {
+    captured.set(source, { path, body });
+    post({ kind: "blob", source, body, path });
   }
 
   function feedOf(url) {
@@ -97,10 +99,11 @@
       const promise = originalFetch.apply(this, arguments);
       try {
         const feed = feedOf(input);
+        const path = location.pathname;
         if (feed) {
           promise
             .then((response) => (response.ok ? response.clone().text() : null))
-            .then((text) => isData(text) && capture(feed, text), () => {});
+            .then((text) => isData(text) && capture(feed, text, path), () => {});
         }
       } catch {
         // never break the page's request
@@ -109,7 +112,8 @@
     };
   }
 
-  // XMLHttpRequest: one listener per request object, reading the address of its latest open().
+  // XMLHttpRequest: one listener per request object, reading the address of its latest open()
+  // and the page's path at that moment.
   const requestUrls = new WeakMap();
   const originalOpen = XMLHttpRequest.prototype.open;
   XMLHttpRequest.prototype.open = function (method, url) {
@@ -117,19 +121,20 @@
       if (!requestUrls.has(this)) {
         this.addEventListener("load", function () {
           try {
-            const feed = feedOf(requestUrls.get(this));
+            const { url, path } = requestUrls.get(this);
+            const feed = feedOf(url);
             if (!feed || this.status < 200 || this.status >= 300) return;
             if (this.responseType === "" || this.responseType === "text") {
-              if (isData(this.responseText)) capture(feed, this.responseText);
+              if (isData(this.responseText)) capture(feed, this.responseText, path);
             } else if (this.responseType === "json" && this.response) {
-              capture(feed, plain(this.response));
+              capture(feed, plain(this.response), path);
             }
           } catch {
             // ignore
           }
         });
       }
-      requestUrls.set(this, url);
+      requestUrls.set(this, { url, path: location.pathname });
     } catch {
       // ignore
     }
@@ -139,10 +144,11 @@
   // JSONP: <script src=".../mtop.aliexpress.pdp.pc.query/1.0/?...&callback=mtopjsonp3">
   function wrapCallback(name, feed) {
     const existing = window[name];
+    const path = location.pathname;
     const wrap = (fn) =>
       function (payload) {
         try {
-          capture(feed, plain(payload));
+          capture(feed, plain(payload), path);
         } catch {
           // ignore
         }
@@ -206,7 +212,7 @@
     for (const [source, entry] of captured) {
       if (entry.path === location.pathname) blobs.set(source, entry.body);
     }
-    for (const [source, body] of blobs) post({ kind: "blob", source, body, request: data.request });
+    for (const [source, body] of blobs) post({ kind: "blob", source, body, path: location.pathname, request: data.request });
     post({ kind: "done", request: data.request, captureMs });
   });
 }());

@@ -265,25 +265,39 @@ def test_popup_shows_the_service_status_and_the_tab_verdict(emptor, site, servic
     assert "CNT001" in verdict.inner_text()
 
 
+def _stored_verdict(emptor, page):
+    page.bring_to_front()
+    key = "tab:%d" % emptor.worker.evaluate(
+        "async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0].id")
+    return key, emptor.worker.evaluate("(key) => chrome.storage.session.get(key)", key).get(key)
+
+
+def _wait_forgotten(emptor, key):
+    import time
+
+    deadline = time.monotonic() + 5
+    while emptor.worker.evaluate("(key) => chrome.storage.session.get(key)", key):
+        assert time.monotonic() < deadline, f"{key} was not forgotten"
+        time.sleep(0.05)
+
+
 def test_the_tab_verdict_outlives_the_worker(emptor, site):
     """Chrome stops an idle service worker and its memory with it; the tab's answer is kept in
     chrome.storage.session, which Chrome keeps for the browser session (stopping the worker
     itself is not possible from Playwright here, so the test reads where the popup's answer
-    lives), and it is forgotten when the tab closes."""
-    import time
+    lives). It is forgotten when the tab loads another page and when it closes."""
+    listing = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
+    key, stored = _stored_verdict(emptor, listing)
+    assert stored["answer"]["report"]["verdict"]["score"] == 72
+    assert set(stored["answer"]["report"]) == {"page", "verdict", "findings", "trust"}  # what the popup shows
+    listing.goto(site.url("yufanmodel.aliexpress.com", "/store/4682001"), wait_until="load")  # no content script there
+    _wait_forgotten(emptor, key)
 
     listing = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
-    listing.bring_to_front()
-    key = "tab:%d" % emptor.worker.evaluate(
-        "async () => (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0].id")
-    stored = emptor.worker.evaluate("(key) => chrome.storage.session.get(key)", key)[key]
-    assert stored["report"]["verdict"]["score"] == 72
-    assert set(stored["report"]) == {"page", "verdict", "findings", "trust"}  # what the popup shows
+    key, stored = _stored_verdict(emptor, listing)
+    assert stored is not None
     listing.close()
-    deadline = time.monotonic() + 5
-    while emptor.worker.evaluate("(key) => chrome.storage.session.get(key)", key):
-        assert time.monotonic() < deadline, "the closed tab's verdict was not forgotten"
-        time.sleep(0.05)
+    _wait_forgotten(emptor, key)
 
 
 def test_a_not_product_page_at_an_item_address_is_not_judged(emptor, site):
@@ -295,7 +309,7 @@ def test_a_not_product_page_at_an_item_address_is_not_judged(emptor, site):
 def _post_capture(page, source, body):
     """What a page script can do: post a message that looks like the hook's capture."""
     page.evaluate(
-        "([source, body]) => window.postMessage({tag: 'emptor:page-data', kind: 'blob', source, body}, location.origin)",
+        "([source, body]) => window.postMessage({tag: 'emptor:page-data', kind: 'blob', source, body, path: location.pathname}, location.origin)",
         [source, body],
     )
 
@@ -343,29 +357,75 @@ def test_captured_data_the_service_cannot_read_costs_the_data_not_the_verdict(em
     assert page.locator(ROOT_SELECTOR).get_attribute("data-score") == "72"
 
 
-def test_another_listing_opened_without_a_reload_is_analysed_without_the_old_data(emptor, site, service):
-    """AliExpress can move to another listing with history.pushState: what the hook captured
-    for the first listing must not be sent for the second, and a late answer for the first
-    must not replace the second's badge."""
+STORED_REQUEST_ID = """async () => {
+    const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+    const stored = (await chrome.storage.session.get(`tab:${tab.id}`))[`tab:${tab.id}`];
+    return stored ? stored.requestId : null;
+}"""
+
+LATE_UPDATE = """async (requestId) => {
+    const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+    const answer = { ok: true, service: null, report: { page: { status: "ok" }, verdict: { level: "low", score: 1 },
+                     findings: [], trust: [], coverage: { missing: [] }, reviews: null, listing: {} } };
+    await chrome.tabs.sendMessage(tab.id, { type: "reportUpdated", requestId, answer }).catch(() => {});
+}"""
+
+
+def _move_to_another_listing(page, path, title):
+    """What AliExpress's own scripts do on a client-side move (they cannot run on a saved page):
+    change the address, then render the new product's title."""
+    page.evaluate("""([path, title]) => {
+        history.pushState({}, '', path);
+        setTimeout(() => { document.querySelector('h1.product-title-text').textContent = title; }, 200);
+    }""", [path, title])
+
+
+def test_another_listing_opened_without_a_reload_is_not_judged_from_the_old_one(emptor, site, service):
+    """After a move to another listing with history.pushState, nothing captured for the first
+    listing is sent, and the page, whose canonical address still names the first listing, is
+    not judged as the second."""
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
     first = len(service.recorder.analyze_requests)
-    page.evaluate("history.pushState({}, '', '/item/1005006717259012.html')")
+    _move_to_another_listing(page, "/item/1005006717259012.html", "Another product")
     _wait_for_requests(service, first + 1)
     sent = service.recorder.analyze_requests[first]["body"]
     assert sent["url"].endswith("/item/1005006717259012.html")
+    assert "Another product" in sent["html"]  # sent once the new title was on the page
     assert sent["data"] == []  # the first listing's runParams stayed behind
-    page.wait_for_selector(f"{ROOT_SELECTOR}:not([data-state=loading])", state="attached")
-    shown = page.locator(ROOT_SELECTOR).get_attribute("data-state")
-    # A review update addressed to the first listing's analysis (request 1) arrives late.
-    emptor.worker.evaluate("""async () => {
-        const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
-        const answer = { ok: true, service: null, report: { page: { status: "ok" }, verdict: { level: "low", score: 1 },
-                         findings: [], trust: [], coverage: { missing: [] }, reviews: null, listing: {} } };
-        await chrome.tabs.sendMessage(tab.id, { type: "reportUpdated", requestId: 1, answer });
-    }""")
+    report = service_report(service, sent)
+    assert report["page"]["status"] == "no_data"
+    assert [error["code"] for error in report["errors"]] == ["html"]
+    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="no_data"]', state="attached", timeout=5000)
+    assert page.locator(ROOT_SELECTOR).get_attribute("data-score") is None
+
+
+def test_a_late_answer_for_a_previous_page_is_ignored(emptor, site, service):
+    """Review updates carry the request id they answer; ids start at random in every document,
+    so an update for the page the tab showed before (moved by pushState or by a full load) never
+    replaces the verdict on screen."""
+    page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
+    page.bring_to_front()
+    first_id = emptor.worker.evaluate(STORED_REQUEST_ID)
+    assert isinstance(first_id, int)
+    first = len(service.recorder.analyze_requests)
+    _move_to_another_listing(page, "/item/1005006717259012.html", "Another product")
+    _wait_for_requests(service, first + 1)
+    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="no_data"]', state="attached", timeout=5000)
+    emptor.worker.evaluate(LATE_UPDATE, first_id)
     page.wait_for_timeout(300)
-    assert page.locator(ROOT_SELECTOR).get_attribute("data-state") == shown
-    assert page.locator(ROOT_SELECTOR).get_attribute("data-score") != "1"
+    assert page.locator(ROOT_SELECTOR).get_attribute("data-state") == "no_data"
+
+    page.goto(site.url("www.aliexpress.us", "/item/3256803382674519.html"), wait_until="load")
+    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached", timeout=15000)
+    score = page.locator(ROOT_SELECTOR).get_attribute("data-score")
+    second_id = emptor.worker.evaluate(STORED_REQUEST_ID)
+    assert second_id not in (None, first_id)
+    emptor.worker.evaluate(LATE_UPDATE, first_id)
+    page.wait_for_timeout(300)
+    assert page.locator(ROOT_SELECTOR).get_attribute("data-score") == score
+    # The same message with the id on screen is shown: the check is on the id, nothing else.
+    emptor.worker.evaluate(LATE_UPDATE, second_id)
+    page.wait_for_selector(f'{ROOT_SELECTOR}[data-score="1"]', state="attached", timeout=3000)
 
 
 def test_options_page_accepts_only_loopback_addresses(emptor, service):
