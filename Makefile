@@ -35,6 +35,7 @@ test-js: install-js
 
 # Includes the browser tests, which run whenever Chromium is present (and always under CI).
 test-python: install
+	$(BIN)/ruff check server heuristics tools bench tests
 	$(BIN)/python -m pytest
 
 bench: install

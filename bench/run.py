@@ -19,7 +19,6 @@ import multiprocessing
 import os
 import platform
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -179,11 +178,13 @@ def review_sample(size: int):
     from server.marketplaces.aliexpress.reviews import parse_pages
 
     pool = []
+    feed_statistics = None
     for capture in sorted((ROOT / "tests" / "fixtures" / "reviews").glob("reviews_1005006717259012_*.json")):
-        pool.extend(parse_pages([json.loads(capture.read_text(encoding="utf-8"))]).reviews)
+        parsed = parse_pages([json.loads(capture.read_text(encoding="utf-8"))])
+        pool.extend(parsed.reviews)
+        feed_statistics = feed_statistics or parsed.statistics  # the product's own star split
     reviews = [dataclasses.replace(pool[i % len(pool)], id=str(10**16 + i)) for i in range(size)]
-    statistics = parse_pages([json.loads((ROOT / "tests" / "fixtures" / "reviews" / "reviews_1005006717259012_2024-09.json").read_text())]).statistics
-    return reviews, statistics, len(pool)
+    return reviews, feed_statistics, len(pool)
 
 
 def review_tests(runs: int, size: int = 500) -> dict:
@@ -191,8 +192,8 @@ def review_tests(runs: int, size: int = 500) -> dict:
     from heuristics.model import Context, Listing, ReviewSet
     from heuristics.reviews import analyze_reviews
 
-    reviews, statistics, distinct = review_sample(size)
-    review_set = ReviewSet(reviews=reviews, statistics=statistics, pages=size // 20)
+    reviews, feed_statistics, distinct = review_sample(size)
+    review_set = ReviewSet(reviews=reviews, statistics=feed_statistics, pages=size // 20)
     listing = Listing("aliexpress", title="10mm Electric Brushless Drill 2-Speed Cordless Drill Screwdriver For Makita 18V Battery",
                       context=Context(country="US"))
     samples = timed(lambda: analyze_reviews(review_set, listing, DEFAULTS), runs)

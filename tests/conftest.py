@@ -4,6 +4,7 @@ local HTTP server standing in for AliExpress, serving the real captured pages.""
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server

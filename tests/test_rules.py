@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 
 import pytest
 from conftest import F2020, F2209, F2212, PAGE_URLS, read_text

@@ -8,11 +8,9 @@ below; all three are assumed viewed from the US, which their USD prices suggest.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import json
 
-import pytest
 from conftest import F2020, F2212, FIXTURES, PAGE_URLS, read_text
 from constructed import gen_c_run_params, gen_d_pdp_jsonp
 

@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import json
 
-import pytest
 from conftest import F2020, PAGE_URLS, REVIEWS, read_text
 from constructed import gen_d_pdp_jsonp
 
