@@ -22,14 +22,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
-sys.path.insert(0, str(ROOT / "tests"))
 
-from conftest import LiveServer  # noqa: E402
 from run import MEGABYTE, built_page, machine  # noqa: E402
 
 from server import create_app  # noqa: E402
-from tools.browser import RequestRecorder, extension_browser, find_chromium  # noqa: E402
-from tools.fixture_site import FixtureSite  # noqa: E402
+from tests.support.browser import extension_browser, find_chromium  # noqa: E402
+from tests.support.fixture_site import FixtureSite  # noqa: E402
+from tests.support.live_server import LiveServer, RequestRecorder  # noqa: E402
 
 PAGES = [
     ("2020 Hebrew listing (rendered)", "he.aliexpress.com", "/item/32993251330.html"),

@@ -14,8 +14,8 @@ from typing import Any, Mapping
 from . import rules as _builtin_rules  # noqa: F401  (registers the built-in rules)
 from . import scoring
 from .model import Finding, Kind, Listing, ListingHistory, Reference, ReviewSet
-from .reviews import ReviewAnalysis, analyze_reviews
 from .registry import selected
+from .reviews import ReviewAnalysis, analyze_reviews
 from .thresholds import DEFAULTS
 
 

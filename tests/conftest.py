@@ -3,35 +3,18 @@ local HTTP server standing in for AliExpress, serving the real captured pages.""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from server import create_app
-from tools.fixture_site import (  # noqa: F401  (re-exported for the tests)
-    F2020,
-    F2209,
-    F2212,
-    FIXTURES,
-    NOT_FOUND,
-    PAGE_URLS,
-    PAGES,
-    PUNISH,
-    REVIEWS,
-    SHELL,
-    STORE,
-    FixtureSite,
-    live_review_page,
-    read_text,
-)
-
-EBAY = FIXTURES / "other" / "itm_298293090902_2026-07-09.html"
+from tests.support.fixture_site import FixtureSite
+from tests.support.fixtures import REVIEWS
+from tests.support.live_server import LiveServer
 
 
 def pytest_report_header(config):
-    from tools.browser import BROWSER_REQUIRED, BROWSER_SKIP_REASON, find_chromium
+    from tests.support.browser import BROWSER_REQUIRED, BROWSER_SKIP_REASON, find_chromium
 
     chromium = find_chromium()
     if chromium:
@@ -40,7 +23,7 @@ def pytest_report_header(config):
 
 
 def pytest_terminal_summary(terminalreporter):
-    from tools.browser import BROWSER_REQUIRED, BROWSER_SKIP_REASON, find_chromium
+    from tests.support.browser import BROWSER_REQUIRED, BROWSER_SKIP_REASON, find_chromium
 
     if not find_chromium() and not BROWSER_REQUIRED:
         terminalreporter.write_line(BROWSER_SKIP_REASON, yellow=True, bold=True)
@@ -59,23 +42,6 @@ def app(db_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
-
-
-class LiveServer:
-    def __init__(self, app):
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.port = self._server.server_port
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
 
 
 @pytest.fixture

@@ -6,34 +6,14 @@ import gzip
 import json
 
 import pytest
-from conftest import EBAY, F2020, F2209, F2212, PAGE_URLS, read_text
 
 from server.config import MEGABYTE
-
-
-def assert_error(response, status: int, code: str) -> dict:
-    """Every error is JSON {ok: false, status, error, message}, never a traceback."""
-    assert response.status_code == status, response.get_data(as_text=True)[:500]
-    assert response.content_type.startswith("application/json")
-    body = response.get_json()
-    assert body["ok"] is False and body["status"] == status and body["error"] == code
-    assert isinstance(body["message"], str) and body["message"]
-    assert "Traceback" not in response.get_data(as_text=True)
-    return body
+from tests.support.api import assert_error, price_rows
+from tests.support.fixtures import EBAY, F2020, F2209, F2212, PAGE_URLS, read_text
 
 
 def post(client, body, **kwargs):
     return client.post("/api/v1/analyze", json=body, **kwargs)
-
-
-def price_rows(app):
-    from server.store import open_database
-
-    db = open_database(app.config["DATABASE"])
-    try:
-        return db.execute("select count(*) from price_observations").fetchone()[0]
-    finally:
-        db.close()
 
 
 def test_health_reports_the_service_version(client):
@@ -104,7 +84,7 @@ def test_gzip_request_body(client):
 
 
 def test_blobs_and_review_pages(client):
-    from conftest import REVIEWS, live_review_page
+    from tests.support.fixtures import REVIEWS, live_review_page
 
     reviews = [live_review_page(REVIEWS / "reviews_1005006717259012_2024-09.json", n) for n in (1, 2)]
     report = post(client, {"url": PAGE_URLS[F2209.name], "data": [{"source": "_init_data_", "body": read_text(F2209)}],

@@ -12,15 +12,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from conftest import F2020, PAGE_URLS, REVIEWS, read_text
-from constructed import gen_d_pdp_jsonp
-
 import heuristics
 from heuristics.model import ListingHistory, PricePoint
 from server import reference
 from server.marketplaces import Blob, PageInput
 from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
 from server.marketplaces.aliexpress.reviews import parse_pages
+from tests.support.constructed import gen_d_pdp_jsonp
+from tests.support.fixtures import F2020, PAGE_URLS, REVIEWS, read_text
 
 CAPTURED = dt.datetime(2024, 9, 6, 5, 20, tzinfo=dt.timezone.utc)
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import EBAY, F2020, F2212, PAGES, PUNISH, REVIEWS, live_review_page
-from test_golden import GOLDEN, VALIDATOR
+
+from tests.support.fixtures import EBAY, F2020, F2212, PAGES, PUNISH, REVIEWS, live_review_page
+from tests.support.reports import GOLDEN, VALIDATOR
 
 EMPTOR = str(Path(sys.executable).with_name("emptor"))
 
@@ -66,7 +67,7 @@ def test_record_then_history_dated_by_the_page(tmp_path):
 
 def test_scan_a_saved_jsonp_feed(tmp_path):
     """A generation D feed saved as the raw JSONP the page received (constructed, tests/constructed.py)."""
-    from constructed import gen_d_pdp_jsonp
+    from tests.support.constructed import gen_d_pdp_jsonp
 
     capture = tmp_path / "pdp-feed.txt"
     capture.write_text(gen_d_pdp_jsonp(), encoding="utf-8")

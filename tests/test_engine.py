@@ -11,7 +11,7 @@ import pytest
 
 import heuristics
 from heuristics import scoring
-from heuristics.model import Badges, Listing, Seller, Severity, Confidence, risk
+from heuristics.model import Badges, Confidence, Listing, Seller, Severity, risk
 from heuristics.registry import RULES, rule
 
 UTC = dt.timezone.utc

@@ -7,13 +7,13 @@ import json
 import re
 
 import pytest
-from conftest import EBAY, F2020, F2209, F2212, NOT_FOUND, PAGE_URLS, PUNISH, SHELL, STORE, read_text
-from constructed import gen_c_run_params, gen_d_pdp_jsonp, rendered_2024_page
 
 from heuristics.model import as_dict
 from server.errors import BadInput
 from server.marketplaces import Blob, PageInput
 from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
+from tests.support.constructed import gen_c_run_params, gen_d_pdp_jsonp, rendered_2024_page
+from tests.support.fixtures import EBAY, F2020, F2209, F2212, NOT_FOUND, PAGE_URLS, PUNISH, SHELL, STORE, read_text
 
 UTC = dt.timezone.utc
 
@@ -325,7 +325,7 @@ def test_a_page_still_showing_another_listing_is_not_judged():
     assert moved.errors == [{"code": "html", "error": "The page's own address names product 32993251330, not "
                              "1005006717259012: it still shows another listing, so its content was ignored."}]
     # With the new listing's own data captured, that data is judged.
-    from constructed import gen_d_pdp_jsonp
+    from tests.support.constructed import gen_d_pdp_jsonp
 
     with_feed = ALIEXPRESS.extract(PageInput(url="https://he.aliexpress.com/item/1005006717259012.html",
                                              html=_strip_scripts(read_text(F2020)),

@@ -7,37 +7,14 @@ Every report is validated against docs/report.schema.json.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import httpx
 import jsonschema
 import pytest
-from conftest import F2020, F2209, F2212, NOT_FOUND, PAGE_URLS, PAGES, PUNISH, SHELL, STORE, read_text
-from constructed import gen_c_run_params, gen_d_pdp_jsonp
 
-SCHEMA = json.loads((Path(__file__).parents[1] / "docs" / "report.schema.json").read_text(encoding="utf-8"))
-VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
-
-GOLDEN = {
-    F2020.name: {
-        "status": "ok", "generation": "A", "level": "high", "score": 72,
-        "findings": ["CNT001", "CNT002", "SEL001", "CNT003", "SHP003"], "trust": ["PRT003"],
-    },
-    F2212.name: {
-        # PRT004 is not a reason to trust here: the 25-day guarantee is broken by the page's
-        # own estimate (delivery on 2023-03-02, 72 days after capture; SHP003).
-        "status": "ok", "generation": "A", "level": "high", "score": 64,
-        "findings": ["SEL001", "SHP001", "SHP003"], "trust": [],
-    },
-    F2209.name: {
-        "status": "ok", "generation": "B", "level": "low", "score": 6,
-        "findings": ["SEL001"], "trust": ["PRT004"],
-    },
-    SHELL.name: {"status": "no_data", "generation": None, "level": "unknown", "score": None, "findings": [], "trust": []},
-    NOT_FOUND.name: {"status": "not_found", "generation": None, "level": "unknown", "score": None, "findings": [], "trust": []},
-    PUNISH.name: {"status": "blocked", "generation": None, "level": "unknown", "score": None, "findings": [], "trust": []},
-    STORE.name: {"status": "not_product", "generation": None, "level": "unknown", "score": None, "findings": [], "trust": []},
-}
+from tests.support.constructed import gen_c_run_params, gen_d_pdp_jsonp
+from tests.support.fixtures import F2212, PAGE_URLS, PAGES, read_text
+from tests.support.reports import GOLDEN, VALIDATOR
 
 
 def test_every_page_fixture_has_a_golden_outcome():

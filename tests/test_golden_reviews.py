@@ -15,9 +15,10 @@ import json
 
 import httpx
 import pytest
-from conftest import REVIEWS, live_review_page, read_text
-from constructed import gen_c_run_params, gen_d_pdp_jsonp, legacy_review_page, parsed_csv_reviews
-from test_golden import VALIDATOR
+
+from tests.support.constructed import gen_c_run_params, gen_d_pdp_jsonp, legacy_review_page, parsed_csv_reviews
+from tests.support.fixtures import REVIEWS, live_review_page, read_text
+from tests.support.reports import VALIDATOR
 
 DRILL = {"url": "https://www.aliexpress.com/item/1005006717259012.html",
          "data": [{"source": "mtop.aliexpress.pdp.pc.query", "body": gen_d_pdp_jsonp()}]}

@@ -13,15 +13,15 @@ import math
 import random
 
 import pytest
-from conftest import F2020, F2209, F2212, PAGE_URLS, read_text
-from constructed import gen_c_run_params, gen_d_pdp_jsonp
-from test_api import assert_error, price_rows
 
 from heuristics.model import as_dict
 from server.errors import BadInput
 from server.marketplaces import Blob, PageInput
 from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
 from server.marketplaces.aliexpress import embedded
+from tests.support.api import assert_error, price_rows
+from tests.support.constructed import gen_c_run_params, gen_d_pdp_jsonp
+from tests.support.fixtures import F2020, F2209, F2212, PAGE_URLS, read_text
 
 WRONG_VALUES = [5, -1, "x", "", [1], {}, None, True, 1e308, 10**400, float("inf"), float("nan"), "9" * 5000, "²"]
 
@@ -198,9 +198,9 @@ def test_serve_counts_every_127_address_as_loopback():
 def test_chunked_body_over_the_limit_is_413(db_path):
     """A body without Content-Length (chunked, over real HTTP) that is too large is refused, not cut."""
     import httpx
-    from conftest import LiveServer
 
     from server import create_app
+    from tests.support.live_server import LiveServer
 
     app = create_app({"TESTING": True, "DATABASE": db_path, "MAX_REQUEST_BYTES": 1024})
     body = json.dumps({"url": "https://www.aliexpress.com/item/1.html", "html": "<html>" + "a" * 5000 + "</html>"}).encode()

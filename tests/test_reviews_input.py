@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import REVIEWS, live_review_page, read_text
-from constructed import legacy_review_page, parsed_csv_reviews
 
 from server.errors import BadInput
 from server.marketplaces.aliexpress.reviews import parse_pages
+from tests.support.constructed import legacy_review_page, parsed_csv_reviews
+from tests.support.fixtures import REVIEWS, live_review_page, read_text
 
 
 def test_live_envelope_pages_are_read_and_deduplicated():

@@ -10,13 +10,13 @@ import copy
 import datetime as dt
 
 import pytest
-from conftest import F2020, F2209, F2212, PAGE_URLS, read_text
-from constructed import gen_c_run_params
 
 import heuristics
 from heuristics.model import DeliveryGuarantee, Listing, Spec
 from server.marketplaces import Blob, PageInput
 from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
+from tests.support.constructed import gen_c_run_params
+from tests.support.fixtures import F2020, F2209, F2212, PAGE_URLS, read_text
 
 UTC = dt.timezone.utc
 

@@ -7,14 +7,13 @@ import dataclasses
 import datetime as dt
 import json
 
-from conftest import F2020, PAGE_URLS, REVIEWS, read_text
-from constructed import gen_d_pdp_jsonp
-
 import heuristics
 from heuristics.model import Listing, Rating, Review, ReviewSet
 from server.marketplaces import Blob, PageInput
 from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
 from server.marketplaces.aliexpress.reviews import parse_pages
+from tests.support.constructed import gen_d_pdp_jsonp
+from tests.support.fixtures import F2020, PAGE_URLS, REVIEWS, read_text
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2025, 10, 16, tzinfo=UTC)
@@ -254,7 +253,7 @@ def test_review_tests_never_crash_on_any_script():
 
 def test_rev002_quiet_on_one_buyer_reviewing_an_order_of_several_items():
     """Real: the 2024-01 capture's buyer M***r posted one text for three colours on one day."""
-    from constructed import legacy_review_page
+    from tests.support.constructed import legacy_review_page
 
     parsed = json.loads(read_text(REVIEWS / "reviews_4000927436411_2024-01_oldHTMLparsed.json"))
     for review in parsed:

@@ -6,12 +6,12 @@ import copy
 import datetime as dt
 
 import pytest
-from conftest import F2212, PAGE_URLS, read_text
 
 from server import store
 from server.marketplaces import PageInput
 from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
 from server.store.migrations import migrations
+from tests.support.fixtures import F2212, PAGE_URLS, read_text
 
 UTC = dt.timezone.utc
 SEEN = dt.datetime(2022, 12, 20, 18, 36, 11, tzinfo=UTC)

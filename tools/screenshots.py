@@ -13,20 +13,19 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
-import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from werkzeug.serving import make_server  # noqa: E402
-
 from server import create_app  # noqa: E402
-from tools.browser import extension_browser, find_chromium  # noqa: E402
-from tools.fixture_site import FixtureSite  # noqa: E402
+from tests.support.browser import extension_browser, find_chromium  # noqa: E402
+from tests.support.fixture_site import FixtureSite  # noqa: E402
+from tests.support.fixtures import REVIEWS  # noqa: E402
+from tests.support.live_server import LiveServer  # noqa: E402
 
 LISTING = ("he.aliexpress.com", "/item/32993251330.html")
-REVIEW_CAPTURE = ROOT / "tests" / "fixtures" / "reviews" / "reviews_1005006717259012_2024-09.json"
+REVIEW_CAPTURE = REVIEWS / "reviews_1005006717259012_2024-09.json"
 
 
 def shoot_panel(page, path: Path) -> None:
@@ -41,32 +40,26 @@ def take(out: Path, chromium: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as data:
         app = create_app({"DATABASE": Path(data) / "emptor.db"})
-        server = make_server("127.0.0.1", 0, app, threaded=True)
-        thread = threading.Thread(target=server.serve_forever, daemon=True)
-        thread.start()
-        try:
-            with FixtureSite(reviews={"32993251330": REVIEW_CAPTURE}) as site, extension_browser(chromium, viewport=(1200, 1400)) as browser:
-                browser.configure(f"http://127.0.0.1:{server.server_port}")
-                page = browser.new_page()
-                page.goto(site.url(*LISTING), wait_until="load")
-                page.wait_for_selector('#emptor-root[data-state="ok"]', state="attached", timeout=15000)
-                root = page.locator("#emptor-root")
-                root.scroll_into_view_if_needed()
-                box = root.bounding_box()
-                badge = out / "badge.png"
-                page.screenshot(path=str(badge), clip={"x": max(0, box["x"] - 16), "y": max(0, box["y"] - 16),
-                                                       "width": 760, "height": box["height"] + 90})
-                page.locator("#emptor-root .badge").click()
-                page.wait_for_selector("#emptor-root table.review-tests", timeout=10000)
-                page.wait_for_selector("#emptor-root svg.price-chart", timeout=10000)
-                panel = out / "panel.png"
-                shoot_panel(page, panel)
-                page.locator("#emptor-root table.review-tests").evaluate("table => table.previousElementSibling.previousElementSibling.scrollIntoView()")
-                reviews = out / "reviews.png"
-                shoot_panel(page, reviews)
-        finally:
-            server.shutdown()
-            server.server_close()
+        with LiveServer(app) as server, FixtureSite(reviews={"32993251330": REVIEW_CAPTURE}) as site, \
+                extension_browser(chromium, viewport=(1200, 1400)) as browser:
+            browser.configure(server.url)
+            page = browser.new_page()
+            page.goto(site.url(*LISTING), wait_until="load")
+            page.wait_for_selector('#emptor-root[data-state="ok"]', state="attached", timeout=15000)
+            root = page.locator("#emptor-root")
+            root.scroll_into_view_if_needed()
+            box = root.bounding_box()
+            badge = out / "badge.png"
+            page.screenshot(path=str(badge), clip={"x": max(0, box["x"] - 16), "y": max(0, box["y"] - 16),
+                                                   "width": 760, "height": box["height"] + 90})
+            page.locator("#emptor-root .badge").click()
+            page.wait_for_selector("#emptor-root table.review-tests", timeout=10000)
+            page.wait_for_selector("#emptor-root svg.price-chart", timeout=10000)
+            panel = out / "panel.png"
+            shoot_panel(page, panel)
+            page.locator("#emptor-root table.review-tests").evaluate("table => table.previousElementSibling.previousElementSibling.scrollIntoView()")
+            reviews = out / "reviews.png"
+            shoot_panel(page, reviews)
     return [badge, panel, reviews]
 
 

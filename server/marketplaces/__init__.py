@@ -16,6 +16,7 @@ from heuristics.model import Listing
 
 from ..errors import BadInput
 
+
 @dataclass(frozen=True)
 class Blob:
     """Product data the browser captured: ``source`` names the feed, ``body`` is JSON or raw text."""

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import os
 
-import httpx
 import pytest
-from conftest import REVIEWS, LiveServer
-from constructed import gen_d_pdp_jsonp
 
 from server import create_app
-from tools.browser import BROWSER_REQUIRED as REQUIRED
-from tools.browser import BROWSER_SKIP_REASON as SKIP_REASON
-from tools.browser import RequestRecorder, extension_browser, find_chromium
-from tools.fixture_site import SHELL, STORE, FixtureSite, read_text
+from tests.support.browser import BROWSER_REQUIRED as REQUIRED
+from tests.support.browser import BROWSER_SKIP_REASON as SKIP_REASON
+from tests.support.browser import extension_browser, find_chromium
+from tests.support.constructed import gen_d_pdp_jsonp
+from tests.support.fixture_site import FixtureSite
+from tests.support.fixtures import REVIEWS, SHELL, STORE, read_text
+from tests.support.live_server import LiveServer, RequestRecorder
 
 CHROMIUM = find_chromium()
 
@@ -34,7 +34,7 @@ def pytest_runtest_setup(item):
         pytest.fail("Chromium is required (EMPTOR_REQUIRE_BROWSER=1) but was not found", pytrace=False)
 
 
-# A constructed 2024+ page (tests/constructed.py): the real client-rendered shell, plus a small
+# A constructed 2024+ page (tests/support/constructed.py): the real client-rendered shell, plus a small
 # script standing in for the page's own feed request (its real loader is on a CDN that tests
 # cannot reach). It asks for the product feed by fetch() or by JSONP, as AliExpress's loader does.
 FEED_PATH = "/h5/mtop.aliexpress.pdp.pc.query/1.0/"
@@ -111,10 +111,3 @@ def emptor(browser, service):
     yield browser
     browser.close_pages()
     assert browser.extension_errors == [], "errors from the extension's own scripts"
-
-
-def service_report(service, body: dict) -> dict:
-    """What the service says about a request, without recording it."""
-    response = httpx.post(f"{service.url}/api/v1/analyze", json={**body, "record": False}, timeout=30)
-    response.raise_for_status()
-    return response.json()

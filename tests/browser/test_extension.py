@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from conftest import F2020, F2212, NOT_FOUND, PUNISH, SHELL, read_text
 
-from constructed import gen_d_pdp_jsonp
-
-from tests.browser.conftest import service_report
+from tests.support.constructed import gen_d_pdp_jsonp
+from tests.support.fixtures import F2020, F2212, NOT_FOUND, PUNISH, SHELL, read_text
+from tests.support.live_server import service_report
 
 ROOT_SELECTOR = "#emptor-root"
 
@@ -46,7 +45,7 @@ ALL_PAGES = LISTINGS + [
 @pytest.mark.parametrize("host, path, fixture", LISTINGS, ids=[f.name for *_, f in LISTINGS])
 def test_badge_and_panel_show_the_service_verdict(emptor, site, service, host, path, fixture):
     page = open_listing(emptor, site, host, path, state="ok")
-    expected = service_report(service, {"url": f"https://{host}{path}", "html": read_text(fixture)})
+    expected = service_report(service.url, {"url": f"https://{host}{path}", "html": read_text(fixture)})
     root = page.locator(ROOT_SELECTOR)
     assert root.get_attribute("data-level") == expected["verdict"]["level"]
     assert root.get_attribute("data-score") == str(expected["verdict"]["score"])
@@ -72,9 +71,9 @@ def test_stripped_page_plus_captured_data_gives_the_full_page_report(emptor, sit
     if fixture in (F2020, F2212):
         assert [blob["source"] for blob in sent["data"]] == ["runParams"]  # the data the scripts held
         assert "csrfToken" not in str(sent["data"])
-    from_extension = service_report(service, sent)
+    from_extension = service_report(service.url, sent)
     # The full saved page, under the address the browser showed it at.
-    full_page = service_report(service, {"url": sent["url"], "html": read_text(fixture)})
+    full_page = service_report(service.url, {"url": sent["url"], "html": read_text(fixture)})
     for report in (from_extension, full_page):
         report.pop("emptor_version")
         report["verdict"].pop("judged_at")  # a page without a capture time is judged on arrival
@@ -107,12 +106,12 @@ def test_a_store_page_gets_no_badge_at_all(emptor, site):
 
 @pytest.mark.parametrize("path", ["/item/1005006717259012.html", "/item/1005006717259013.html"], ids=["fetch", "jsonp"])
 def test_2024_feed_captured_in_the_page_gives_a_verdict(emptor, site, service, path):
-    """Constructed page (conftest): the real 2024 shell whose stand-in loader requests the
+    """Constructed page (tests/browser/conftest.py): the real 2024 shell whose stand-in loader requests the
     generation D feed (constructed from real 2024-09 values) by fetch() or JSONP."""
     page = open_listing(emptor, site, "es.aliexpress.com", path, state="ok")
     sent = service.recorder.analyze_requests[0]["body"]
     assert [blob["source"] for blob in sent["data"]] == ["mtop.aliexpress.pdp.pc.query"]
-    report = service_report(service, sent)
+    report = service_report(service.url, sent)
     assert report["page"]["generation"] == "D"
     assert page.locator(ROOT_SELECTOR).get_attribute("data-level") == report["verdict"]["level"]
 
@@ -159,9 +158,8 @@ def test_price_chart_draws_the_price_rules_evidence(emptor, site, service):
 
 def test_service_down_state_says_how_to_start_it(browser, site, tmp_path):
     """A service that answered, then was stopped: the next analysis says how to start it."""
-    from conftest import LiveServer
-
     from server import create_app
+    from tests.support.live_server import LiveServer
 
     with LiveServer(create_app({"TESTING": True, "DATABASE": tmp_path / "emptor.db"})) as stopping:
         browser.configure(stopping.url)
@@ -194,7 +192,7 @@ def test_reviews_fetched_in_the_browser_update_the_badge(emptor, site, service, 
     with_reviews = [r["body"] for r in service.recorder.analyze_requests if r["body"].get("reviews")]
     assert len(with_reviews) == 1 and len(with_reviews[0]["reviews"]) == 2
     rows = page.locator(f"{ROOT_SELECTOR} table.review-tests tbody tr")
-    expected = service_report(service, with_reviews[0])
+    expected = service_report(service.url, with_reviews[0])
     assert rows.evaluate_all("rows => rows.map(r => [r.dataset.code, r.dataset.status])") == [
         [test["code"], test["status"]] for test in expected["reviews"]["tests"]]
     assert with_reviews[0]["record"] is False  # the prices were recorded by the first analysis
@@ -335,7 +333,7 @@ def test_a_forged_capture_about_another_product_does_not_change_the_verdict(empt
     page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached")
     sent = service.recorder.analyze_requests[first]["body"]
     assert {"source": "mtop.aliexpress.pdp.pc.query", "body": other} in sent["data"]  # it was sent...
-    report = service_report(service, sent)
+    report = service_report(service.url, sent)
     assert report["verdict"]["score"] == 72  # ...and set aside by the service
     assert [error["code"] for error in report["errors"]] == ["data"]
     assert "describes product 1005006717259012" in report["errors"][0]["error"]
@@ -392,7 +390,7 @@ def test_another_listing_opened_without_a_reload_is_not_judged_from_the_old_one(
     assert sent["url"].endswith("/item/1005006717259012.html")
     assert "Another product" in sent["html"]  # sent once the new title was on the page
     assert sent["data"] == []  # the first listing's runParams stayed behind
-    report = service_report(service, sent)
+    report = service_report(service.url, sent)
     assert report["page"]["status"] == "no_data"
     assert [error["code"] for error in report["errors"]] == ["html"]
     page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="no_data"]', state="attached", timeout=5000)

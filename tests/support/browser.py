@@ -8,16 +8,13 @@ for outside assets never leave the machine.
 
 from __future__ import annotations
 
-import gzip
-import io
-import json
 import os
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = ROOT / "extension"
 
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser")
@@ -158,23 +155,3 @@ def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 9
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
-
-
-class RequestRecorder:
-    """WSGI middleware keeping every analyze request the service receives (decoded), so a test
-    can check what the extension sent."""
-
-    def __init__(self, wsgi_app):
-        self.wsgi_app = wsgi_app
-        self.analyze_requests: list[dict] = []
-
-    def __call__(self, environ, start_response):
-        if environ.get("PATH_INFO") == "/api/v1/analyze" and environ.get("REQUEST_METHOD") == "POST":
-            raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
-            environ["wsgi.input"] = io.BytesIO(raw)
-            body = gzip.decompress(raw) if environ.get("HTTP_CONTENT_ENCODING") == "gzip" else raw
-            try:
-                self.analyze_requests.append({"body": json.loads(body), "wire_bytes": len(raw), "json_bytes": len(body)})
-            except ValueError:
-                pass
-        return self.wsgi_app(environ, start_response)

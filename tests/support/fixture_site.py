@@ -18,52 +18,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-ROOT = Path(__file__).resolve().parents[1]
-FIXTURES = ROOT / "tests" / "fixtures"
-PAGES = FIXTURES / "pages"
-REVIEWS = FIXTURES / "reviews"
-
-F2020 = PAGES / "ali_32993251330_he_runParams_2020-07.html"
-F2212 = PAGES / "ali_3256803382674519_desktop_runParams_2022-12.html"
-F2209 = PAGES / "ali_3256803246120444_initdata-newDetail_2022-09.json"
-SHELL = PAGES / "ali_1005006180026951_desktop_es_CSRshell_2024-08.html"
-NOT_FOUND = PAGES / "ali_1005008204179129_desktop_de_NOTFOUND_DCData_2025-10.html"
-PUNISH = PAGES / "ali_1005008204179129_PUNISH_captcha_2025-07.html"
-STORE = PAGES / "ali_store_4682001_desktop_2024-02.html"
-
-# Where each saved page was served (its own canonical link, og:url or punish iframe target).
-PAGE_URLS = {
-    F2020.name: "https://he.aliexpress.com/item/32993251330.html",
-    F2212.name: "https://www.aliexpress.us/item/3256803382674519.html",
-    F2209.name: "https://www.aliexpress.us/item/3256803246120444.html",
-    SHELL.name: "https://es.aliexpress.com/item/1005006180026951.html",
-    NOT_FOUND.name: "https://de.aliexpress.com/item/1005008204179129.html",
-    PUNISH.name: "https://www.aliexpress.com/item/1005008204179129.html",
-    STORE.name: "https://yufanmodel.aliexpress.com/store/4682001",
-}
+from .fixtures import F2020, F2212, NOT_FOUND, PUNISH, SHELL, STORE, live_review_page
 
 HOSTS = ("www.aliexpress.com", "he.aliexpress.com", "www.aliexpress.us", "es.aliexpress.com", "de.aliexpress.com",
          "feedback.aliexpress.com", "yufanmodel.aliexpress.com", "acs.aliexpress.com")
-
-
-def read_text(path: Path) -> str:
-    return path.read_text(encoding="utf-8")
-
-
-def live_review_page(path: Path, page: int = 1, page_size: int = 20) -> dict:
-    """Wrap a review capture in the live feed's envelope (fixtures/reviews/README.md)."""
-    capture = json.loads(read_text(path))
-    items = capture["reviews"]
-    chunk = items[(page - 1) * page_size : page * page_size]
-    total_pages = max(1, -(-len(items) // page_size))
-    return {
-        "data": {
-            "evaViewList": chunk,
-            "productEvaluationStatistic": capture["evaluation_stats"],
-            "totalNum": capture["evaluation_stats"]["totalNum"],
-            "totalPage": total_pages,
-        }
-    }
 
 
 class FixtureHandler(BaseHTTPRequestHandler):

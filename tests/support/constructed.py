@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import FIXTURES
+from .fixtures import FIXTURES
 
 SCRAPED = FIXTURES / "scraped"
 

@@ -1,0 +1,58 @@
+"""The real emptor service on 127.0.0.1 (Werkzeug's threaded server in a thread), for tests,
+benchmarks and screenshots."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import threading
+
+import httpx
+from werkzeug.serving import make_server
+
+
+class LiveServer:
+    """``with LiveServer(app) as server:`` serves ``app`` at ``server.url`` until the block ends."""
+
+    def __init__(self, app):
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.port = self._server.server_port
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
+class RequestRecorder:
+    """WSGI middleware keeping every analyze request the service receives (decoded), so a test
+    can check what the extension sent."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+        self.analyze_requests: list[dict] = []
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == "/api/v1/analyze" and environ.get("REQUEST_METHOD") == "POST":
+            raw = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
+            environ["wsgi.input"] = io.BytesIO(raw)
+            body = gzip.decompress(raw) if environ.get("HTTP_CONTENT_ENCODING") == "gzip" else raw
+            try:
+                self.analyze_requests.append({"body": json.loads(body), "wire_bytes": len(raw), "json_bytes": len(body)})
+            except ValueError:
+                pass
+        return self.wsgi_app(environ, start_response)
+
+
+def service_report(service_url: str, body: dict) -> dict:
+    """What the service at ``service_url`` says about an analysis request, without recording it."""
+    response = httpx.post(f"{service_url}/api/v1/analyze", json={**body, "record": False}, timeout=30)
+    response.raise_for_status()
+    return response.json()

@@ -1,0 +1,44 @@
+"""The house rules of the tree that no linter checks: what may import what."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def imported_modules(path: Path) -> list[tuple[str, int]]:
+    """Every module ``path`` imports, absolute or relative (as written), with its line."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            found.append(("." * node.level + (node.module or ""), node.lineno))
+    return found
+
+
+def _is_test_module(name: str) -> bool:
+    parts = name.lstrip(".").split(".")
+    return parts[-1] == "conftest" or parts[-1].startswith("test_") or (parts[0] == "tests" and parts[1:2] != ["support"])
+
+
+PYTHON_FILES = sorted(
+    path for folder in ("tests", "bench", "tools") for path in (ROOT / folder).rglob("*.py") if "fixtures" not in path.parts
+)
+
+
+@pytest.mark.parametrize("path", PYTHON_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_support_package_is_shared(path):
+    """Tests share code through tests/support alone: never by importing a test module or a
+    conftest (whose fixtures pytest provides, and whose import runs it twice)."""
+    offending = [f"line {line}: {name}" for name, line in imported_modules(path) if _is_test_module(name)]
+    assert offending == [], f"{path.relative_to(ROOT)} imports test modules: {offending}"
+
+
+def test_the_rule_is_checked_on_what_it_should_catch():
+    assert _is_test_module("conftest") and _is_test_module("test_golden") and _is_test_module("tests.browser.conftest")
+    assert not _is_test_module("tests.support.fixtures") and not _is_test_module("server.analysis")

@@ -1,1 +1,0 @@
-"""Development tools: the fixture site, the browser harness and the screenshot maker."""
