@@ -34,8 +34,13 @@ from bs4 import BeautifulSoup  # noqa: E402
 from selectolax.lexbor import LexborHTMLParser  # noqa: E402
 
 from server.analysis import analyze  # noqa: E402
-from server.marketplaces import Blob, PageInput  # noqa: E402
-from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS  # noqa: E402
+from server.marketplaces import (  # noqa: E402
+    MARKETPLACES,  # noqa: E402
+    Blob,
+    PageInput,
+)
+
+ALIEXPRESS = MARKETPLACES["aliexpress"]
 
 PAGES = ROOT / "tests" / "fixtures" / "pages"
 BASE_PAGE = PAGES / "ali_32993251330_he_runParams_2020-07.html"
@@ -175,7 +180,7 @@ def review_sample(size: int):
     every text has two or three copies, the duplicate test's worst case."""
     import dataclasses
 
-    from server.marketplaces.aliexpress.reviews import parse_pages
+    from server.marketplaces.aliexpress.review_pages import parse_pages
 
     pool = []
     feed_statistics = None

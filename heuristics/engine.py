@@ -99,7 +99,7 @@ def analyze(
         except Exception as exc:  # one broken rule never sinks the verdict
             if debug:
                 raise
-            errors.append({"code": rule.code, "error": f"{type(exc).__name__}: {exc}"})
+            errors.append({"code": rule.code, "message": f"{type(exc).__name__}: {exc}"})
     ordered = sorted(findings, key=lambda f: (-abs(f.weight), f.code))
     risks = [f for f in ordered if f.kind is Kind.RISK]
     reasons_to_trust = [f for f in ordered if f.kind is Kind.TRUST]
@@ -109,7 +109,7 @@ def analyze(
     except Exception as exc:  # reported like a failing rule; the verdict stands without it
         if debug:
             raise
-        errors.append({"code": "reviews", "error": f"{type(exc).__name__}: {exc}"})
+        errors.append({"code": "reviews", "message": f"{type(exc).__name__}: {exc}"})
         review_analysis = None
     return Verdict(
         score=total,

@@ -17,8 +17,9 @@ from heuristics.model import Listing, ListingHistory, merge
 
 from . import reference, report
 from .config import version
-from .errors import BadInput
 from .marketplaces import MARKETPLACES, Extraction, Marketplace, PageInput, for_url, host_of
+from .marketplaces.problems import NoAddress, PageFromOtherSite
+from .problems import InvalidRequest, UnreadableInput
 
 # A rendered or served listing page always has tags in its first few kilobytes.
 _HTML_SNIFF_BYTES = 4096
@@ -35,12 +36,12 @@ class Analysis:
 def check_html(html: str) -> None:
     """Refuse what is clearly not an HTML page, naming the problem."""
     if not html.strip():
-        raise BadInput("empty_html", "The html field is empty.")
+        raise UnreadableInput("empty_html", "The page is empty: the html field holds no text.", field="html")
     head = html[:_HTML_SNIFF_BYTES]
     if "\x00" in head or len(_CONTROL_CHARACTERS.findall(head)) > len(head) // 100 + 2:
-        raise BadInput("binary_input", "The page is binary data, not HTML.", status=422)
+        raise UnreadableInput("binary_input", "The page is binary data, not HTML.", field="html")
     if "<" not in head or not any(tag in head.lower() for tag in ("<html", "<head", "<body", "<!doctype", "<div", "<script", "<meta")):
-        raise BadInput("not_html", "The page is not HTML: no HTML tags in its first 4 KB.", status=422)
+        raise UnreadableInput("not_html", "The page is not HTML: no HTML tags in its first 4 KB.", field="html")
 
 
 def marketplace_for(page: PageInput, marketplace: Marketplace | None = None) -> Marketplace:
@@ -55,17 +56,15 @@ def marketplace_for(page: PageInput, marketplace: Marketplace | None = None) -> 
             own = candidate.url_from_html(page.html)
             if own:
                 return for_url(own)
-    raise BadInput("no_url", "No address given, and the page does not name one (no canonical link or og:url).", status=422)
+    raise NoAddress("No address given, and the page does not name one (no canonical link or og:url).")
 
 
 def check_own_address(marketplace: Marketplace, extraction: Extraction) -> None:
     """Refuse a page whose own canonical address is on another site than the one it was sent as."""
     if extraction.own_url and not marketplace.owns_host(host_of(extraction.own_url)):
-        raise BadInput(
-            "page_from_other_site",
+        raise PageFromOtherSite(
             f"The page's own address is on {host_of(extraction.own_url)}, not {marketplace.name}: "
-            "emptor only judges pages from the marketplace they claim to be.",
-            status=422,
+            "emptor only judges pages from the marketplace they claim to be."
         )
 
 
@@ -94,7 +93,7 @@ def analyze(
     if page.html is not None:
         check_html(page.html)
     if page.html is None and not page.blobs:
-        raise BadInput("no_page", "Send the page's html, its data blobs, or both.")
+        raise InvalidRequest("no_page", "Send the page's html, its data blobs, or both.")
     marketplace = marketplace_for(page, marketplace)
     page.received_at = page.received_at or now
     extraction = marketplace.extract(page)

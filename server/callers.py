@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from .errors import Forbidden
+from .problems import Forbidden
 
 
 def host_name(header: str) -> str:

@@ -17,8 +17,8 @@ import click
 
 from . import config, jsontext, store
 from .analysis import analyze
-from .errors import APIError, BadInput, TooLarge
 from .marketplaces import MARKETPLACES, Marketplace, PageInput, for_url
+from .problems import Problem, TooLarge, UnreadableInput
 
 LEVEL_COLOURS = {"low": "green", "medium": "yellow", "high": "red", "unknown": "white"}
 
@@ -26,6 +26,14 @@ LEVEL_COLOURS = {"low": "green", "medium": "yellow", "high": "red", "unknown": "
 def fail(message: str) -> None:
     click.echo(f"emptor: {message}", err=True)
     sys.exit(1)
+
+
+def settings() -> dict:
+    """The settings (server/config.py), or exit 1 naming the environment variable that is wrong."""
+    try:
+        return config.load()
+    except config.BadSetting as exc:
+        fail(str(exc))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -57,55 +65,56 @@ def serve(host: str, port: int, workers: int):
     from . import create_app
     from .serve import serve_forever
 
-    app = create_app()
-    click.echo(f"emptor {config.version()} on http://{host}:{port} (database {app.config['DATABASE']})", err=True)
+    allowed = settings()["ALLOWED_HOSTS"]
     if host in ("0.0.0.0", "::"):
-        app.config["ALLOWED_HOSTS"] = None
+        allowed = None
         click.echo("emptor: warning: listening on every interface; requests are accepted whatever host name they use.", err=True)
-    elif host.lower() not in app.config["ALLOWED_HOSTS"]:
-        app.config["ALLOWED_HOSTS"].append(host.lower())
+    elif allowed is not None and host.lower() not in allowed:
+        allowed = [*allowed, host.lower()]
+    app = create_app({"ALLOWED_HOSTS": allowed})
+    click.echo(f"emptor {config.version()} on http://{host}:{port} (database {app.config['DATABASE']})", err=True)
     if not _is_loopback(host):
         click.echo(f"emptor: warning: listening on {host} exposes your shopping history to that network.", err=True)
     serve_forever(app, host, port, workers)
 
 
-def _read_file(path: Path) -> bytes:
+def _read_file(path: Path, limit: int) -> bytes:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise BadInput("unreadable", f"cannot read {path}: {exc.strerror or exc}.") from None
-    if size > config.MAX_REQUEST_BYTES:
-        raise TooLarge("file_too_large", f"{path} is {size / config.MEGABYTE:.1f} MB; the limit is {config.MAX_REQUEST_BYTES // config.MEGABYTE} MB.")
+        raise UnreadableInput("unreadable", f"cannot read {path}: {exc.strerror or exc}.") from None
+    if size > limit:
+        raise TooLarge("file_too_large", f"{path} is {size / config.MEGABYTE:.1f} MB; the limit is {limit // config.MEGABYTE} MB.")
     try:
         return path.read_bytes()
     except OSError as exc:
-        raise BadInput("unreadable", f"cannot read {path}: {exc.strerror or exc}.") from None
+        raise UnreadableInput("unreadable", f"cannot read {path}: {exc.strerror or exc}.") from None
 
 
 def _text(path: Path, data: bytes) -> str:
     if b"\x00" in data[:4096]:
-        raise BadInput("binary_input", f"{path} is binary, not an HTML page or JSON.")
+        raise UnreadableInput("binary_input", f"{path} is binary, not an HTML page or JSON.")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise BadInput("not_utf8", f"{path} is not UTF-8 text.") from None
+        raise UnreadableInput("not_utf8_file", f"{path} is not UTF-8 text.") from None
 
 
 _JSONP_START = re.compile(r"^\s*[\w$.]+\s*\(")
 
 
-def _page_from_file(path: Path) -> tuple[PageInput, Marketplace | None]:
-    text = _text(path, _read_file(path))
+def _page_from_file(path: Path, limit: int) -> tuple[PageInput, Marketplace | None]:
+    text = _text(path, _read_file(path, limit))
     stripped = text.lstrip()
     if path.suffix.lower() == ".json" or stripped.startswith(("{", "[")) or _JSONP_START.match(stripped):
         for marketplace in MARKETPLACES.values():
             try:
                 blob = marketplace.blob_from_capture(text)
-            except BadInput as exc:
-                raise BadInput(exc.code, f"{path} {exc.message}") from None
+            except Problem as exc:
+                raise type(exc)(exc.code, f"{path} {exc.message}") from None
             if blob is not None:
                 return PageInput(blobs=[blob]), marketplace
-        raise BadInput(
+        raise UnreadableInput(
             "unsupported_json",
             f"{path} is JSON but not a product feed emptor knows (runParams, _init_data_ or an mtop response). "
             "A review feed goes with --reviews.",
@@ -113,10 +122,9 @@ def _page_from_file(path: Path) -> tuple[PageInput, Marketplace | None]:
     return PageInput(html=text), None
 
 
-def _history_loader():
+def _history_loader(path: Path):
     """Judge a page against what the history database recorded, when there is one (read only:
     scanning without --record creates nothing)."""
-    path = config.database_path()
     if not path.exists():
         return None
 
@@ -130,18 +138,18 @@ def _history_loader():
     return load
 
 
-def _review_pages(files) -> list:
+def _review_pages(files, limit: int) -> list:
     pages = []
     for name in files:
         path = Path(name)
-        text = _text(path, _read_file(path))
+        text = _text(path, _read_file(path, limit))
         if text.lstrip().startswith("<"):
             pages.append(text)  # the retired review HTML page
             continue
         try:
             pages.append(jsontext.loads(text))
         except jsontext.NotJSON as exc:
-            raise BadInput("not_json", f"review file {path} is not valid JSON: {exc}.") from None
+            raise UnreadableInput("not_json_file", f"review file {path} is not valid JSON: {exc}.") from None
     return pages
 
 
@@ -153,8 +161,8 @@ def _review_fetcher(fetcher):
         for feed_url in marketplace.review_feed_urls(listing, config.REVIEW_PAGES_TO_FETCH):
             try:
                 pages.append(fetcher.get(feed_url).text)
-            except APIError as exc:
-                errors.append({"code": "reviews", "error": exc.message})
+            except Problem as exc:
+                errors.append({"code": "reviews", "message": exc.message})
                 break
         return pages, errors
 
@@ -175,15 +183,17 @@ def scan(path_or_url: str, review_files, as_json: bool, record: bool):
         emptor scan https://www.aliexpress.com/item/1005003568989271.html --json
         emptor scan page.html --reviews reviews-page-1.json --record
     """
+    options = settings()
+    database, limit = Path(options["DATABASE"]), options["MAX_REQUEST_BYTES"]
     try:
         now = dt.datetime.now(dt.timezone.utc)
-        review_pages = _review_pages(review_files)
-        load_history = _history_loader()
+        review_pages = _review_pages(review_files, limit)
+        load_history = _history_loader(database)
         if path_or_url.startswith(("http://", "https://")):
             from .fetch import make_fetcher
 
             for_url(path_or_url)  # refuse other sites before any network traffic
-            with make_fetcher() as fetcher:
+            with make_fetcher(host_map=options["TEST_HOST_MAP"]) as fetcher:
                 fetched = fetcher.get(path_or_url)
                 # After a redirect (aliexpress.com → aliexpress.us) the final address names the
                 # site, and so the country and the id form the page was rendered for.
@@ -191,16 +201,16 @@ def scan(path_or_url: str, review_files, as_json: bool, record: bool):
                 result = analyze(page, now=now, fetch_reviews=None if review_pages else _review_fetcher(fetcher),
                                  load_history=load_history)
         else:
-            page, marketplace = _page_from_file(Path(path_or_url))
+            page, marketplace = _page_from_file(Path(path_or_url), limit)
             page.review_pages.extend(review_pages)
             result = analyze(page, now=now, marketplace=marketplace, load_history=load_history)
         if record and result.extraction.status == "ok":
-            db = store.open_database(config.database_path())
+            db = store.open_database(database)
             try:
                 store.record(db, result.extraction.listing, result.judged_at)
             finally:
                 db.close()
-    except APIError as exc:
+    except Problem as exc:
         fail(exc.message)
     if as_json:
         click.echo(json.dumps(result.report, ensure_ascii=False, indent=2))
@@ -240,7 +250,7 @@ def _print_report(report: dict) -> None:
         found = len(report["coverage"]["found"])
         click.echo(f"\nCoverage: {found} of {found + len(missing)} fields found" + (f"; missing: {', '.join(missing)}" if missing else ""))
     for error in report["errors"]:
-        click.echo(click.style(f"Error in {error['code']}: {error['error']}", fg="red"), err=True)
+        click.echo(click.style(f"Error in {error['code']}: {error['message']}", fg="red"), err=True)
 
 
 @cli.command()
@@ -252,7 +262,7 @@ def history(product_id: str, marketplace: str, as_json: bool):
     global_id = MARKETPLACES[marketplace].global_product_id(product_id)
     if global_id is None:
         raise click.BadParameter(f"{product_id!r} is not a product id (digits only).", param_hint="PRODUCT_ID")
-    db = store.open_database(config.database_path())
+    db = store.open_database(settings()["DATABASE"])
     try:
         series = store.prices.series(db, marketplace, global_id)
     finally:

@@ -1,14 +1,22 @@
-"""Where emptor keeps its data, and the service's limits, in one place.
+"""emptor's settings, declared in one place, and its fixed limits.
 
-Environment: ``EMPTOR_DATA_DIR`` moves the data directory, ``EMPTOR_DB`` the database file
-alone. Both are read when the app or CLI starts, never at import time.
+Every setting has a type, a default and a reason. :func:`load` reads them from the environment
+(``EMPTOR_<NAME>``, parsed by the setting's own type: ``EMPTOR_MAX_REQUEST_BYTES=1048576`` is a
+whole number, ``EMPTOR_DATA_DIR=~/x`` a path, and nothing is guessed from JSON), once, when the
+app factory or a CLI command starts; never at import time. The app factory (server/app.py)
+hands the result to Flask's config; tests pass their overrides to the factory, which accepts
+only declared names (and Flask's own settings).
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
 
 MEGABYTE = 1024 * 1024
 
@@ -34,22 +42,136 @@ DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
 
-def data_dir() -> Path:
+class BadSetting(ValueError):
+    """A setting from the environment that its type cannot read; the message names both."""
+
+
+# --- the types a setting can have: each reads the environment's text and checks a value given
+# by a program (a test's overrides) ------------------------------------------------------------
+
+
+def _path(value) -> str:
+    if isinstance(value, (str, Path)) and str(value):
+        return str(value) if str(value) == ":memory:" else str(Path(value).expanduser())
+    raise ValueError("expected a file or directory path")
+
+
+def _whole_number(value) -> int:
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    raise ValueError("expected a whole number")
+
+
+_TRUE, _FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
+def _switch(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
+        return value.strip().lower() in _TRUE
+    raise ValueError(f"expected one of {', '.join(_TRUE + _FALSE)}")
+
+
+def _host_names(value) -> list[str] | None:
+    """Comma-separated host names; None (from a program only) answers every name."""
+    if value is None:
+        return None
+    names = [n.strip().lower() for n in value.split(",")] if isinstance(value, str) else list(value)
+    if not names or not all(isinstance(n, str) and n for n in names):
+        raise ValueError("expected comma-separated host names")
+    return names
+
+
+def _loopback_map(value) -> dict[str, str]:
+    """``"www.aliexpress.com=http://127.0.0.1:8123,…"``: marketplace hosts whose connections go to
+    a local server (tests). Only loopback targets, so the map cannot send a fetch off the machine."""
+    if isinstance(value, dict):
+        value = ",".join(f"{host}={target}" for host, target in value.items())
+    if not isinstance(value, str):
+        raise ValueError("expected host=http://127.0.0.1:port pairs separated by commas")
+    mapping = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        host, _, target = item.partition("=")
+        target_host = urlsplit(target).hostname or ""
+        try:
+            loopback = ipaddress.ip_address(target_host).is_loopback
+        except ValueError:
+            loopback = target_host == "localhost"
+        if not host.strip():
+            raise ValueError(f"{item!r} names no host")
+        if not loopback:
+            raise ValueError(f"the target of {host.strip()} is not a loopback address")
+        mapping[host.strip().lower()] = target
+    return mapping
+
+
+def _platform_data_dir(_settings: Mapping[str, Any]) -> str:
     """The user's data directory for emptor (XDG on Linux, the platform's own elsewhere)."""
-    configured = os.environ.get("EMPTOR_DATA_DIR")
-    if configured:
-        return Path(configured).expanduser()
     home = Path.home()
     if sys.platform == "darwin":
-        return home / "Library" / "Application Support" / "emptor"
+        return str(home / "Library" / "Application Support" / "emptor")
     if os.name == "nt":
-        return Path(os.environ.get("LOCALAPPDATA", home / "AppData" / "Local")) / "emptor"
-    return Path(os.environ.get("XDG_DATA_HOME", home / ".local" / "share")) / "emptor"
+        return str(Path(os.environ.get("LOCALAPPDATA", home / "AppData" / "Local")) / "emptor")
+    return str(Path(os.environ.get("XDG_DATA_HOME", home / ".local" / "share")) / "emptor")
 
 
-def database_path() -> Path:
-    configured = os.environ.get("EMPTOR_DB")
-    return Path(configured).expanduser() if configured else data_dir() / "emptor.db"
+@dataclass(frozen=True)
+class Setting:
+    name: str  # the key in Flask's config; the environment's is EMPTOR_<name>
+    kind: Callable[[Any], Any]  # reads the environment's text, or checks a program's value
+    default: Any  # a value, or a function of the settings declared before this one
+    help: str
+
+    @property
+    def variable(self) -> str:
+        return f"EMPTOR_{self.name}"
+
+
+SETTINGS = (
+    Setting("DATA_DIR", _path, _platform_data_dir, "The directory emptor keeps its files in."),
+    Setting("DATABASE", _path, lambda settings: str(Path(settings["DATA_DIR"]) / "emptor.db"),
+            "The SQLite file of the price history (by default emptor.db in DATA_DIR)."),
+    Setting("MAX_REQUEST_BYTES", _whole_number, MAX_REQUEST_BYTES,
+            "The largest request body (and file for `emptor scan`), before and after decompression."),
+    Setting("RECORD_OBSERVATIONS", _switch, True, "Whether analysed listings add to the price history."),
+    Setting("ALLOWED_HOSTS", _host_names, lambda _settings: list(LOOPBACK_HOSTS),
+            "The names a request's Host header may use (server/callers.py); `emptor serve --host` adds its own."),
+    Setting("DEBUG_RULES", _switch, False, "Let a failing rule raise instead of being reported in the report's errors."),
+    Setting("PROPAGATE_UNEXPECTED", _switch, False,
+            "Let an unexpected exception reach the caller (tests) instead of answering 500 internal_error."),
+    Setting("TEST_HOST_MAP", _loopback_map, lambda _settings: {},
+            "Marketplace hosts whose fetches go to a local server instead (tests only; server/fetch.py)."),
+)
+DECLARED = {setting.name: setting for setting in SETTINGS}
+
+
+def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every setting: the override given, else ``EMPTOR_<NAME>`` from ``environ``, else the default.
+
+    :raises BadSetting: a value its setting's type cannot read, or an override no setting has.
+    """
+    environ = os.environ if environ is None else environ
+    overrides = dict(overrides or {})
+    unknown = sorted(set(overrides) - set(DECLARED))
+    if unknown:
+        raise BadSetting(f"no such setting: {', '.join(unknown)} (server/config.py declares {', '.join(DECLARED)})")
+    settings: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if setting.name in overrides:
+            value, origin = overrides[setting.name], f"the {setting.name} setting"
+        elif setting.variable in environ:
+            value, origin = environ[setting.variable], setting.variable
+        else:
+            settings[setting.name] = setting.default(settings) if callable(setting.default) else setting.default
+            continue
+        try:
+            settings[setting.name] = setting.kind(value)
+        except ValueError as exc:
+            raise BadSetting(f"{origin} is {value!r}: {exc}.") from None
+    return settings
 
 
 def version() -> str:

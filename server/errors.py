@@ -2,12 +2,13 @@
 
 Every error the service returns looks like::
 
-    {"ok": false, "status": 413, "error": "request_too_large",
+    {"ok": false, "status": 413, "code": "request_too_large",
      "message": "The request body is 17.1 MB after decompression; the limit is 16 MB."}
 
-``error`` is a stable machine-readable code, ``message`` one sentence for a person. Callers may
-add context keys (``field``…) but never remove these four. Views raise :class:`APIError`
-subclasses or ``abort()``; they never build error JSON themselves.
+``code`` is a stable machine-readable code, ``message`` one sentence for a person, and
+``field`` (when present) the part of the request at fault. The code raises the problems of
+:mod:`server.problems`, which know nothing of HTTP; :data:`STATUS_BY_KIND` gives each kind its
+status (400 against 422 is explained there). Views never build error JSON themselves.
 """
 
 from __future__ import annotations
@@ -17,49 +18,41 @@ import logging
 from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
+from .problems import (
+    FetchFailed,
+    Forbidden,
+    InvalidRequest,
+    NotFound,
+    Problem,
+    TooLarge,
+    UnreadableInput,
+    UnsupportedMediaType,
+)
+
 log = logging.getLogger(__name__)
 
-
-class APIError(Exception):
-    """An error with a status, a stable code and a sentence for the user."""
-
-    status = 400
-
-    def __init__(self, code: str, message: str, *, status: int | None = None, **extra):
-        super().__init__(message)
-        self.code = code
-        self.message = message
-        if status is not None:
-            self.status = status
-        self.extra = extra
+STATUS_BY_KIND: dict[type[Problem], int] = {
+    InvalidRequest: 400,
+    Forbidden: 403,
+    NotFound: 404,
+    TooLarge: 413,
+    UnsupportedMediaType: 415,
+    UnreadableInput: 422,
+    FetchFailed: 502,
+}
 
 
-class BadInput(APIError):
-    """The request or file could not be read as a marketplace page."""
+def status_of(problem: type[Problem] | Problem) -> int:
+    """The status of a problem's nearest kind (a subclass inherits its kind's status)."""
+    cls = problem if isinstance(problem, type) else type(problem)
+    return next(STATUS_BY_KIND[kind] for kind in cls.__mro__ if kind in STATUS_BY_KIND)
 
 
-class TooLarge(APIError):
-    """The input exceeds the size limit."""
-
-    status = 413
-
-
-class FetchFailed(APIError):
-    """A marketplace page could not be fetched."""
-
-    status = 502
-
-
-class NotFound(APIError):
-    status = 404
-
-
-class Forbidden(APIError):
-    status = 403
-
-
-def error_body(status: int, code: str, message: str, **extra) -> dict:
-    return {"ok": False, "status": status, "error": code, "message": message, **extra}
+def error_body(status: int, code: str, message: str, field: str | None = None) -> dict:
+    body = {"ok": False, "status": status, "code": code, "message": message}
+    if field is not None:
+        body["field"] = field
+    return body
 
 
 def _http_code(exc: HTTPException) -> str:
@@ -67,9 +60,10 @@ def _http_code(exc: HTTPException) -> str:
 
 
 def init_app(app: Flask) -> None:
-    @app.errorhandler(APIError)
-    def handle_api_error(exc: APIError):
-        return jsonify(error_body(exc.status, exc.code, exc.message, **exc.extra)), exc.status
+    @app.errorhandler(Problem)
+    def handle_problem(problem: Problem):
+        status = status_of(problem)
+        return jsonify(error_body(status, problem.code, problem.message, problem.field)), status
 
     @app.errorhandler(HTTPException)
     def handle_http_exception(exc: HTTPException):
@@ -81,7 +75,7 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def handle_unexpected(exc: Exception):
-        if app.testing and app.config.get("PROPAGATE_UNEXPECTED", True):
+        if app.config["PROPAGATE_UNEXPECTED"]:
             raise exc
         log.exception("unexpected error")
         return jsonify(error_body(500, "internal_error", "emptor hit an unexpected error; it is logged.")), 500

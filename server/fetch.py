@@ -1,18 +1,17 @@
 """The one way emptor fetches anything: an httpx client limited to marketplace hosts.
 
 Rules every fetch follows: https only, hosts on the marketplaces' allowlist only (checked again
-at every redirect), explicit timeouts, a size cap enforced while reading, and cookies that live only as long as one scan's client.
-``httpx.HTTPError`` is caught here and nowhere else.
+at every redirect), explicit timeouts, a size cap enforced while reading, and cookies that live
+only as long as one scan's client. ``httpx.HTTPError`` is caught here and nowhere else.
 
-Tests map marketplace hosts to a local server with ``host_map`` (``EMPTOR_TEST_HOST_MAP`` for
-the CLI): the allowlist still sees the real https address; only the connection goes to
-127.0.0.1. Only loopback targets are accepted, so the map cannot send a fetch off the machine.
+Tests map marketplace hosts to a local server with ``host_map`` (the TEST_HOST_MAP setting,
+``EMPTOR_TEST_HOST_MAP`` for the CLI): the allowlist still sees the real https address; only the
+connection goes to 127.0.0.1. server/config.py accepts only loopback targets, so the map cannot
+send a fetch off the machine.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import os
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -20,8 +19,8 @@ from urllib.parse import urljoin
 import httpx
 
 from . import config
-from .errors import APIError, BadInput, FetchFailed, TooLarge
 from .marketplaces import for_url
+from .problems import FetchFailed, Problem, TooLarge, UnreadableInput
 
 USER_AGENT = (
     "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36"
@@ -53,22 +52,6 @@ class _HostMapTransport(httpx.BaseTransport):
         self._inner.close()
 
 
-def parse_host_map(text: str | None) -> dict[str, str]:
-    """``"www.aliexpress.com=http://127.0.0.1:8123,…"`` → a dict, refusing non-loopback targets."""
-    mapping = {}
-    for item in filter(None, (part.strip() for part in (text or "").split(","))):
-        host, _, target = item.partition("=")
-        target_host = httpx.URL(target).host
-        try:
-            loopback = ipaddress.ip_address(target_host).is_loopback
-        except ValueError:
-            loopback = target_host == "localhost"
-        if not loopback:
-            raise ValueError(f"EMPTOR_TEST_HOST_MAP may only point at loopback addresses, not {target_host!r}")
-        mapping[host.strip().lower()] = target
-    return mapping
-
-
 class Fetcher:
     def __init__(self, client: httpx.Client, max_bytes: int, timeout: float):
         self._client = client
@@ -88,7 +71,7 @@ class Fetcher:
         """Fetch ``url`` following at most ``MAX_REDIRECTS`` allowlisted redirects, all within
         one overall deadline (httpx's read timeout alone restarts with every byte received).
 
-        :raises BadInput: the address is not an allowlisted https marketplace address.
+        :raises Problem: the address is not an allowlisted https marketplace address.
         :raises FetchFailed: network error, timeout, error status or a redirect off the list.
         :raises TooLarge: the body exceeds the size cap.
         """
@@ -102,7 +85,7 @@ class Fetcher:
                         target = urljoin(current, response.headers.get("location", ""))
                         try:
                             _check_allowed(target)
-                        except APIError:
+                        except Problem:
                             raise FetchFailed("redirect_off_allowlist", f"{url} redirected to {target}, which emptor does not fetch from.") from None
                         current = target
                         continue
@@ -144,8 +127,8 @@ def _decode(response: httpx.Response, body: bytes) -> str:
 
 def _check_allowed(url: str) -> None:
     if not url.lower().startswith("https://"):
-        raise BadInput("not_https", f"{url} is not an https address; emptor only fetches over https.", status=422)
-    for_url(url)  # raises BadInput(bad_url / unsupported_site) for hosts outside the allowlist
+        raise UnreadableInput("not_https", f"{url} is not an https address; emptor only fetches over https.")
+    for_url(url)  # raises NotAnAddress or UnsupportedSite for hosts outside the allowlist
 
 
 def make_fetcher(
@@ -154,9 +137,7 @@ def make_fetcher(
     max_bytes: int = config.MAX_FETCH_BYTES,
     host_map: dict[str, str] | None = None,
 ) -> Fetcher:
-    """The client factory. ``host_map`` defaults to ``EMPTOR_TEST_HOST_MAP`` (empty in real use)."""
-    if host_map is None:
-        host_map = parse_host_map(os.environ.get("EMPTOR_TEST_HOST_MAP"))
+    """The client factory. ``host_map`` is the TEST_HOST_MAP setting (empty in real use)."""
     client = httpx.Client(
         timeout=httpx.Timeout(timeout, connect=config.FETCH_CONNECT_TIMEOUT_SECONDS),
         follow_redirects=False,

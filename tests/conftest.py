@@ -36,7 +36,7 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def app(db_path):
-    return create_app({"TESTING": True, "DATABASE": db_path, "DEBUG_RULES": True})
+    return create_app({"TESTING": True, "DATABASE": db_path, "DEBUG_RULES": True, "PROPAGATE_UNEXPECTED": True})
 
 
 @pytest.fixture

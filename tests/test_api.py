@@ -108,6 +108,7 @@ BAD_REQUESTS = [
     ("unknown field", dict(json={"url": "https://www.aliexpress.com/item/1.html", "cookies": "x"}), 400, "unknown_field"),
     ("no page", dict(json={"url": "https://www.aliexpress.com/item/1.html"}), 400, "no_page"),
     ("html not a string", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": 5}), 400, "bad_html"),
+    ("empty page", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "  "}), 422, "empty_html"),
     ("not HTML", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "just some words, no tags"}), 422, "not_html"),
     ("binary", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "\x00\x01\x02\x89PNG\x00"}), 422, "binary_input"),
     ("another site's URL", dict(json={"url": "https://www.amazon.com/dp/B0C1", "html": "<html><body></body></html>"}), 422, "unsupported_site"),
@@ -116,8 +117,11 @@ BAD_REQUESTS = [
     ("blob without body", dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": [{"source": "runParams"}]}), 400, "bad_data"),
     ("unknown blob source", dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": [{"source": "cookies", "body": {}}]}), 422, "unknown_blob_source"),
     ("truncated blob", dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": [{"source": "runParams", "body": '{"data": {"titleModule": {"subj'}]}), 422, "bad_blob"),
-    ("reviews not a feed", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html><body></body></html>", "reviews": [{"foo": 1}]}), 422, "bad_reviews"),
+    ("reviews not a list", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "reviews": {"page": 1}}), 400, "bad_reviews"),
+    ("reviews not a feed", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html><body></body></html>", "reviews": [{"foo": 1}]}), 422, "bad_review_page"),
     ("bad sku", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "selected_sku_id": "12;drop"}), 400, "bad_sku"),
+    ("record not a boolean", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "record": "yes"}), 400, "bad_record"),
+    ("not declared JSON", dict(data=b"{}", content_type="text/plain"), 415, "not_json_content_type"),
     ("bad gzip", dict(data=b"not gzip at all", content_type="application/json", headers={"Content-Encoding": "gzip"}), 400, "bad_gzip"),
     ("unknown encoding", dict(data=b"{}", content_type="application/json", headers={"Content-Encoding": "br"}), 415, "unsupported_encoding"),
 ]
@@ -224,3 +228,16 @@ def test_history_recorded_by_earlier_analyses_is_used(client):
     changed = next(f for f in second["findings"] if f["code"] == "CNT005")
     assert set(changed["evidence"]["changes"]) == {"title"}
     assert changed["evidence"]["last_seen"] == "2022-12-20T18:36:11Z"
+
+
+def test_data_about_another_product_is_reported_in_the_errors_shape(client):
+    """The report's errors are {code, message}, as the schema says."""
+    from tests.support.reports import VALIDATOR
+
+    other = {"data": json.loads(read_text(F2209))["data"]}
+    body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "data": [{"source": "_init_data_", "body": other}], "record": False}
+    report = client.post("/api/v1/analyze", json=body).get_json()
+    VALIDATOR.validate(report)
+    assert report["page"]["status"] == "ok"
+    assert [error["code"] for error in report["errors"]] == ["data"]
+    assert report["errors"][0]["message"].startswith("data[0] (_init_data_) describes product")

@@ -15,11 +15,12 @@ import json
 import heuristics
 from heuristics.model import ListingHistory, PricePoint
 from server import reference
-from server.marketplaces import Blob, PageInput
-from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
-from server.marketplaces.aliexpress.reviews import parse_pages
+from server.marketplaces import MARKETPLACES, Blob, PageInput
+from server.marketplaces.aliexpress.review_pages import parse_pages
 from tests.support.constructed import gen_d_pdp_jsonp
 from tests.support.fixtures import F2020, PAGE_URLS, REVIEWS, read_text
+
+ALIEXPRESS = MARKETPLACES["aliexpress"]
 
 CAPTURED = dt.datetime(2024, 9, 6, 5, 20, tzinfo=dt.timezone.utc)
 

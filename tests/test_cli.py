@@ -5,22 +5,16 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from tests.support.cli import EMPTOR, run_emptor
 from tests.support.fixtures import EBAY, F2020, F2212, PAGES, PUNISH, REVIEWS, live_review_page
 from tests.support.reports import GOLDEN, VALIDATOR
 
-EMPTOR = str(Path(sys.executable).with_name("emptor"))
-
-
-def run(*args, env_extra=None, tmp_path=None, **kwargs):
-    env = {**os.environ, "EMPTOR_DATA_DIR": str(tmp_path), **(env_extra or {})}
-    env.pop("EMPTOR_DB", None)
-    return subprocess.run([EMPTOR, *args], capture_output=True, text=True, env=env, timeout=60, **kwargs)
+run = run_emptor
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))
@@ -205,7 +199,7 @@ def test_serve_answers_on_its_address_and_refuses_other_host_names(tmp_path, wor
         sock.bind(("127.0.0.2", 0))
         port = sock.getsockname()[1]
     env = {**os.environ, "EMPTOR_DATA_DIR": str(tmp_path)}
-    env.pop("EMPTOR_DB", None)
+    env.pop("EMPTOR_DATABASE", None)
     process = subprocess.Popen([EMPTOR, "serve", "--host", "127.0.0.2", "--port", str(port), "--workers", str(workers)],
                                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.2:{port}/api/v1/health"
@@ -221,7 +215,7 @@ def test_serve_answers_on_its_address_and_refuses_other_host_names(tmp_path, wor
         assert health.status_code == 200 and health.json()["ok"] is True
         rebound = httpx.get(base, headers={"Host": f"evil.example:{port}"}, timeout=2)
         assert rebound.status_code == 403
-        assert rebound.json()["error"] == "forbidden_host"
+        assert rebound.json()["code"] == "forbidden_host"
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         assert len(children) == (workers if workers > 1 else 0)
     finally:

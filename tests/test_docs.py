@@ -50,14 +50,51 @@ def test_readme_starts_with_the_two_commands():
     assert first_block.split() == ["make", "run", "make", "test"]
 
 
-def test_every_error_code_raised_is_documented():
-    codes = set()
+def _problems_raised() -> set[tuple[str, type]]:
+    """Every (code, problem class) the service can raise: the classes with a fixed code, and
+    each ``Kind("code", …)`` call of a general kind in server/."""
+    import ast
+
+    import server.app  # noqa: F401  (loads every module that defines a problem)
+    from server.problems import Problem
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    kinds = {cls.__name__: cls for cls in subclasses(Problem)}
+    raised = {(cls.code, cls) for cls in kinds.values() if cls.code}
     for path in (ROOT / "server").rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        codes |= set(re.findall(r'(?:BadInput|TooLarge|FetchFailed|NotFound|APIError)\(\s*"([a-z_]+)"', text))
-    assert codes
-    for code in sorted(codes):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in kinds and len(node.args) == 2:
+                code = node.args[0]
+                if isinstance(code, ast.Constant) and isinstance(code.value, str):
+                    raised.add((code.value, kinds[node.func.id]))
+    return raised
+
+
+def test_every_error_code_is_documented_with_the_status_its_kind_gives():
+    from server.errors import status_of
+
+    raised = _problems_raised()
+    assert len(raised) > 30, "the scan found too few problems to be looking in the right place"
+    table = {code: int(status) for status, code in re.findall(r"^\| (\d{3}) \| `([a-z_]+)` \|", API_DOC, re.MULTILINE)}
+    for code, kind in sorted(raised, key=lambda pair: pair[0]):
         assert f"`{code}`" in API_DOC, f"error code {code} is not in docs/api.md"
+        if code in table:
+            assert table[code] == status_of(kind), f"docs/api.md gives {code} status {table[code]}, its kind {kind.__name__} {status_of(kind)}"
+
+
+def test_one_code_one_status():
+    """400 against 422 is decided by the kind of problem (docs/api.md, "Errors"), so a code
+    raised in two places must be of kinds with one status."""
+    from server.errors import status_of
+
+    statuses: dict[str, set[int]] = {}
+    for code, kind in _problems_raised():
+        statuses.setdefault(code, set()).add(status_of(kind))
+    assert {code: found for code, found in statuses.items() if len(found) > 1} == {}
 
 
 def test_readme_sample_output_is_what_the_cli_prints(tmp_path):

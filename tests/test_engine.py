@@ -57,7 +57,7 @@ def test_a_crashing_rule_is_reported_and_the_others_still_run(temporary_rule):
     temporary_rule("SEL999", "Broken on purpose", explode)
     listing = Listing("aliexpress", seller=Seller(positive_rate=80.0))
     verdict = heuristics.analyze(listing, NOW)
-    assert {"code": "SEL999", "error": "ZeroDivisionError: boom"} in verdict.errors
+    assert {"code": "SEL999", "message": "ZeroDivisionError: boom"} in verdict.errors
     assert "SEL001" in {f.code for f in verdict.findings}
     with pytest.raises(ZeroDivisionError):
         heuristics.analyze(listing, NOW, debug=True)
@@ -66,7 +66,7 @@ def test_a_crashing_rule_is_reported_and_the_others_still_run(temporary_rule):
 def test_a_rule_returning_the_wrong_type_is_an_error(temporary_rule):
     temporary_rule("SEL998", "Returns a string", lambda listing, context: "oops")
     verdict = heuristics.analyze(Listing("aliexpress"), NOW)
-    assert verdict.errors == [{"code": "SEL998", "error": "TypeError: returned str, not a Finding"}]
+    assert verdict.errors == [{"code": "SEL998", "message": "TypeError: returned str, not a Finding"}]
 
 
 def test_the_engine_fills_code_and_weight(temporary_rule):

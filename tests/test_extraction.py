@@ -9,11 +9,12 @@ import re
 import pytest
 
 from heuristics.model import as_dict
-from server.errors import BadInput
-from server.marketplaces import Blob, PageInput
-from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
+from server.marketplaces import MARKETPLACES, Blob, PageInput
+from server.marketplaces.problems import BadBlob, UnknownBlobSource
 from tests.support.constructed import gen_c_run_params, gen_d_pdp_jsonp, rendered_2024_page
 from tests.support.fixtures import EBAY, F2020, F2209, F2212, NOT_FOUND, PAGE_URLS, PUNISH, SHELL, STORE, read_text
+
+ALIEXPRESS = MARKETPLACES["aliexpress"]
 
 UTC = dt.timezone.utc
 
@@ -242,15 +243,15 @@ def _run_params_of(html: str) -> dict:
 
 def test_truncated_blob_is_refused_with_its_index_and_source():
     text = read_text(F2209)[:5000]
-    with pytest.raises(BadInput) as raised:
+    with pytest.raises(BadBlob) as raised:
         ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2209.name], blobs=[Blob("_init_data_", text)]))
     assert raised.value.code == "bad_blob"
     assert "data[0] (_init_data_)" in raised.value.message
-    assert raised.value.extra == {"field": "data[0]"}
+    assert raised.value.field == "data[0]"
 
 
 def test_unknown_blob_source_is_refused():
-    with pytest.raises(BadInput) as raised:
+    with pytest.raises(UnknownBlobSource) as raised:
         ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2212.name], blobs=[Blob("window.secret", {})]))
     assert raised.value.code == "unknown_blob_source"
 
@@ -295,7 +296,7 @@ def test_captured_data_about_another_product_is_set_aside():
     mixed = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], html=own_html, blobs=[_run_params_blob(F2212)]))
     assert alone.status == "ok" and alone.listing.title
     assert as_dict(mixed.listing) == as_dict(alone.listing)
-    assert mixed.errors == [{"code": "data", "error": "data[0] (runParams) describes product 1005003568989271, "
+    assert mixed.errors == [{"code": "data", "message": "data[0] (runParams) describes product 1005003568989271, "
                              "not the page's product 32993251330; it was ignored."}]
     assert alone.errors == []
 
@@ -312,7 +313,7 @@ def test_captured_data_naming_no_product_is_set_aside():
     alone = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], html=own_html))
     mixed = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], html=own_html, blobs=[blob]))
     assert as_dict(mixed.listing) == as_dict(alone.listing)
-    assert mixed.errors[0]["error"].startswith("data[0] (runParams) names no product")
+    assert mixed.errors[0]["message"].startswith("data[0] (runParams) names no product")
 
 
 def test_a_page_still_showing_another_listing_is_not_judged():
@@ -322,7 +323,7 @@ def test_a_page_still_showing_another_listing_is_not_judged():
                                          html=_strip_scripts(read_text(F2020))))
     assert moved.status == "no_data"
     assert moved.listing.product_id == "1005006717259012" and moved.listing.title is None
-    assert moved.errors == [{"code": "html", "error": "The page's own address names product 32993251330, not "
+    assert moved.errors == [{"code": "html", "message": "The page's own address names product 32993251330, not "
                              "1005006717259012: it still shows another listing, so its content was ignored."}]
     # With the new listing's own data captured, that data is judged.
     from tests.support.constructed import gen_d_pdp_jsonp

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from server.errors import BadInput, FetchFailed, TooLarge
 from server.fetch import make_fetcher
+from server.problems import FetchFailed, Problem, TooLarge
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_refuses_a_redirect_off_the_allowlist(fetcher):
 @pytest.mark.parametrize("url, code", [("https://www.amazon.com/dp/B0C1", "unsupported_site"), ("http://www.aliexpress.com/item/1.html", "not_https"),
                                        ("https://aliexpress.com.evil.example/item/1.html", "unsupported_site")])
 def test_refuses_addresses_off_the_allowlist(fetcher, url, code):
-    with pytest.raises(BadInput) as raised:
+    with pytest.raises(Problem) as raised:
         fetcher.get(url)
     assert raised.value.code == code
 

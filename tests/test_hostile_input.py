@@ -15,13 +15,14 @@ import random
 import pytest
 
 from heuristics.model import as_dict
-from server.errors import BadInput
-from server.marketplaces import Blob, PageInput
-from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
+from server.marketplaces import MARKETPLACES, Blob, PageInput
 from server.marketplaces.aliexpress import embedded
+from server.marketplaces.problems import BadBlob
 from tests.support.api import assert_error, price_rows
 from tests.support.constructed import gen_c_run_params, gen_d_pdp_jsonp
 from tests.support.fixtures import F2020, F2209, F2212, PAGE_URLS, read_text
+
+ALIEXPRESS = MARKETPLACES["aliexpress"]
 
 WRONG_VALUES = [5, -1, "x", "", [1], {}, None, True, 1e308, 10**400, float("inf"), float("nan"), "9" * 5000, "²"]
 
@@ -72,7 +73,7 @@ def test_wrong_types_anywhere_in_real_page_data_never_crash(label, source, body)
         page = PageInput(url="https://www.aliexpress.com/item/1005003568989271.html", blobs=[Blob(source, _replaced(body, path, value))])
         try:
             extraction = ALIEXPRESS.extract(page)
-        except BadInput:
+        except BadBlob:
             continue
         # The listing must serialise as strict JSON: no NaN or Infinity can reach the report.
         json.dumps(as_dict(extraction.listing), allow_nan=False)
@@ -111,7 +112,7 @@ def test_hostile_blob_strings(client, label, text):
 
 def test_hostile_review_page(client):
     body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "reviews": ['{"data": {"evaViewList": [' + "[" * 50000 + "]}}"]}
-    assert_error(client.post("/api/v1/analyze", json=body), 422, "bad_reviews")
+    assert_error(client.post("/api/v1/analyze", json=body), 422, "bad_review_page")
 
 
 def test_impossible_numbers_in_page_data_are_read_as_missing(client):
@@ -213,7 +214,7 @@ def test_chunked_body_over_the_limit_is_413(db_path):
         response = httpx.post(f"{server.url}/api/v1/analyze", content=chunks(), headers={"Content-Type": "application/json"})
     assert "content-length" not in {k.lower() for k in response.request.headers}
     assert response.status_code == 413
-    assert response.json()["error"] == "request_too_large"
+    assert response.json()["code"] == "request_too_large"
 
 
 def test_truncated_gzip_and_trailing_bytes_are_bad_gzip(client):

@@ -42,3 +42,34 @@ def test_only_the_support_package_is_shared(path):
 def test_the_rule_is_checked_on_what_it_should_catch():
     assert _is_test_module("conftest") and _is_test_module("test_golden") and _is_test_module("tests.browser.conftest")
     assert not _is_test_module("tests.support.fixtures") and not _is_test_module("server.analysis")
+
+
+WEB_FRAMEWORK = ("flask", "werkzeug", "flask_cors")
+
+
+@pytest.mark.parametrize("module", ["server.marketplaces", "server.marketplaces.aliexpress", "server.analysis", "server.cli", "server.fetch"])
+def test_extraction_and_analysis_load_without_the_web_framework(module):
+    """A fresh interpreter imports the module; no Flask, Werkzeug or flask-cors may come with it."""
+    import subprocess
+    import sys
+
+    probe = f"import sys, {module}; print(sorted(m for m in sys.modules if m.split('.')[0] in {WEB_FRAMEWORK!r}))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "[]", f"importing {module} loads {result.stdout.strip()}"
+
+
+def test_the_web_framework_probe_sees_it_when_it_is_loaded():
+    import subprocess
+    import sys
+
+    probe = f"import sys, server.app; print(sorted(m for m in sys.modules if m.split('.')[0] in {WEB_FRAMEWORK!r})[:1])"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, check=True)
+    assert result.stdout.strip() == "['flask']"
+
+
+def test_marketplace_packages_do_not_import_their_registry():
+    """server/marketplaces/__init__.py imports each marketplace to register it; a marketplace
+    importing the registry back (``from .. import``) would be an import cycle."""
+    for path in (ROOT / "server" / "marketplaces").glob("*/*.py"):
+        parents = [name for name, _ in imported_modules(path) if name in ("..", "server.marketplaces")]
+        assert parents == [], f"{path.relative_to(ROOT)} imports the marketplace registry"

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from server.errors import BadInput
-from server.marketplaces.aliexpress.reviews import parse_pages
+from server.marketplaces.aliexpress.review_pages import parse_pages
+from server.marketplaces.problems import BadReviewPage
 from tests.support.constructed import legacy_review_page, parsed_csv_reviews
 from tests.support.fixtures import REVIEWS, live_review_page, read_text
 
@@ -68,7 +68,7 @@ def test_the_csv_reviews_through_the_retired_page():
     ],
 )
 def test_pages_that_are_not_review_pages_are_refused(page, fragment):
-    with pytest.raises(BadInput) as raised:
+    with pytest.raises(BadReviewPage) as raised:
         parse_pages([page])
     assert fragment in raised.value.message
 

@@ -13,10 +13,11 @@ import pytest
 
 import heuristics
 from heuristics.model import DeliveryGuarantee, Listing, Spec
-from server.marketplaces import Blob, PageInput
-from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
+from server.marketplaces import MARKETPLACES, Blob, PageInput
 from tests.support.constructed import gen_c_run_params
 from tests.support.fixtures import F2020, F2209, F2212, PAGE_URLS, read_text
+
+ALIEXPRESS = MARKETPLACES["aliexpress"]
 
 UTC = dt.timezone.utc
 

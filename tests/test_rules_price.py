@@ -14,10 +14,11 @@ import json
 import heuristics
 from heuristics.model import FactsSnapshot, Listing, ListingHistory, Price, PricePoint, Seller, Shipping, Variant
 from server import reference
-from server.marketplaces import Blob, PageInput
-from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
+from server.marketplaces import MARKETPLACES, Blob, PageInput
 from tests.support.constructed import gen_c_run_params, gen_d_pdp_jsonp
 from tests.support.fixtures import F2020, F2212, FIXTURES, PAGE_URLS, read_text
+
+ALIEXPRESS = MARKETPLACES["aliexpress"]
 
 UTC = dt.timezone.utc
 REFERENCE = reference.load()

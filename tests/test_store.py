@@ -8,10 +8,11 @@ import datetime as dt
 import pytest
 
 from server import store
-from server.marketplaces import PageInput
-from server.marketplaces.aliexpress import MARKETPLACE as ALIEXPRESS
+from server.marketplaces import MARKETPLACES, PageInput
 from server.store.migrations import migrations
 from tests.support.fixtures import F2212, PAGE_URLS, read_text
+
+ALIEXPRESS = MARKETPLACES["aliexpress"]
 
 UTC = dt.timezone.utc
 SEEN = dt.datetime(2022, 12, 20, 18, 36, 11, tzinfo=UTC)
@@ -40,14 +41,13 @@ def test_migrations_apply_once_and_are_idempotent(db_path):
     again.close()
 
 
-def test_environment_chooses_the_database(tmp_path, monkeypatch):
+def test_environment_chooses_the_database(tmp_path):
     from server import config
 
-    monkeypatch.setenv("EMPTOR_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.delenv("EMPTOR_DB", raising=False)
-    assert config.database_path() == tmp_path / "data" / "emptor.db"
-    monkeypatch.setenv("EMPTOR_DB", str(tmp_path / "elsewhere.db"))
-    assert config.database_path() == tmp_path / "elsewhere.db"
+    in_data_dir = config.load({"EMPTOR_DATA_DIR": str(tmp_path / "data")})
+    assert in_data_dir["DATABASE"] == str(tmp_path / "data" / "emptor.db")
+    elsewhere = config.load({"EMPTOR_DATA_DIR": str(tmp_path / "data"), "EMPTOR_DATABASE": str(tmp_path / "elsewhere.db")})
+    assert elsewhere["DATABASE"] == str(tmp_path / "elsewhere.db")
 
 
 def test_prices_are_recorded_per_variant_with_their_context(db, listing):

@@ -13,7 +13,7 @@ export class ServiceError extends Error {
   constructor(status, body) {
     super((body && body.message) || `The service answered HTTP ${status}.`);
     this.status = status;
-    this.code = body && body.error;
+    this.code = body && body.code;
     this.field = body && body.field;
   }
 }

@@ -14,7 +14,7 @@ export async function readSettings() {
   }
   const checked = stored[STORAGE_KEYS.SERVICE_URL] ? normalizeServiceUrl(stored[STORAGE_KEYS.SERVICE_URL]) : null;
   if (checked && !checked.ok) {
-    console.warn(`emptor: ignoring serviceUrl ${stored[STORAGE_KEYS.SERVICE_URL]}: ${checked.error}`);
+    console.warn(`emptor: ignoring serviceUrl ${stored[STORAGE_KEYS.SERVICE_URL]}: ${checked.message}`);
   }
   const token = typeof stored[STORAGE_KEYS.TOKEN] === "string" ? stored[STORAGE_KEYS.TOKEN].trim() : "";
   return { serviceUrl: checked && checked.ok ? checked.url : DEFAULT_SERVICE_URL, token };

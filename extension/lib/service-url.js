@@ -12,17 +12,17 @@
     try {
       url = new URL(String(text).trim());
     } catch {
-      return { ok: false, error: "Not a valid address." };
+      return { ok: false, message: "Not a valid address." };
     }
     if (url.protocol !== "http:" && url.protocol !== "https:") {
-      return { ok: false, error: "Use an http:// or https:// address." };
+      return { ok: false, message: "Use an http:// or https:// address." };
     }
     const host = url.hostname.toLowerCase();
     if (!LOOPBACK_HOSTS.has(host) && !/^127(\.\d{1,3}){3}$/.test(host)) {
-      return { ok: false, error: "emptor only talks to a service on this machine (127.0.0.1 or localhost)." };
+      return { ok: false, message: "emptor only talks to a service on this machine (127.0.0.1 or localhost)." };
     }
     if (url.username || url.password || url.search || url.hash || (url.pathname && url.pathname !== "/")) {
-      return { ok: false, error: "Give only the scheme, host and port, e.g. http://127.0.0.1:8765." };
+      return { ok: false, message: "Give only the scheme, host and port, e.g. http://127.0.0.1:8765." };
     }
     return { ok: true, url: `${url.protocol}//${url.host}` };
   }

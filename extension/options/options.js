@@ -22,7 +22,7 @@
     event.preventDefault();
     const checked = normalizeServiceUrl(form.serviceUrl.value);
     if (!checked.ok) {
-      say(checked.error, "error");
+      say(checked.message, "error");
       return;
     }
     await chrome.storage.local.set({ [C.STORAGE_KEYS.SERVICE_URL]: checked.url, [C.STORAGE_KEYS.TOKEN]: form.token.value.trim() });

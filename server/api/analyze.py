@@ -10,8 +10,8 @@ from flask import Blueprint, current_app, jsonify
 from .. import store
 from ..analysis import analyze as run_analysis
 from ..db import get_db
-from ..errors import BadInput
 from ..marketplaces import Blob, PageInput
+from ..problems import InvalidRequest
 from . import PREFIX
 from .requestbody import json_object
 
@@ -24,33 +24,33 @@ def page_from_request(body: dict) -> tuple[PageInput, bool]:
     """Validate the request object field by field; every error names the field."""
     unknown = sorted(set(body) - _FIELDS)
     if unknown:
-        raise BadInput("unknown_field", f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
+        raise InvalidRequest("unknown_field", f"Unknown field(s): {', '.join(unknown)}.", field=unknown[0])
     url = body.get("url")
     if not isinstance(url, str) or not url.strip():
-        raise BadInput("missing_url", "The url field is required: the address of the page being analysed.", field="url")
+        raise InvalidRequest("missing_url", "The url field is required: the address of the page being analysed.", field="url")
     html = body.get("html")
     if html is not None and not isinstance(html, str):
-        raise BadInput("bad_html", "The html field must be a string.", field="html")
+        raise InvalidRequest("bad_html", "The html field must be a string.", field="html")
     data = body.get("data")
     data = [] if data is None else data
     if not isinstance(data, list):
-        raise BadInput("bad_data", "The data field must be a list of {source, body} objects.", field="data")
+        raise InvalidRequest("bad_data", "The data field must be a list of {source, body} objects.", field="data")
     blobs = []
     for index, item in enumerate(data):
         if not isinstance(item, dict) or not isinstance(item.get("source"), str) or "body" not in item:
-            raise BadInput("bad_data", f"data[{index}] must be an object with a source string and a body.", field="data")
+            raise InvalidRequest("bad_data", f"data[{index}] must be an object with a source string and a body.", field="data")
         blobs.append(Blob(item["source"], item["body"]))
     reviews = body.get("reviews")
     reviews = [] if reviews is None else reviews
     if not isinstance(reviews, list):
-        raise BadInput("bad_reviews", "The reviews field must be a list of review feed pages.", field="reviews")
+        raise InvalidRequest("bad_reviews", "The reviews field must be a list of review feed pages.", field="reviews")
     sku = body.get("selected_sku_id")
     if sku is not None:
         if not isinstance(sku, str) or not re.fullmatch(r"[0-9]{1,20}", sku):
-            raise BadInput("bad_sku", "selected_sku_id must be a string of up to 20 digits.", field="selected_sku_id")
+            raise InvalidRequest("bad_sku", "selected_sku_id must be a string of up to 20 digits.", field="selected_sku_id")
     record = body.get("record", True)
     if not isinstance(record, bool):
-        raise BadInput("bad_record", "record must be true or false.", field="record")
+        raise InvalidRequest("bad_record", "record must be true or false.", field="record")
     page = PageInput(url=url.strip(), html=html, blobs=blobs, review_pages=reviews, selected_sku_id=sku)
     return page, record
 
@@ -64,7 +64,7 @@ def analyze():
         page,
         now=now,
         load_history=lambda marketplace, product_id: store.load_history(get_db(), marketplace, product_id),
-        debug=current_app.config.get("DEBUG_RULES", False),
+        debug=current_app.config["DEBUG_RULES"],
     )
     if record and result.extraction.status == "ok" and current_app.config["RECORD_OBSERVATIONS"]:
         # Dated like the verdict: by the page's own capture time when it carries one (a saved

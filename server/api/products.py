@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..db import get_db
-from ..errors import BadInput, NotFound
 from ..marketplaces import MARKETPLACES
+from ..problems import InvalidRequest, NotFound
 from ..store import prices
 from . import PREFIX
 
@@ -20,5 +20,5 @@ def history(marketplace: str, product_id: str):
         raise NotFound("unknown_marketplace", f"{marketplace!r} is not a marketplace emptor knows ({', '.join(MARKETPLACES)}).")
     global_id = MARKETPLACES[marketplace].global_product_id(product_id)
     if global_id is None:
-        raise BadInput("bad_product_id", f"{product_id!r} is not a product id (up to 17 ASCII digits).")
+        raise InvalidRequest("bad_product_id", f"{product_id!r} is not a product id (up to 17 ASCII digits).")
     return jsonify({"marketplace": marketplace, "product_id": global_id, "series": prices.series(get_db(), marketplace, global_id)})

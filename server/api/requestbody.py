@@ -9,7 +9,7 @@ from flask import current_app, request
 
 from .. import jsontext
 from ..config import EXTENSION_ORIGINS, MEGABYTE
-from ..errors import BadInput, Forbidden, TooLarge
+from ..problems import Forbidden, InvalidRequest, TooLarge, UnsupportedMediaType
 
 
 def _too_large(size: int, limit: int, after: str = "") -> TooLarge:
@@ -24,16 +24,16 @@ def _gunzip(raw: bytes, limit: int) -> bytes:
     try:
         body = inflater.decompress(raw, limit + 1)
     except zlib.error as exc:
-        raise BadInput("bad_gzip", f"The body says Content-Encoding: gzip but does not decompress ({exc}).") from None
+        raise InvalidRequest("bad_gzip", f"The body says Content-Encoding: gzip but does not decompress ({exc}).") from None
     if len(body) > limit or inflater.unconsumed_tail:
         raise TooLarge(
             "request_too_large",
             f"The request body is over {limit // MEGABYTE} MB after decompression; the limit is {limit // MEGABYTE} MB.",
         )
     if not inflater.eof:
-        raise BadInput("bad_gzip", "The gzip body is truncated: it ends before the gzip stream does.")
+        raise InvalidRequest("bad_gzip", "The gzip body is truncated: it ends before the gzip stream does.")
     if inflater.unused_data:
-        raise BadInput("bad_gzip", f"The gzip body has {len(inflater.unused_data)} bytes after the end of its gzip stream.")
+        raise InvalidRequest("bad_gzip", f"The gzip body has {len(inflater.unused_data)} bytes after the end of its gzip stream.")
     return body
 
 
@@ -49,15 +49,13 @@ def check_caller() -> None:
     if origin and not any(re.fullmatch(pattern, origin) for pattern in EXTENSION_ORIGINS):
         raise Forbidden("forbidden_origin", f"Requests from {origin} are not accepted; only the emptor extension and local programs may call the service.")
     if request.mimetype != "application/json":
-        raise BadInput(
-            "not_json_content_type",
-            f"The Content-Type is {request.mimetype or 'missing'}; send application/json.",
-            status=415,
+        raise UnsupportedMediaType(
+            "not_json_content_type", f"The Content-Type is {request.mimetype or 'missing'}; send application/json."
         )
 
 
 def json_object() -> dict:
-    """The request's JSON object, or an :class:`APIError` saying exactly what is wrong."""
+    """The request's JSON object, or a :class:`~server.problems.Problem` saying exactly what is wrong."""
     check_caller()
     limit = current_app.config["MAX_REQUEST_BYTES"]
     if request.content_length is not None and request.content_length > limit:
@@ -71,21 +69,21 @@ def json_object() -> dict:
     if encoding == "gzip":
         raw = _gunzip(raw, limit)
     elif encoding not in ("", "identity"):
-        raise BadInput("unsupported_encoding", f"Content-Encoding {encoding!r} is not supported; send gzip or none.", status=415)
+        raise UnsupportedMediaType("unsupported_encoding", f"Content-Encoding {encoding!r} is not supported; send gzip or none.")
     if len(raw) > limit:
         raise _too_large(len(raw), limit)
     if not raw.strip():
-        raise BadInput("empty_body", "The request body is empty; send a JSON object.")
+        raise InvalidRequest("empty_body", "The request body is empty; send a JSON object.")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise BadInput("not_utf8", f"The request body is not UTF-8 text (byte {exc.start}).") from None
+        raise InvalidRequest("not_utf8", f"The request body is not UTF-8 text (byte {exc.start}).") from None
     try:
         value = jsontext.loads(text)
     except jsontext.NotJSON as exc:
-        raise BadInput("not_json", f"The request body is not valid JSON: {exc}.") from None
+        raise InvalidRequest("not_json", f"The request body is not valid JSON: {exc}.") from None
     if not isinstance(value, dict):
-        raise BadInput("not_object", f"The request body must be a JSON object, not a {type(value).__name__}.")
+        raise InvalidRequest("not_object", f"The request body must be a JSON object, not a {type(value).__name__}.")
     if jsontext.unpaired_surrogate(value):
-        raise BadInput("bad_unicode", "The request holds a string with an unpaired surrogate escape (\\ud800…), which is not text.")
+        raise InvalidRequest("bad_unicode", "The request holds a string with an unpaired surrogate escape (\\ud800…), which is not text.")
     return value

@@ -134,12 +134,11 @@ def test_price_chart_draws_the_price_rules_evidence(emptor, site, service):
     draws its recorded low as a reference line."""
     import datetime as dt
 
-    from server.marketplaces import PageInput
-    from server.marketplaces.aliexpress import MARKETPLACE
+    from server.marketplaces import MARKETPLACES, PageInput
     from server.store import open_database, record
 
     url = "https://www.aliexpress.us/item/3256803382674519.html"
-    earlier = MARKETPLACE.extract(PageInput(url=url, html=read_text(F2212))).listing
+    earlier = MARKETPLACES["aliexpress"].extract(PageInput(url=url, html=read_text(F2212))).listing
     earlier.price.min = round(earlier.price.min / 2, 2)
     earlier.variants = []
     record(open_database(service.database), earlier, dt.datetime(2022, 11, 29, tzinfo=dt.timezone.utc))
@@ -336,7 +335,7 @@ def test_a_forged_capture_about_another_product_does_not_change_the_verdict(empt
     report = service_report(service.url, sent)
     assert report["verdict"]["score"] == 72  # ...and set aside by the service
     assert [error["code"] for error in report["errors"]] == ["data"]
-    assert "describes product 1005006717259012" in report["errors"][0]["error"]
+    assert "describes product 1005006717259012" in report["errors"][0]["message"]
     assert page.locator(ROOT_SELECTOR).get_attribute("data-score") == "72"
 
 

@@ -6,11 +6,11 @@ from server.store import open_database
 
 
 def assert_error(response, status: int, code: str) -> dict:
-    """Every error is JSON {ok: false, status, error, message}, never a traceback."""
+    """Every error is JSON {ok: false, status, code, message}, never a traceback."""
     assert response.status_code == status, response.get_data(as_text=True)[:500]
     assert response.content_type.startswith("application/json")
     body = response.get_json()
-    assert body["ok"] is False and body["status"] == status and body["error"] == code
+    assert body["ok"] is False and body["status"] == status and body["code"] == code
     assert isinstance(body["message"], str) and body["message"]
     assert "Traceback" not in response.get_data(as_text=True)
     return body

@@ -20,10 +20,10 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from heuristics.model import DESCRIPTION_CHARS, Badges, Context, Listing, Price, Rating, Seller, Shipping, Spec
+from heuristics.model import DESCRIPTION_CHARS, Badges, Context, Listing, Price, Rating, Shipping, Spec
 
 from ... import textparse
-from .shared import image_keys, is_official_store_name
+from .shared import image_keys, new_listing, new_seller
 from .shared import protection_days as shared_protection_days
 
 # "Free shipping" as AliExpress prints it in its storefront languages; the page's own
@@ -80,12 +80,12 @@ def parse(html: str) -> LexborHTMLParser:
 
 def read(tree: LexborHTMLParser, hints: PageHints) -> DomReading:
     if tree.css_first('[class*="not-found--wrap"]') is not None:
-        return DomReading(layout=None, listing=Listing(marketplace="aliexpress"), not_found=True)
+        return DomReading(layout=None, listing=new_listing(), not_found=True)
     if tree.css_first("h1.product-title-text") is not None:
         return DomReading(layout="dom-2020", listing=_read_2020(tree, hints))
     if tree.css_first('[data-pl="product-title"]') is not None:
         return DomReading(layout="dom-2024", listing=_read_2024(tree, hints))
-    return DomReading(layout=None, listing=Listing(marketplace="aliexpress"))
+    return DomReading(layout=None, listing=new_listing())
 
 
 def _description(tree) -> str | None:
@@ -167,7 +167,6 @@ def _read_2020(tree, hints: PageHints) -> Listing:
         None,
     )
     store_link = _first(tree, "h3.store-name a", ".shop-name a", ".store-name a")
-    store_name = _text(store_link)
     followers = _text(tree.css_first(".num-followers i"))
     protection_days = None
     for block in tree.css(".buyer-pretection-info"):
@@ -176,8 +175,7 @@ def _read_2020(tree, hints: PageHints) -> Listing:
         if href.endswith("icon-BP"):
             protection_days = shared_protection_days(_text(block.css_first(".buyer-pretection-title")))
             break
-    return Listing(
-        marketplace="aliexpress",
+    return new_listing(
         title=_text(tree.css_first("h1.product-title-text")),
         price=price,
         shipping=_shipping(
@@ -187,13 +185,12 @@ def _read_2020(tree, hints: PageHints) -> Listing:
             price.currency,
             hints,
         ),
-        seller=Seller(
-            name=store_name,
+        seller=new_seller(
+            _text(store_link),
             store_id=_store_id(store_link.attributes.get("href") if store_link else None),
             positive_rate=textparse.parse_percent(_text(_first(tree, ".positive-fdbk", '[data-role="positive-feedback"] i'))),
             followers=textparse.parse_count(followers or _text(tree.css_first(".follower-num"))),
             top_rated=True if tree.css_first(".top-rated-seller") is not None else None,
-            official=is_official_store_name(store_name),
         ),
         rating=Rating(
             average=textparse.parse_amount(_text(tree.css_first(".overview-rating-average"))),
@@ -215,7 +212,6 @@ def _read_2024(tree, hints: PageHints) -> Listing:
         None,
     )
     store_link = tree.css_first('a[data-pl="store-name"]')
-    store_name = _text(store_link)
     store_numbers = [_text(node) for node in tree.css('[class*="store-info"] strong')]
     positive = next((t for t in store_numbers if t and "%" in t), None)
     followers = next((t for t in store_numbers if t and "%" not in t), None)
@@ -232,18 +228,16 @@ def _read_2024(tree, hints: PageHints) -> Listing:
             delivery_line = line
     sold = _text(tree.css_first('[class*="reviewer--sold"]'))
     rating_text = _text(tree.css_first('[class*="reviewer--rating"]'))
-    return Listing(
-        marketplace="aliexpress",
+    return new_listing(
         title=_text(tree.css_first('[data-pl="product-title"]')),
         price=price,
         shipping=_shipping(price_line, None, delivery_line, price.currency, hints),
         specs=specs,
-        seller=Seller(
-            name=store_name,
+        seller=new_seller(
+            _text(store_link),
             store_id=_store_id(store_link.attributes.get("href") if store_link else None),
             positive_rate=textparse.parse_percent(positive),
             followers=textparse.parse_count(followers),
-            official=is_official_store_name(store_name),
         ),
         rating=Rating(
             average=textparse.parse_amount(rating_text),

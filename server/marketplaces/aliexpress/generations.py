@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from heuristics.model import Badges, Context, Listing, Price, Rating, Seller
 
 from ... import jsontext, textparse
-from . import hosts
 from .shared import (
     as_bool,
     as_dict,
@@ -29,10 +28,11 @@ from .shared import (
     as_text,
     currency_code,
     image_keys,
-    is_official_store_name,
     language_from_locale,
     money_currency,
     money_value,
+    new_listing,
+    new_seller,
     opened_date,
     protection_days,
     rating_from_summary,
@@ -96,16 +96,14 @@ def _block_currency(block: dict) -> str | None:
 def _store_module_seller(store: dict, *, name=None, store_id=None, positive_rate=None, top_rated=None) -> Seller:
     """``storeModule`` (Gen A, and Gen B's header copy of it); the keyword arguments are the
     page's other sources for the same facts, used when the module lacks them."""
-    seller_name = as_text(store.get("storeName")) or as_text(name)
-    return Seller(
-        name=seller_name,
+    return new_seller(
+        as_text(store.get("storeName")) or name,
         store_id=as_id(store.get("storeNum")) or as_id(store_id),
         positive_rate=textparse.parse_percent(store.get("positiveRate") or positive_rate),
         feedback_count=as_int(store.get("positiveNum")),
         followers=as_int(store.get("followingNumber")),
         opened=opened_date(store.get("openTime")),
         top_rated=top_rated,
-        official=is_official_store_name(seller_name),
         country=as_text(store.get("countryCompleteName")),
     )
 
@@ -124,10 +122,8 @@ def from_modules(data: dict) -> Partial:
     currency = _block_currency(price) or currency_code(common.get("currencyCode"))
     layouts = as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList")
     options, guarantee, ship_to = shipping_from_layouts(layouts)
-    listing = Listing(
-        marketplace="aliexpress",
-        product_id=hosts.global_product_id(shown_id),
-        product_id_shown=shown_id,
+    listing = new_listing(
+        shown_id,
         title=as_text(title.get("subject")),
         category_id=as_id(action.get("categoryId") or common.get("categoryId")),
         context=Context(
@@ -189,10 +185,8 @@ def from_new_detail(init_data: dict) -> Partial:
     top_rated = as_bool(store.get("isTopRatedSeller"))
     if top_rated is None:
         top_rated = as_bool(recommend.get("topRatedSeller"))
-    listing = Listing(
-        marketplace="aliexpress",
-        product_id=hosts.global_product_id(shown_id),
-        product_id_shown=shown_id,
+    listing = new_listing(
+        shown_id,
         title=as_text(title.get("subject")),
         category_id=as_id(actions.get("categoryId") or recommend.get("categoryId")),
         context=Context(
@@ -261,17 +255,14 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
         or as_text(currency_component.get("currencyCode") or currency_component.get("baseCurrencyCode"))
     )
     options, guarantee, ship_to = shipping_from_layouts(freight.get("originalLayoutResultList"))
-    seller_name = as_text(seller.get("storeName"))
     protection_detail = next(
         (days for detail in as_list(as_dict(promise.get("serviceDetails")).get("details"))
          if (days := protection_days(as_dict(detail).get("title"))) is not None),
         None,
     )
     discount = as_dict(data.get("promotionComponent")).get("discount")
-    listing = Listing(
-        marketplace="aliexpress",
-        product_id=hosts.global_product_id(shown_id),
-        product_id_shown=shown_id,
+    listing = new_listing(
+        shown_id,
         title=as_text(info.get("subject")),
         category_id=as_id(info.get("categoryId")),
         context=Context(
@@ -290,15 +281,14 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
         variants=variants_from(_sku_rows(price), as_dict(data.get("skuComponent")).get("productSKUPropertyList")),
         shipping=options,
         specs=specs_from(as_dict(data.get("productPropComponent")).get("props")),
-        seller=Seller(
-            name=seller_name,
+        seller=new_seller(
+            seller.get("storeName"),
             store_id=as_id(seller.get("storeNum")),
             positive_rate=textparse.parse_percent(store_feedback.get("sellerPositiveRate")),
             feedback_count=as_int(store_feedback.get("sellerTotalNum")),
             followers=None,  # not in sellerComponent: only the store header shows it (ANATOMY §1.3)
             opened=opened_date(seller.get("openTime")),
             top_rated=as_bool(seller.get("topRatedSeller")),
-            official=is_official_store_name(seller_name),
             country=as_text(seller.get("countryCompleteName")),
         ),
         rating=rating_from_summary(data.get("feedbackComponent")),
@@ -356,7 +346,6 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
     sale_prices = [v.price for v in variants if v.price is not None]
     original_prices = [v.original_price for v in variants if v.original_price is not None]
     options, guarantee, ship_to = shipping_from_layouts(as_dict(result.get("SHIPPING")).get("originalLayoutResultList"))
-    seller_name = as_text(shop.get("storeName"))
     positive = shop.get("sellerPositiveRate", shop.get("positiveRate"))
     if positive is None:
         positive = next(
@@ -364,10 +353,8 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
              if "%" in (as_text(benefit.get("value")) or "")),
             None,
         )
-    listing = Listing(
-        marketplace="aliexpress",
-        product_id=hosts.global_product_id(shown_id),
-        product_id_shown=shown_id,
+    listing = new_listing(
+        shown_id,
         title=as_text(as_dict(result.get("PRODUCT_TITLE")).get("text") or global_data.get("subject")),
         category_id=as_id(global_data.get("categoryId")),
         context=Context(
@@ -386,15 +373,14 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
         variants=variants,
         shipping=options,
         specs=specs_from(as_dict(result.get("PRODUCT_PROP_PC")).get("showedProps")),
-        seller=Seller(
-            name=seller_name,
+        seller=new_seller(
+            shop.get("storeName"),
             store_id=as_id(seller_info.get("storeNum") or global_data.get("storeId")),
             positive_rate=textparse.parse_percent(positive),
             feedback_count=as_int(shop.get("sellerTotalNum")),
             followers=None,
             opened=opened_date(seller_info.get("openTime")),
             top_rated=as_bool(shop.get("topRatedSeller")),
-            official=is_official_store_name(seller_name),
         ),
         rating=Rating(
             average=textparse.parse_amount(as_text(rating_block.get("rating"))),

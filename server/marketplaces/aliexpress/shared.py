@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import re
 
-from heuristics.model import DeliveryGuarantee, Rating, Shipping, Spec, Variant
+from heuristics.model import DeliveryGuarantee, Listing, Rating, Seller, Shipping, Spec, Variant
 
 from ... import jsontext, textparse
+from . import hosts
+
+NAME = "aliexpress"
 
 SHIPS_FROM_PROPERTY_ID = "200007763"  # the "Ships From" SKU property (ANATOMY §1.2)
 
@@ -292,6 +295,21 @@ def is_official_store_name(name: str | None) -> bool | None:
     if not name:
         return None
     return bool(re.search(r"\bofficial\s+store\b", name, re.IGNORECASE))
+
+
+# Every reader builds its listing and seller through these two, so what follows from the page's
+# own words is worked out once: the global id from the id shown, "official" from the store name.
+
+def new_listing(shown_id: str | None = None, **fields) -> Listing:
+    """An AliExpress listing; ``shown_id`` is the id as the page shows it (the US site's alias,
+    say), from which the global id the history is keyed by follows."""
+    return Listing(marketplace=NAME, product_id=hosts.global_product_id(shown_id), product_id_shown=shown_id, **fields)
+
+
+def new_seller(name=None, **fields) -> Seller:
+    """A store as the page shows it; whether it is an official brand store follows from its name."""
+    store_name = as_text(name)
+    return Seller(name=store_name, official=is_official_store_name(store_name), **fields)
 
 
 def language_from_locale(locale: str | None) -> str | None:

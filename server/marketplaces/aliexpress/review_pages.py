@@ -22,7 +22,7 @@ from selectolax.lexbor import LexborHTMLParser
 from heuristics.model import FollowUp, Rating, Review, ReviewSet
 
 from ... import textparse
-from ...errors import BadInput
+from ..problems import BadReviewPage
 from .embedded import NotJSON, decode_body
 from .shared import as_bool, as_dict, as_id, as_int, as_list, as_text, rating_from_summary
 
@@ -117,12 +117,12 @@ def _legacy_reviews(html: str) -> list[Review]:
 def _page_parts(page, index: int) -> tuple[list[Review], Rating | None, str]:
     if isinstance(page, str) and page.lstrip().startswith("<"):
         if "feedback-item" not in page:
-            raise BadInput("bad_reviews", f"reviews[{index}] is HTML but not AliExpress's review page (no .feedback-item).", status=422)
+            raise BadReviewPage(f"reviews[{index}] is HTML but not AliExpress's review page (no .feedback-item).", field=f"reviews[{index}]")
         return _legacy_reviews(page), None, "legacy-html"
     try:
         page = decode_body(page)
     except NotJSON as exc:
-        raise BadInput("bad_reviews", f"reviews[{index}]: {exc}.", status=422) from None
+        raise BadReviewPage(f"reviews[{index}]: {exc}.", field=f"reviews[{index}]") from None
     if isinstance(page, dict) and isinstance(page.get("data"), dict) and "evaViewList" in page["data"]:
         data = page["data"]
         items, stats, total = as_list(data.get("evaViewList")), as_dict(data.get("productEvaluationStatistic")), data.get("totalNum")
@@ -130,10 +130,9 @@ def _page_parts(page, index: int) -> tuple[list[Review], Rating | None, str]:
         items, stats = page["reviews"], as_dict(page.get("evaluation_stats"))
         total = stats.get("totalNum")
     else:
-        raise BadInput(
-            "bad_reviews",
+        raise BadReviewPage(
             f"reviews[{index}] is not a page of AliExpress's review feed (expected data.evaViewList).",
-            status=422,
+            field=f"reviews[{index}]",
         )
     statistics = None
     if stats:
