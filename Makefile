@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install install-js run test test-js test-python bench screenshots clean
+.PHONY: install install-js run test test-js test-python bench docs screenshots clean
 
 install: $(STAMP)
 
@@ -41,6 +41,10 @@ test-python: install
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extension.py
+
+# docs/rules.md is built from the rule registry (server/rules_doc/); a test fails when it is stale.
+docs: install
+	$(BIN)/python -m server.rules_doc docs/rules.md
 
 screenshots: install
 	$(BIN)/python tools/screenshots.py --out docs/screenshots

@@ -194,13 +194,13 @@ def review_sample(size: int):
 
 def review_tests(runs: int, size: int = 500) -> dict:
     from heuristics import DEFAULTS
-    from heuristics.model import Context, Listing, ReviewSet
-    from heuristics.reviews import analyze_reviews
+    from heuristics.model import Listing, Locale, ReviewSet
+    from heuristics.review_tests import analyze_reviews
 
     reviews, feed_statistics, distinct = review_sample(size)
     review_set = ReviewSet(reviews=reviews, statistics=feed_statistics, pages=size // 20)
     listing = Listing("aliexpress", title="10mm Electric Brushless Drill 2-Speed Cordless Drill Screwdriver For Makita 18V Battery",
-                      context=Context(country="US"))
+                      locale=Locale(country="US"))
     samples = timed(lambda: analyze_reviews(review_set, listing, DEFAULTS), runs)
     return {"reviews": size, "distinct": distinct, "p50_ms": p(samples, 0.5), "p99_ms": p(samples, 0.99)}
 

@@ -15,7 +15,7 @@ from . import rules as _builtin_rules  # noqa: F401  (registers the built-in rul
 from . import scoring
 from .model import Finding, Kind, Listing, ListingHistory, Reference, ReviewSet
 from .registry import selected
-from .reviews import ReviewAnalysis, analyze_reviews
+from .review_tests import ReviewAnalysis, analyze_reviews
 from .thresholds import DEFAULTS
 
 

@@ -71,8 +71,9 @@ def trust(severity: Severity, confidence: Confidence, message: str, **evidence: 
 
 
 @dataclass
-class Context:
-    """Who the prices were rendered for: AliExpress prices depend on ship-to country and currency."""
+class Locale:
+    """Who the page was rendered for: the ship-to country, currency and language the shopper chose
+    (AliExpress's own "ship to / language / currency" setting). Its prices depend on all three."""
 
     country: str | None = None
     currency: str | None = None
@@ -169,7 +170,7 @@ class Listing:
     url: str | None = None
     title: str | None = None
     category_id: str | None = None
-    context: Context = field(default_factory=Context)
+    locale: Locale = field(default_factory=Locale)
     price: Price = field(default_factory=Price)
     variants: list[Variant] = field(default_factory=list)
     shipping: list[Shipping] = field(default_factory=list)

@@ -2,21 +2,33 @@
 
 Built-in rules register through the same decorator any plugin would use (datasette's
 "dogfooding" of its own hooks). Codes are never reused: a retired rule keeps its code with
-``status="removed"``.
+``status="removed"``. A rule is documented where it is written, in its docstring (as bandit's
+and ruff's are): the rules page is built from the registry (server/rules_doc/).
 """
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass
 from typing import Callable
 
+from .thresholds import DEFAULTS
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    judges: str  # what its rules look at, in a few words
+
+
+# In the order the rules page and the reports present them.
 FAMILIES = {
-    "SEL": "Seller",
-    "REV": "Reviews",
-    "PRC": "Price",
-    "CNT": "Counterfeit and misleading listings",
-    "PRT": "Protection and badges",
-    "SHP": "Shipping",
+    "SEL": Family("Seller", "the store's track record"),
+    "REV": Family("Reviews", "what the reviews read show (ReviewMeta-style tests, an adjusted rating)"),
+    "PRC": Family("Price", "the price paid against the listing's history, its variants and the genuine product"),
+    "CNT": Family("Counterfeit and misleading listings", "listings whose details contradict their title"),
+    "PRT": Family("Protection and badges", "AliExpress's own protections (reasons to trust)"),
+    "SHP": Family("Shipping", "what shipping adds, tracking, delivery time"),
 }
 
 
@@ -32,6 +44,13 @@ class Rule:
     @property
     def name(self) -> str:
         return self.check.__name__
+
+    @property
+    def documentation(self) -> str:
+        """The rule's docstring (Markdown: **What.**, **Why.**, **Evidence.**, **Example.**), with
+        each ``{threshold_name}`` replaced by the threshold's default, so the page never drifts
+        from the code."""
+        return inspect.cleandoc(self.check.__doc__ or "").format_map(DEFAULTS)
 
 
 RULES: dict[str, Rule] = {}

@@ -13,15 +13,15 @@ from heuristics.model import as_dict
 from .marketplaces import Extraction
 from .timefmt import iso
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2  # 2: listing.locale (was context), errors[] as {code, message}
 
 # The fields whose presence says whether extraction worked. A layout change that loses one of
 # them shows up here instead of silently lowering the risk.
 COVERAGE_FIELDS = (
     "title",
-    "context.country",
-    "context.currency",
-    "context.language",
+    "locale.country",
+    "locale.currency",
+    "locale.language",
     "price.min",
     "price.original_min",
     "variants",

@@ -10,7 +10,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from tests.support.cli import EMPTOR, run_emptor
+from tests.support.cli import EMPTOR, run_emptor, serving
 from tests.support.fixtures import EBAY, F2020, F2212, PAGES, PUNISH, REVIEWS, live_review_page
 from tests.support.reports import GOLDEN, VALIDATOR
 
@@ -190,43 +190,28 @@ def test_serve_answers_on_its_address_and_refuses_other_host_names(tmp_path, wor
     """`emptor serve` as a real process: its --host (another loopback address, so no exposure
     warning) is accepted as a Host name, a rebinding domain is refused, and SIGTERM stops every
     worker process."""
-    import socket
     import time
 
     import httpx
 
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.2", 0))
-        port = sock.getsockname()[1]
     env = {**os.environ, "EMPTOR_DATA_DIR": str(tmp_path)}
     env.pop("EMPTOR_DATABASE", None)
-    process = subprocess.Popen([EMPTOR, "serve", "--host", "127.0.0.2", "--port", str(port), "--workers", str(workers)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    base = f"http://127.0.0.2:{port}/api/v1/health"
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                health = httpx.get(base, timeout=1)
-                break
-            except httpx.HTTPError:
-                assert time.monotonic() < deadline, "emptor serve did not start"
-                time.sleep(0.1)
+    with serving([EMPTOR, "serve", "--workers", str(workers)], host="127.0.0.2", env=env) as served:
+        base, process = served.url, served.process
+        health = httpx.get(f"{base}/api/v1/health", timeout=2)
         assert health.status_code == 200 and health.json()["ok"] is True
-        rebound = httpx.get(base, headers={"Host": f"evil.example:{port}"}, timeout=2)
+        port = base.rsplit(":", 1)[1]
+        rebound = httpx.get(f"{base}/api/v1/health", headers={"Host": f"evil.example:{port}"}, timeout=2)
         assert rebound.status_code == 403
         assert rebound.json()["code"] == "forbidden_host"
         children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
         assert len(children) == (workers if workers > 1 else 0)
-    finally:
-        process.terminate()
-        _, stderr = process.communicate(timeout=10)
     for child in children:
         deadline = time.monotonic() + 5
         while Path(f"/proc/{child}").exists() and "zombie" not in _state(child):
             assert time.monotonic() < deadline, f"worker {child} outlived SIGTERM"
             time.sleep(0.05)
-    assert "exposes your shopping history" not in stderr  # 127.0.0.0/8 is all loopback
+    assert "exposes your shopping history" not in served.stderr  # 127.0.0.0/8 is all loopback
 
 
 def _state(pid: str) -> str:

@@ -15,13 +15,21 @@ RULES_DOC = (ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
 API_DOC = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
 
 
+def test_docs_rules_md_is_the_page_the_registry_builds():
+    from server import rules_doc
+
+    assert RULES_DOC == rules_doc.markdown(), "docs/rules.md is stale: run `make docs`"
+
+
 @pytest.mark.parametrize("code", sorted(RULES))
-def test_every_rule_has_a_section(code):
-    section = re.search(rf"^## {code} ([^\n]+)$(.*?)(?=^## |\Z)", RULES_DOC, re.MULTILINE | re.DOTALL)
-    assert section, f"docs/rules.md has no '## {code} …' section"
-    assert section.group(1).strip() == RULES[code].title
+def test_every_rule_documents_itself(code):
+    """Each rule's docstring says what it checks, why, on what evidence, with an example, and
+    names no threshold that does not exist (formatting it would fail)."""
+    documentation = RULES[code].documentation
     for part in ("**What.**", "**Why.**", "**Evidence.**", "**Example.**"):
-        assert part in section.group(2), f"{code} section lacks {part}"
+        assert part in documentation, f"{code}'s docstring lacks {part}"
+    section = re.search(rf"^## {code} ([^\n]+)$(.*?)(?=^## |\Z)", RULES_DOC, re.MULTILINE | re.DOTALL)
+    assert section and section.group(1).strip() == RULES[code].title
 
 
 def test_no_section_documents_a_rule_that_does_not_exist():
@@ -29,9 +37,16 @@ def test_no_section_documents_a_rule_that_does_not_exist():
     assert documented == set(RULES)
 
 
-@pytest.mark.parametrize("name", [t.name for t in THRESHOLDS])
-def test_every_threshold_is_documented(name):
-    assert f"`{name}`" in RULES_DOC
+HEURISTICS_SOURCE = "\n".join(
+    path.read_text(encoding="utf-8") for path in (ROOT / "heuristics").rglob("*.py") if path.name != "thresholds.py"
+)
+
+
+@pytest.mark.parametrize("threshold", THRESHOLDS, ids=lambda t: t.name)
+def test_every_threshold_is_used_documented_and_says_who_uses_it(threshold):
+    assert f'"{threshold.name}"' in HEURISTICS_SOURCE, f"{threshold.name} is declared but no rule reads it"
+    assert f"`{threshold.name}`" in RULES_DOC
+    assert threshold.used_by and all(user in RULES or user == "adjusted rating" for user in threshold.used_by)
 
 
 def test_every_endpoint_is_documented():

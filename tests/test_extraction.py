@@ -34,7 +34,7 @@ def test_2022_12_us_page_generation_a():
     assert listing.product_id == "1005003568989271"
     assert listing.product_id_shown == "3256803382674519"
     assert listing.title.startswith("Unisex Glasses Windproof Outdoor Sport Eyewear")
-    assert (listing.context.country, listing.context.currency, listing.context.language) == ("US", "USD", "en")
+    assert (listing.locale.country, listing.locale.currency, listing.locale.language) == ("US", "USD", "en")
     assert (listing.price.min, listing.price.max, listing.price.original_min, listing.price.original_max) == (1.73, 4.05, 2.55, 5.95)
     assert listing.price.discount_percent == 32
     seller = listing.seller
@@ -64,7 +64,7 @@ def test_2020_hebrew_rendered_page_generation_a_with_dom():
     assert extraction.sources == ["runParams", "dom-2020"]
     assert listing.product_id == listing.product_id_shown == "32993251330"
     assert listing.title.startswith("מקורי Apple iPhone SE")
-    assert (listing.context.country, listing.context.currency, listing.context.language) == ("US", "EUR", "he")
+    assert (listing.locale.country, listing.locale.currency, listing.locale.language) == ("US", "EUR", "he")
     assert (listing.price.min, listing.price.max, listing.price.original_min, listing.price.discount_percent) == (97.39, 128.72, 162.32, 40)
     seller = listing.seller
     assert (seller.name, seller.store_id, seller.positive_rate, seller.feedback_count, seller.followers, seller.opened) == (

@@ -161,6 +161,9 @@ def test_long_delivery_takes_the_later_of_days_and_date():
     finding = heuristics.analyze(listing, when, select=("SHP003",)).findings[0]
     assert (finding.evidence["estimate_days"], finding.evidence["basis"], finding.evidence["max_days"]) == (72, "delivery_date", 44)
     assert finding.severity.name == "MEDIUM"
+    assert finding.message.endswith("that is past AliExpress's 60-day delivery guarantee.")
+    tuned = heuristics.analyze(listing, when, select=("SHP003",), thresholds={"delivery_days_very_long": 70}).findings[0]
+    assert tuned.message.endswith("that is past AliExpress's 70-day delivery guarantee.")
 
 
 def test_a_guarantee_the_page_own_estimate_breaks_is_no_reason_to_trust():

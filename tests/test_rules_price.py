@@ -35,7 +35,7 @@ def pen_listing(when: str) -> Listing:
     listing = ALIEXPRESS.extract(
         PageInput(url="https://www.aliexpress.com/item/4000927436411.html", blobs=[Blob("runParams", gen_c_run_params())])
     ).listing
-    listing.context.country = "US"
+    listing.locale.country = "US"
     prices = {"2024-01-10": (4.47, 6.13), "2025-03-20": (4.90, 6.13), "2025-10-01": (5.62, 7.40)}
     listing.price.min, listing.price.original_min = prices[when]
     return listing
@@ -182,6 +182,14 @@ def test_prc005_fires_on_one_variant_far_below_the_others():
                       variants=[Variant("1", "White", 1.99), Variant("2", "Black", 24.99), Variant("3", "Pink", 29.99)])
     finding = fired(listing, "PRC005", at("2025-10-01"))
     assert finding.evidence["next_cheapest"] == 24.99
+    assert "less than half of the next cheapest" in finding.message
+
+
+def test_prc005_message_quotes_its_threshold():
+    listing = Listing("aliexpress", title="TWS Wireless Earbuds", price=Price(currency="USD", min=1.99, max=29.99),
+                      variants=[Variant("1", "White", 1.99), Variant("2", "Black", 24.99), Variant("3", "Pink", 29.99)])
+    verdict = heuristics.analyze(listing, at("2025-10-01"), select=("PRC005",), thresholds={"bait_variant_share": 0.25})
+    assert "less than a quarter of the next cheapest" in verdict.findings[0].message
 
 
 # --- CNT002 / CNT003 ----------------------------------------------------------------------

@@ -30,7 +30,7 @@ def drill_listing() -> Listing:
     listing = ALIEXPRESS.extract(
         PageInput(url="https://www.aliexpress.com/item/1005006717259012.html", blobs=[Blob("mtop.aliexpress.pdp.pc.query", gen_d_pdp_jsonp())])
     ).listing
-    listing.context.country = "US"
+    listing.locale.country = "US"
     return listing
 
 
@@ -97,7 +97,7 @@ def test_rev002_finds_one_text_posted_in_two_languages():
     reviews = list(review_set.reviews)
     original = reviews[0]
     reviews[40] = dataclasses.replace(reviews[40], text=original.translation, translation=None)
-    test = heuristics.reviews.duplicate_test(reviews, heuristics.DEFAULTS)
+    test = heuristics.review_tests.duplicate_test(reviews, heuristics.DEFAULTS)
     assert test.flagged == {original.id, reviews[40].id}
 
 
@@ -106,7 +106,7 @@ def test_rev002_never_pairs_two_translations():
     review_set = capture("reviews_1005006717259012_2024-09.json")
     reviews = list(review_set.reviews)
     reviews[41] = dataclasses.replace(reviews[41], translation=reviews[1].translation)
-    test = heuristics.reviews.duplicate_test(reviews, heuristics.DEFAULTS)
+    test = heuristics.review_tests.duplicate_test(reviews, heuristics.DEFAULTS)
     assert reviews[41].id not in test.flagged
 
 
@@ -117,7 +117,7 @@ def test_rev003_quiet_on_real_dates():
     """The 2024-09 capture has one day with 5 reviews (a warning in the tests), not a burst."""
     review_set = capture("reviews_1005006717259012_2024-09.json")
     assert fired(drill_listing(), review_set, "REV003") is None
-    assert heuristics.reviews.burst_test(review_set.reviews, heuristics.DEFAULTS).status == "warn"
+    assert heuristics.review_tests.burst_test(review_set.reviews, heuristics.DEFAULTS).status == "warn"
 
 
 def test_rev003_fires_on_a_burst():
@@ -156,7 +156,7 @@ def test_rev005_fires_on_the_real_all_russian_feed_for_a_us_viewer():
 
 def test_rev005_quiet_when_the_feed_shows_the_viewer_s_own_country():
     listing = drill_listing()
-    listing.context.country = "RU"
+    listing.locale.country = "RU"
     assert fired(listing, capture("reviews_1005006717259012_2025-10a.json"), "REV005") is None
 
 
@@ -210,7 +210,7 @@ def test_rev008_quiet_on_real_reviews_with_text():
 def test_rev009_quiet_and_transparent_on_real_marks():
     review_set = capture("reviews_1005006717259012_2024-09.json")
     assert fired(drill_listing(), review_set, "REV009") is None
-    test = heuristics.reviews.platform_marks_test(review_set.reviews, heuristics.DEFAULTS)
+    test = heuristics.review_tests.platform_marks_test(review_set.reviews, heuristics.DEFAULTS)
     assert test.evidence["selected_by_aliexpress"] == 59 and test.evidence["anonymous"] == 3
 
 
@@ -261,4 +261,17 @@ def test_rev002_quiet_on_one_buyer_reviewing_an_order_of_several_items():
         review.setdefault("user", review.get("user_name"))
     review_set = parse_pages([legacy_review_page(parsed)])
     assert sum(1 for r in review_set.reviews if r.text.startswith("Ideal for model making")) == 3
-    assert heuristics.reviews.duplicate_test(review_set.reviews, heuristics.DEFAULTS).flagged == frozenset()
+    assert heuristics.review_tests.duplicate_test(review_set.reviews, heuristics.DEFAULTS).flagged == frozenset()
+
+
+def test_each_review_test_is_named_by_the_rule_that_reports_it():
+    """One name for each thing: the panel shows a test's name and links to its rule."""
+    from heuristics.review_tests import analyze_reviews
+
+    listing = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], html=read_text(F2020))).listing
+    review_set = ALIEXPRESS.parse_review_pages([json.loads(read_text(REVIEWS / "reviews_1005006717259012_2024-09.json"))])
+    analysis = analyze_reviews(review_set, listing, heuristics.DEFAULTS)
+    assert [(test["code"], test["name"]) for test in analysis.to_dict()["tests"]] == [
+        (code, heuristics.RULES[code].title) for code in analysis.tests
+    ]
+    assert analysis.to_dict()["tests"][0]["name"] == "Unnatural rating distribution"

@@ -23,8 +23,8 @@ export function reviewFeedUrls(pageUrl, report, pages = REVIEW_PAGES) {
   const origin = `${page.protocol}//feedback.aliexpress.com${page.port ? ":" + page.port : ""}`;
   const params = {
     productId: listing.product_id,
-    lang: feedLocale(listing.context.language),
-    country: listing.context.country || "US",
+    lang: feedLocale(listing.locale.language),
+    country: listing.locale.country || "US",
     pageSize: String(REVIEW_PAGE_SIZE),
     filter: "all",
     sort: "complex_default",

@@ -3,7 +3,7 @@ import { test } from "node:test";
 
 import { feedLocale, reviewFeedUrls } from "../background/reviews.js";
 
-const report = { listing: { product_id: "1005003568989271", context: { language: "en", country: "US" } } };
+const report = { listing: { product_id: "1005003568989271", locale: { language: "en", country: "US" } } };
 
 test("the review feed is asked for the global id, in the page's language and country", () => {
   const [first, second] = reviewFeedUrls("https://www.aliexpress.us/item/3256803382674519.html", report);
@@ -22,11 +22,11 @@ test("the page's scheme and port carry over (tests serve pages over http on a lo
 });
 
 test("a Hebrew page asks for Hebrew reviews, in AliExpress's locale code", () => {
-  const [first] = reviewFeedUrls("https://he.aliexpress.com/item/1.html", { listing: { product_id: "32993251330", context: { language: "he", country: "US" } } }, 1);
+  const [first] = reviewFeedUrls("https://he.aliexpress.com/item/1.html", { listing: { product_id: "32993251330", locale: { language: "he", country: "US" } } }, 1);
   assert.equal(new URL(first).searchParams.get("lang"), "iw_IL");
   assert.equal(feedLocale("de"), "de_DE");
 });
 
 test("no product id, no feed", () => {
-  assert.deepEqual(reviewFeedUrls("https://www.aliexpress.com/item/1.html", { listing: { product_id: null, context: {} } }), []);
+  assert.deepEqual(reviewFeedUrls("https://www.aliexpress.com/item/1.html", { listing: { product_id: null, locale: {} } }), []);
 });

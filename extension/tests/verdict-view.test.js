@@ -68,8 +68,8 @@ const reviewed = {
     pages: 1, received: 60, total: 494, analyzed: 60, shown_rating: 4.8, adjusted_rating: 4.98,
     rests_on: 60, suspicious: 0, strength: "weak",
     tests: [
-      { code: "REV001", name: "Rating distribution", status: "pass", basis: "AliExpress's statistics for all 494 reviews" },
-      { code: "REV003", name: "Review bursts", status: "warn", basis: "60 dated reviews read, 2024-04-18 to 2024-08-28" },
+      { code: "REV001", name: "Unnatural rating distribution", status: "pass", basis: "AliExpress's statistics for all 494 reviews" },
+      { code: "REV003", name: "Burst of reviews", status: "warn", basis: "60 dated reviews read, 2024-04-18 to 2024-08-28" },
       { code: "REV004", name: "Verified purchases", status: "skipped", basis: "" },
     ],
   },

@@ -17,6 +17,19 @@ def _condition_specs(listing):
 
 @rule("CNT001", "Used item sold as new or original")
 def used_sold_as_new(listing, context):
+    """**What.** The title claims the item is original or new while the specifications give its
+    condition as used or refurbished.
+
+    **Why.** Refurbished and used phones sold as "Original" are among the commonest AliExpress
+    complaints. The condition is found by attribute id (`200000649`, "Item Condition") where the
+    data has it and by its name in the page's language otherwise; the words are matched in the
+    storefront languages (`heuristics/lexicon.py`). "Like new" is not a claim of new.
+
+    **Evidence.** `title_words`, `condition_name`, `condition_value`, `condition_value_id`.
+
+    **Example.** F2020: "The title says "מקורי" but the specifications give the condition as
+    "משומש": the item is used or refurbished." high / high, +32.
+    """
     if not listing.title:
         return None
     for spec in _condition_specs(listing):
@@ -41,6 +54,19 @@ def used_sold_as_new(listing, context):
 
 @rule("CNT002", "Replica wording")
 def replica_wording(listing, context):
+    """**What.** The title, the variants, the specifications or the description use the words
+    sellers use for copies: "1:1", "replica", "AAA", "high copy", "original quality", "not
+    original", in the storefront languages (`heuristics/lexicon.py` REPLICA_WORDS: "לא מקורי",
+    "копия", "réplica"…).
+
+    **Why.** A copy described honestly in the small print is still not what the title sells.
+
+    **Evidence.** `words`: the words found, by place. High severity when in the offer itself
+    (title, variants, specifications), medium when only in the description.
+
+    **Example.** F2020's description: "על אביזרים: זה הוא לא מקורי אביזרים" ("about the
+    accessories: these are not original accessories"): medium / high, +16.
+    """
     places = {
         "title": listing.title,
         "variants": " | ".join(v.name for v in listing.variants if v.name),
@@ -65,6 +91,18 @@ def replica_wording(listing, context):
 
 @rule("CNT003", "Brand sold by a store that is not the brand's")
 def brand_in_other_store(listing, context):
+    """**What.** The title names a brand that is often copied (Apple, Samsung, Dyson, Rolex…), and
+    the store is neither an official store nor named after it. A brand named after "for",
+    "compatible with", "para", "для"… is what the item fits and does not count ("For Makita 18V
+    Battery").
+
+    **Why.** Brands sell on AliExpress through "<Brand> Official Store"; others selling the brand
+    itself need a second look. Low confidence: resellers of genuine goods exist.
+
+    **Evidence.** `brands`, `store_name`.
+
+    **Example.** F2020: "Original Apple iPhone SE" from Summer Technology Co.,Ltd.: medium / low, +8.
+    """
     title, seller = listing.title, listing.seller
     if not title or seller.official or not seller.name:
         return None
@@ -94,6 +132,20 @@ def _terabytes(text: str) -> float | None:
 
 @rule("CNT004", "Impossible storage capacity for the price")
 def fake_capacity(listing, context):
+    """**What.** A flash drive, SSD, memory card or hard drive whose claimed capacity costs less
+    than {capacity_usd_per_tb:g} US dollars per terabyte ({capacity_hdd_usd_per_tb:g} for hard
+    drives), per variant where variants name capacities; capacities under
+    {capacity_min_tb:g} TB are not judged.
+
+    **Why.** Fake-capacity drives are AliExpress's best-known scam: the firmware reports 2 or 16 TB,
+    the chip holds 32 or 64 GB, and files written past that are lost. Genuine flash storage costs
+    about 40 USD per terabyte and more (2025 street prices), so the threshold leaves a wide margin.
+
+    **Evidence.** `variant`, `claimed_tb`, `price`, `currency`, `usd_per_tb`, the rate used, the
+    threshold.
+
+    **Example.** "16TB SSD" for 29.99 USD: 1.87 USD per TB, high / high, +32.
+    """
     title, t = listing.title or "", context.thresholds
     if not _STORAGE.search(title):
         return None
@@ -108,7 +160,7 @@ def fake_capacity(listing, context):
     worst = None
     for name, price, terabytes in candidates:
         converted = context.reference.to_usd(price, listing.price.currency)
-        if converted is None or terabytes < 0.25:
+        if converted is None or terabytes < t["capacity_min_tb"]:
             continue
         per_tb = converted[0] / terabytes
         if per_tb < floor and (worst is None or per_tb < worst[3]):
@@ -141,7 +193,19 @@ def _title_similarity(a: str | None, b: str | None) -> float:
 
 @rule("CNT005", "Listing changed since last seen")
 def listing_changed(listing, context):
-    history = context.history
+    """**What.** Since emptor last saw this listing, its seller, its title (less than
+    {listing_title_similarity_min:.0%} of the words in common) or most of its photos (less than
+    {listing_images_shared_min:.0%} shared) changed.
+
+    **Why.** Stores build ratings on one product and then swap it under the same address, keeping
+    the reviews (docs/sources.md, "Listing substitution").
+
+    **Evidence.** `changes` (what was, what is), `last_seen`, `reviews`.
+
+    **Example.** A listing seen on 2025-03-20 as a "Mini Wireless Drill" that is now "Wireless
+    Earbuds Pro" with the same 36 reviews: high / medium, +24.
+    """
+    history, t = context.history, context.thresholds
     if not history or not history.facts:
         return None
     earlier = [snapshot for snapshot in history.facts if snapshot.last_seen <= context.now.strftime("%Y-%m-%dT%H:%M:%SZ")]
@@ -156,11 +220,11 @@ def listing_changed(listing, context):
     if (last.store_id or last.seller_name) and (listing.seller.store_id or listing.seller.name) and not (same_id or same_name):
         changes["seller"] = {"was": f"{last.seller_name} ({last.store_id})", "now": f"{listing.seller.name} ({listing.seller.store_id})"}
     similarity = _title_similarity(last.title, listing.title)
-    if last.title and listing.title and similarity < 0.5:
+    if last.title and listing.title and similarity < t["listing_title_similarity_min"]:
         changes["title"] = {"was": last.title, "now": listing.title, "similarity": round(similarity, 2)}
     if last.image_keys and listing.image_keys:
         shared = set(last.image_keys) & set(listing.image_keys)
-        if len(shared) < 0.5 * min(len(last.image_keys), len(listing.image_keys)):
+        if len(shared) < t["listing_images_shared_min"] * min(len(last.image_keys), len(listing.image_keys)):
             changes["images"] = {"shared": len(shared), "was": len(last.image_keys), "now": len(listing.image_keys)}
     if not changes:
         return None

@@ -13,6 +13,7 @@ import statistics
 
 from .. import lexicon
 from ..model import Confidence, Severity, risk
+from ..phrasing import share_in_words
 from ..registry import rule
 
 
@@ -26,10 +27,10 @@ def headline_history(listing, context):
     history = context.history
     if history is None:
         return []
-    currency = listing.price.currency or listing.context.currency
+    currency = listing.price.currency or listing.locale.currency
     points = [
         p for p in history.prices
-        if p.sku_id is None and p.currency == currency and p.country == listing.context.country and _moment(p.observed_at) <= context.now
+        if p.sku_id is None and p.currency == currency and p.country == listing.locale.country and _moment(p.observed_at) <= context.now
     ]
     return sorted(points, key=lambda p: p.observed_at)
 
@@ -46,6 +47,19 @@ def paid_price(listing) -> tuple[float | None, float]:
 
 @rule("PRC001", "Discount against a price never charged")
 def unsupported_original_price(listing, context):
+    """**What.** The page claims a discount from an "original" price that, in at least
+    {history_min_days} days of recorded history (same country and currency), was never charged:
+    every recorded price stayed below {fake_discount_margin:.0%} of it.
+
+    **Why.** The discount percent is set by the seller against a list price the seller declares
+    (docs/sources.md, "Prices"). CamelCamelCamel only calls a price a deal after five weeks of
+    history (docs/sources.md, "Price history"); so does emptor.
+
+    **Evidence.** `original_price`, `current_price`, `highest_recorded`, `history_days`,
+    `observations`, `since`, `basis`.
+
+    **Example.** "Was" 42.80 USD, sold at 40.04 and never above 40.04 in 60 days: medium / high, +16.
+    """
     original, current, t = listing.price.original_min, listing.price.min, context.thresholds
     if original is None or current is None or original <= current:
         return None
@@ -73,12 +87,22 @@ def unsupported_original_price(listing, context):
         observations=len(points),
         since=points[0].observed_at,
         currency=currency or None,
-        basis=f"{len(points)} recorded prices in {listing.context.country}/{currency} since {points[0].observed_at[:10]}",
+        basis=f"{len(points)} recorded prices in {listing.locale.country}/{currency} since {points[0].observed_at[:10]}",
     )
 
 
 @rule("PRC002", "Price raised before a sale")
 def raised_before_sale(listing, context):
+    """**What.** Within the {raise_before_sale_days} days before the page, the price rose by at
+    least {raise_before_sale_share:.0%} and the "sale" now brings it back no lower than it was
+    before the rise (within {raise_before_sale_tolerance:.0%}).
+
+    **Why.** Raising a price just before a sale makes the discount look real.
+
+    **Evidence.** `price_before_rise`, `before_rise_on`, `raised_to`, `raised_on`, `current_price`.
+
+    **Example.** 30.00 → 39.00 → "sale" 31.20 USD: medium / high, +16.
+    """
     current, t = listing.price.min, context.thresholds
     discounted = (listing.price.discount_percent or 0) > 0 or (listing.price.original_min or 0) > (current or 0)
     if current is None or not discounted:
@@ -92,7 +116,7 @@ def raised_before_sale(listing, context):
     before = window[: peak_index + 1]
     base = min(before, key=lambda p: p.price)
     peak = window[peak_index]
-    if peak.price < base.price * (1 + t["raise_before_sale_share"]) or current < base.price * 0.97:
+    if peak.price < base.price * (1 + t["raise_before_sale_share"]) or current < base.price * (1 - t["raise_before_sale_tolerance"]):
         return None
     currency = listing.price.currency or ""
     return risk(
@@ -112,6 +136,15 @@ def raised_before_sale(listing, context):
 
 @rule("PRC003", "Price above the recorded low")
 def above_recorded_low(listing, context):
+    """**What.** Today's price is at least {above_low_share:.0%} above the lowest price recorded in
+    the last {above_low_days} days.
+
+    **Why.** Not a risk of fraud, a risk of paying more than needed: the shopper has seen it cheaper.
+
+    **Evidence.** `current_price`, `recorded_low`, `low_on`, `observations`.
+
+    **Example.** 29.99 USD today, 22.50 on 2025-09-01: low / high, +8.
+    """
     current, t = listing.price.min, context.thresholds
     if current is None:
         return None
@@ -150,6 +183,18 @@ def matching_floor(listing, reference):
 
 @rule("PRC004", "Too cheap to be genuine")
 def too_good_to_be_true(listing, context):
+    """**What.** A branded product from the price-floor table, named as the item itself (not "case
+    for …"), costs with shipping less than {too_good_share:.0%} of the genuine floor, converted to
+    US dollars.
+
+    **Why.** "AirPods Pro" at a tenth of the genuine price is a copy, whatever the photos show.
+
+    **Evidence.** `product`, `matched`, `price_paid`, `shipping`, `currency`, `usd`,
+    `usd_per_unit`, `rates_date`, `genuine_floor_usd`, `share_of_floor`, `floor_source`.
+
+    **Example.** "AirPods Pro 2" for 15.99 + 2.00 EUR: 21.05 USD at 1.17 USD per EUR (rates of
+    2025-06-30), 14% of the 150 USD floor: high / high, +32.
+    """
     reference, t = context.reference, context.thresholds
     if not reference.price_floors or listing.seller.official:
         return None
@@ -190,13 +235,27 @@ def too_good_to_be_true(listing, context):
 
 @rule("PRC005", "Bait price from another variant")
 def bait_variant(listing, context):
+    """**What.** The headline (lowest) price comes from a variant that is an accessory or a part
+    ("Case only", "Box", "Cable") while the title sells the product, or from one variant costing
+    less than {bait_variant_share:.0%} of the next cheapest (when at least
+    {bait_variant_others_min} other prices exist).
+
+    **Why.** Shoppers compare headline prices; a cheap accessory variant makes an expensive listing
+    look like a bargain.
+
+    **Evidence.** `variant`, `sku_id`, `variant_price`, `accessory_words` or `next_cheapest` and
+    `median_variant_price`.
+
+    **Example.** Earbuds headlined at 1.99 for "Charging case only" while the earbuds cost 24.99:
+    medium / high, +16.
+    """
     t = context.thresholds
     priced = sorted((v for v in listing.variants if v.price is not None), key=lambda v: v.price)
     if len(priced) < 2:
         return None
     cheapest = priced[0]
     headline = listing.price.min
-    if headline is not None and abs(headline - cheapest.price) > 0.01 * max(headline, 0.01):
+    if headline is not None and abs(headline - cheapest.price) > t["bait_headline_tolerance"] * headline:
         return None  # the headline price is not the cheapest variant's
     accessory = lexicon.accessory_words(cheapest.name)
     if accessory and not lexicon.accessory_words(listing.title):
@@ -211,7 +270,7 @@ def bait_variant(listing, context):
             currency=listing.price.currency,
         )
     others = sorted({v.price for v in priced if v.price > cheapest.price})
-    if len(others) < 2:
+    if len(others) < t["bait_variant_others_min"]:
         return None
     next_price = others[0]
     if cheapest.price >= next_price * t["bait_variant_share"]:
@@ -220,7 +279,7 @@ def bait_variant(listing, context):
         Severity.MEDIUM,
         Confidence.MEDIUM,
         f"The headline price {cheapest.price:g} comes from one variant (\"{cheapest.name}\") that costs less than "
-        f"half of the next cheapest ({next_price:g}): check what that variant is.",
+        f"{share_in_words(t['bait_variant_share'])} of the next cheapest ({next_price:g}): check what that variant is.",
         variant=cheapest.name,
         sku_id=cheapest.sku_id,
         variant_price=cheapest.price,

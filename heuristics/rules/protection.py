@@ -9,6 +9,17 @@ from .shipping import delivery_estimate
 
 @rule("PRT001", "AliExpress Choice")
 def choice_item(listing, context):
+    """**What.** The item is part of AliExpress Choice (a reason to trust).
+
+    **Why.** Choice is AliExpress's service standard since March 2023: faster delivery, a delivery
+    guarantee and free returns where offered (docs/sources.md, "Choice"). It is a service promise,
+    not a quality check, so it weighs as much as a top-rated store and no more.
+
+    **Evidence.** `choice`, from `choiceProduct` in the data or the Choice page template
+    (`_d_c_.viewName = 'choiceDetail'`).
+
+    **Example.** medium / high, −16.
+    """
     if listing.badges.choice is not True:
         return None
     return trust(
@@ -22,6 +33,15 @@ def choice_item(listing, context):
 
 @rule("PRT002", "Free returns")
 def free_return(listing, context):
+    """**What.** Free returns are offered (a reason to trust).
+
+    **Why.** A free return (15 days after receipt in AliExpress's programme, docs/sources.md) makes
+    a disappointing purchase cheap to undo.
+
+    **Evidence.** `free_return`.
+
+    **Example.** low / high, −8.
+    """
     if listing.badges.free_return is not True:
         return None
     return trust(
@@ -34,6 +54,17 @@ def free_return(listing, context):
 
 @rule("PRT003", "Buyer protection")
 def buyer_protection(listing, context):
+    """**What.** The page shows buyer protection of at least {buyer_protection_days_min} days (a
+    reason to trust).
+
+    **Why.** Buyer protection refunds an order that does not arrive or is not as described. A
+    protection period shown only as a template (`{{day}}-Day Buyer Protection`) is not counted:
+    emptor does not guess the number.
+
+    **Evidence.** `buyer_protection_days`, `threshold`.
+
+    **Example.** F2020 renders "הגנת הקונה למשך 90 ימים" (90-day buyer protection): low / high, −8.
+    """
     days, t = listing.badges.buyer_protection_days, context.thresholds
     if days is None or days < t["buyer_protection_days_min"]:
         return None
@@ -48,6 +79,18 @@ def buyer_protection(listing, context):
 
 @rule("PRT004", "Delivery guarantee")
 def delivery_guarantee(listing, context):
+    """**What.** Delivery is guaranteed within a number of days or by a date, or a compensation is
+    promised if it is late (AliExpress "Commitment"): a reason to trust.
+
+    **Why.** A guarantee of {commitment_days_max} days or less, or one with compensation, is a
+    specific promise (medium / high, −16); the ordinary "within 60 days or refund" ceiling is
+    weaker (low / medium, −6). A guarantee shorter than the page's own delivery estimate (SHP003's
+    estimate) is not counted: the page contradicts it (F2212 guarantees 25 days and estimates 72).
+
+    **Evidence.** `days`, `by_date`, `compensation`, `threshold_days`.
+
+    **Example.** F2209: "Delivery is guaranteed within 60 days or the order is refunded." −6.
+    """
     guarantee, t = listing.badges.delivery_guarantee, context.thresholds
     if guarantee is None or (guarantee.days is None and guarantee.by_date is None):
         return None

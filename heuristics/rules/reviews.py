@@ -1,4 +1,4 @@
-"""REV: what the reviews read for a listing show (heuristics/reviews.py runs the tests once).
+"""REV: what the reviews read for a listing show (heuristics/review_tests.py runs the tests once).
 
 Each rule turns one test's result into a finding; every message says what sample it rests on.
 """
@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from ..model import Confidence, Severity, risk
 from ..registry import rule
-from ..reviews import FAIL, WARN
+from ..review_tests import FAIL, WARN
 
 
 def review_test_rule(code: str, title: str, *, statuses=(FAIL,)):
-    """Register ``explain(test, analysis)`` as the rule that speaks for review test ``code``: it
-    is asked for a finding only when that test ran and ended in one of ``statuses``."""
+    """Register ``explain(test, analysis, thresholds)`` as the rule that speaks for review test
+    ``code``: it is asked for a finding only when that test ran and ended in one of ``statuses``.
+    The test's name is the rule's title; its documentation is ``explain``'s docstring."""
 
     def register(explain):
         def check(listing, context):
@@ -20,7 +21,7 @@ def review_test_rule(code: str, title: str, *, statuses=(FAIL,)):
             test = analysis.tests.get(code) if analysis else None
             if test is None or test.status not in statuses:
                 return None
-            return explain(test, analysis)
+            return explain(test, analysis, context.thresholds)
 
         check.__name__, check.__doc__ = explain.__name__, explain.__doc__
         rule(code, title)(check)
@@ -35,7 +36,20 @@ def _sample_confidence(analysis, default: Confidence) -> Confidence:
 
 
 @review_test_rule("REV001", "Unnatural rating distribution", statuses=(FAIL, WARN))
-def rating_distribution(test, analysis):
+def rating_distribution(test, analysis, t):
+    """**What.** On AliExpress's statistics for all the product's reviews (or, without them, the
+    reviews read): {reviews_perfect_share:.0%} or more five stars from at least
+    {reviews_perfect_min} ratings ("too perfect"), all star shares within
+    {reviews_flat_spread:.0%} of each other ("too uniform"), or not one 1- or 2-star rating among
+    {reviews_no_low_end_min}.
+
+    **Why.** Genuine ratings form a J-curve: most at five stars, a tail at one. The 494-review drill
+    of the fixtures: 88.9% five stars, 2.2% one star.
+
+    **Evidence.** `count`, `shares`, `pattern`, `basis`.
+
+    **Example.** 150 ratings, 149 of them five stars: medium / medium, +12.
+    """
     shares = test.evidence["shares"]
     pattern = test.evidence["pattern"]
     if pattern == "too perfect":
@@ -50,7 +64,21 @@ def rating_distribution(test, analysis):
 
 
 @review_test_rule("REV002", "Duplicate review texts", statuses=(FAIL, WARN))
-def duplicate_texts(test, analysis):
+def duplicate_texts(test, analysis, t):
+    """**What.** Reviews whose texts are the same or nearly the same ({reviews_shingle_words}-word
+    shingles overlapping by {reviews_near_duplicate_jaccard:.0%} or more), compared through an
+    inverted index so only reviews that share a shingle are compared. A review's own words are
+    also compared with other reviews' translations (one text posted in two languages), never two
+    translations with each other (machine translation makes texts alike). Fails when
+    {reviews_duplicate_share:.0%} of the texts (and at least {reviews_duplicate_min_flagged}) are
+    in such groups; one pair is a warning.
+
+    **Why.** Copied texts are the plainest sign of bought reviews.
+
+    **Evidence.** `with_text`, `duplicated`, `groups`, `largest_group`, `compared_pairs`, `share`.
+
+    **Example.** 8 of 40 texts in two groups: medium / high, +16.
+    """
     evidence = test.evidence
     severity = Severity.MEDIUM if test.status == FAIL else Severity.LOW
     return risk(
@@ -63,7 +91,18 @@ def duplicate_texts(test, analysis):
 
 
 @review_test_rule("REV003", "Burst of reviews")
-def review_burst(test, analysis):
+def review_burst(test, analysis, t):
+    """**What.** Days with more reviews than the sample's own daily rate would give with a
+    probability under {reviews_burst_p:g} (a Poisson test, as ReviewMeta's "high-volume days"),
+    holding at least {reviews_burst_share:.0%} of the dated reviews (and at least
+    {reviews_burst_min_flagged} reviews).
+
+    **Why.** Bought reviews arrive in batches.
+
+    **Evidence.** `dated`, `days`, `per_day`, `burst_limit`, `burst_days`, `share`.
+
+    **Example.** 15 of 40 reviews on 2025-03-02 where the rate is 0.3 a day: medium / medium, +12.
+    """
     evidence = test.evidence
     days = ", ".join(f"{day} ({count})" for day, count in evidence["burst_days"].items())
     return risk(
@@ -76,7 +115,17 @@ def review_burst(test, analysis):
 
 
 @review_test_rule("REV004", "Short or stock review texts")
-def stock_texts(test, analysis):
+def stock_texts(test, analysis, t):
+    """**What.** At least {reviews_generic_share:.0%} of the reviews with text (of at least
+    {reviews_generic_min}) are under {reviews_short_words} words or a stock phrase in any
+    storefront language ("good", "все отлично", "excelente").
+
+    **Why.** They say nothing about the product, and farms write them.
+
+    **Evidence.** `with_text`, `short_or_stock`, `share`.
+
+    **Example.** 30 of 40 texts "Отлично!" or "good": low / medium, +6.
+    """
     evidence = test.evidence
     return risk(
         Severity.LOW,
@@ -88,7 +137,17 @@ def stock_texts(test, analysis):
 
 
 @review_test_rule("REV005", "Reviews from one country")
-def one_country(test, analysis):
+def one_country(test, analysis, t):
+    """**What.** {reviews_country_share:.0%} or more of the reviews read (at least
+    {reviews_country_min}) come from one country that is not the country the page was shown for.
+
+    **Why.** The feed favours the viewer's own country, so that is never flagged. Reviews bought in
+    one market look like this; so does a product popular in one market, hence low / low.
+
+    **Evidence.** `top_country`, `share`, `countries`, `viewer_country`.
+
+    **Example.** 60 of 60 reviews from RU on a page shown for US (the 2025-10a capture): low / low, +4.
+    """
     evidence = test.evidence
     return risk(
         Severity.LOW,
@@ -101,9 +160,23 @@ def one_country(test, analysis):
 
 
 @review_test_rule("REV006", "Follow-ups turning negative")
-def negative_follow_ups(test, analysis):
+def negative_follow_ups(test, analysis, t):
+    """**What.** Buyers who added to their review later (`buyerAddFb…`) report a failure: "stopped
+    working", "began to fail", "сломался", "dejó de funcionar"…, in the translation or their own
+    words.
+
+    **Why.** Reviews are written on arrival; follow-ups show how the product lasts.
+
+    **Evidence.** `follow_ups`, `negative`, `examples` (stars, days later, text). Medium severity
+    for {reviews_negative_follow_ups_many} or more, or {reviews_negative_follow_ups_share:.0%} of
+    follow-ups; low for fewer.
+
+    **Example.** The 2024-09 drill capture: a 5-star review, 92 days later: "After a certain time
+    began to fail…": medium / medium (1 of 3 follow-ups), +12.
+    """
     evidence = test.evidence
-    many = evidence["negative"] >= 2 or evidence["negative"] / max(1, evidence["follow_ups"]) >= 0.3
+    share = evidence["negative"] / max(1, evidence["follow_ups"])
+    many = evidence["negative"] >= t["reviews_negative_follow_ups_many"] or share >= t["reviews_negative_follow_ups_share"]
     example = evidence["examples"][0]
     when = f" {example['days_later']} days later" if example["days_later"] else ""
     return risk(
@@ -116,9 +189,23 @@ def negative_follow_ups(test, analysis):
 
 
 @review_test_rule("REV007", "Reviews about another product")
-def switched_listing(test, analysis):
+def switched_listing(test, analysis, t):
+    """**What.** Fewer than {reviews_switch_share:.0%} of the reviews with
+    {reviews_substantive_words} or more words mention anything in the title (a word sharing its
+    first {reviews_stem_letters} letters, in the review's words or its translation); confidence is
+    high when fewer than {reviews_switch_variant_share:.0%} of the buyers bought a variant this
+    listing still has.
+
+    **Why.** A switched listing keeps the reviews of what it sold before.
+
+    **Evidence.** `substantive`, `mentioning_title`, `share`, `variant_match_share`.
+
+    **Example.** The 2020 iPhone page with the drill's 60 reviews: none mentions the iPhone:
+    high / high, +32.
+    """
     evidence = test.evidence
-    variants_differ = evidence["variant_match_share"] is not None and evidence["variant_match_share"] < 0.2
+    bought = evidence["variant_match_share"]
+    variants_differ = bought is not None and bought < t["reviews_switch_variant_share"]
     return risk(
         Severity.HIGH,
         Confidence.HIGH if variants_differ else Confidence.MEDIUM,
@@ -130,7 +217,16 @@ def switched_listing(test, analysis):
 
 
 @review_test_rule("REV008", "Ratings without text")
-def rating_only(test, analysis):
+def rating_only(test, analysis, t):
+    """**What.** {reviews_rating_only_share:.0%} or more of the reviews read (at least
+    {reviews_rating_only_min}) are stars without a word.
+
+    **Why.** A rating without text cannot be checked, and is the cheapest kind to buy.
+
+    **Evidence.** `reviews`, `without_text`, `share`.
+
+    **Example.** The 2025-10b capture: 51 of 60 without text: low / high, +8.
+    """
     evidence = test.evidence
     return risk(
         Severity.LOW,
@@ -141,7 +237,19 @@ def rating_only(test, analysis):
 
 
 @review_test_rule("REV009", "Reviews marked by AliExpress")
-def marked_reviews(test, analysis):
+def marked_reviews(test, analysis, t):
+    """**What.** {reviews_marked_share:.0%} or more of the reviews read are marked by AliExpress as
+    imported from other sites (`thirdParty`, `independentSite`, `trendyol`) or AI-written
+    (`aigc`). The counts, and the share AliExpress selected itself, are always reported in the
+    test's evidence.
+
+    **Why.** Reported as AliExpress marks them, not guessed at: imported reviews are not from this
+    listing's buyers.
+
+    **Evidence.** `selected_by_aliexpress`, `imported_from_other_sites`, `ai_generated`, `anonymous`.
+
+    **Example.** 12 of 40 reviews imported from Trendyol: low / high, +8.
+    """
     evidence = test.evidence
     return risk(
         Severity.LOW,
@@ -154,6 +262,17 @@ def marked_reviews(test, analysis):
 
 @rule("REV010", "Adjusted rating lower")
 def adjusted_rating(listing, context):
+    """**What.** Leaving out the suspicious reviews, the rating falls {reviews_adjusted_drop:g}
+    stars or more below the rating shown.
+
+    **Why.** ReviewMeta's adjusted rating: a rating that rests on suspicious reviews is not the
+    product's.
+
+    **Evidence.** `shown_rating`, `adjusted_rating`, `drop`, `rests_on`, `strength`. Confidence
+    follows the strength of the sample (weak: low).
+
+    **Example.** Shown 4.8, adjusted 4.1 on 64 reviews (moderate): medium / medium, +12.
+    """
     analysis = context.review_analysis
     if not analysis or analysis.adjusted_rating is None or analysis.shown_rating is None:
         return None

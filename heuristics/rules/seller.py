@@ -21,6 +21,20 @@ def _ratings_confidence(count: int | None, thresholds) -> Confidence:
 
 @rule("SEL001", "Low positive feedback")
 def seller_positive_rate(listing, context):
+    """**What.** The store's positive-feedback percent is below {seller_positive_rate_medium:g}% (medium)
+    or below {seller_positive_rate_high:g}% (high).
+
+    **Why.** The positive rate is AliExpress's own summary of every buyer's rating of the store.
+    Established stores sit at 95-99%; under {seller_positive_rate_high:g}%, more than one buyer in ten
+    was unhappy.
+
+    **Evidence.** `positive_rate`, the `threshold` it fell below, `feedback_count`. Confidence
+    follows the number of ratings: high from {seller_feedback_some}, medium from {seller_feedback_few}
+    (or when the page does not say), low below.
+
+    **Example.** F2212: "Only 86.6% of this store's ratings are positive: about 13.4 buyers in 100
+    were unhappy (below 90%)." high / high, +32.
+    """
     seller, t = listing.seller, context.thresholds
     rate = seller.positive_rate
     if rate is None or rate >= t["seller_positive_rate_medium"]:
@@ -41,6 +55,19 @@ def seller_positive_rate(listing, context):
 
 @rule("SEL002", "Few seller ratings")
 def seller_feedback_count(listing, context):
+    """**What.** The store's positive rate rests on fewer than {seller_feedback_some} ratings (low) or
+    {seller_feedback_few} (medium).
+
+    **Why.** A 100% rate from a dozen ratings says little; new or dormant stores and stores that
+    were sold on ("gold" accounts) show it.
+
+    **Evidence.** `feedback_count`, `threshold`. `feedback_count` is the count the page gives next
+    to the rate: the positive ratings in generations A and B (`positiveNum`), all ratings in C and
+    D (`sellerTotalNum`).
+
+    **Example.** A store with 31 ratings: "The store's rating rests on only 31 ratings, too few to
+    say much about it." medium / high, +16.
+    """
     count, t = listing.seller.feedback_count, context.thresholds
     if count is None or count >= t["seller_feedback_some"]:
         return None
@@ -56,6 +83,16 @@ def seller_feedback_count(listing, context):
 
 @rule("SEL003", "New store")
 def store_age(listing, context):
+    """**What.** The store opened less than {store_age_days_medium} days (low) or {store_age_days_high}
+    days (medium) before the page was seen.
+
+    **Why.** A young store has no track record to judge, and fly-by-night stores are young.
+
+    **Evidence.** `opened`, `age_days`, `judged_on` (the capture day, not today), `threshold_days`.
+
+    **Example.** A store opened 2022-09-01 seen on 2022-12-20: "The store opened on 2022-09-01,
+    3 months before this page was seen: it has little track record." medium / high, +16.
+    """
     opened, t = listing.seller.opened, context.thresholds
     if opened is None:
         return None
@@ -78,6 +115,15 @@ def store_age(listing, context):
 
 @rule("SEL004", "Few store followers")
 def store_followers(listing, context):
+    """**What.** Fewer than {store_followers_few} shoppers follow the store.
+
+    **Why.** Following is how returning buyers keep a store; very few followers mean few came back.
+    It is a weak signal on its own, hence low severity and medium confidence.
+
+    **Evidence.** `followers`, `threshold`.
+
+    **Example.** "Only 37 shoppers follow this store." low / medium, +6.
+    """
     followers, t = listing.seller.followers, context.thresholds
     if followers is None or followers >= t["store_followers_few"]:
         return None
@@ -92,6 +138,14 @@ def store_followers(listing, context):
 
 @rule("SEL005", "Top-rated seller")
 def top_rated_seller(listing, context):
+    """**What.** AliExpress marks the store as a Top-rated seller (a reason to trust).
+
+    **Why.** The platform grants the status for sustained good ratings and service.
+
+    **Evidence.** `top_rated`.
+
+    **Example.** The 2024-01 capture of store 1100574830 (Shop120565 Store): medium / high, −16.
+    """
     if listing.seller.top_rated is not True:
         return None
     return trust(
@@ -105,6 +159,15 @@ def top_rated_seller(listing, context):
 
 @rule("SEL006", "Official brand store")
 def official_store(listing, context):
+    """**What.** The store is named "<Brand> Official Store" (a reason to trust).
+
+    **Why.** AliExpress reserves that naming for stores the brand authorised, where counterfeits
+    are least likely. Confidence is medium: the name is the only evidence on the page.
+
+    **Evidence.** `store_name`.
+
+    **Example.** PATUOPRO Official Store (2024-09): medium / medium, −12.
+    """
     if listing.seller.official is not True:
         return None
     return trust(

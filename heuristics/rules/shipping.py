@@ -33,6 +33,18 @@ def delivery_estimate(option, today: dt.date) -> tuple[int | None, str | None]:
 
 @rule("SHP001", "Expensive shipping")
 def shipping_cost(listing, context):
+    """**What.** Shipping by the default option adds at least {shipping_share_low:.0%} (low) or
+    {shipping_share_medium:.0%} (medium) to the lowest item price.
+
+    **Why.** A cheap headline price with expensive shipping is a common way to look cheaper than
+    other listings; the shopper pays both.
+
+    **Evidence.** `shipping_cost`, `item_price`, `currency`, `share`, `method`. Prices in different
+    currencies are not compared.
+
+    **Example.** F2212: "Shipping costs 3.8 USD on an item from 1.73 USD: it adds 220% to the
+    price." medium / high, +16.
+    """
     option, price, t = _default_option(listing), listing.price, context.thresholds
     if option is None or option.cost is None or not option.cost or price.min in (None, 0):
         return None
@@ -58,6 +70,14 @@ def shipping_cost(listing, context):
 
 @rule("SHP002", "Untracked shipping")
 def untracked_shipping(listing, context):
+    """**What.** The default shipping option has no tracking.
+
+    **Why.** Without tracking, a parcel that never arrives is hard to prove in a dispute.
+
+    **Evidence.** `method`, `tracked`.
+
+    **Example.** medium / high, +16.
+    """
     option = _default_option(listing)
     if option is None or option.tracked is not False:
         return None
@@ -73,6 +93,21 @@ def untracked_shipping(listing, context):
 
 @rule("SHP003", "Long delivery")
 def long_delivery(listing, context):
+    """**What.** The default option's delivery estimate is over {delivery_days_long} days (low) or
+    over {delivery_days_very_long} days (medium). The estimate is the later of the delivery days
+    the data gives and the days from the capture to the delivery date the page shows: F2212 gives
+    44 (working) days and a date 72 days away.
+
+    **Why.** Past {delivery_days_very_long} days the estimate exceeds AliExpress's delivery
+    guarantee for most countries (docs/sources.md, "Buyer protection and delivery guarantees"), so
+    protection may lapse before the parcel arrives.
+
+    **Evidence.** `estimate_days` and its `basis` (`max_days` or `delivery_date`), both inputs
+    (`max_days`, `delivery_date`), `judged_on`, `threshold_days`, `method`.
+
+    **Example.** F2212: "Delivery is estimated at up to 72 days (by 2023-03-02); that is past
+    AliExpress's 60-day delivery guarantee." medium / high, +16.
+    """
     option, t = _default_option(listing), context.thresholds
     if option is None:
         return None
@@ -85,7 +120,7 @@ def long_delivery(listing, context):
         Confidence.HIGH,
         f"Delivery is estimated at up to {days} days"
         + (f" (by {option.delivery_date})" if basis == "delivery_date" else "")
-        + ("; that is past AliExpress's 60-day delivery guarantee." if severity is Severity.MEDIUM else "."),
+        + (f"; that is past AliExpress's {t['delivery_days_very_long']}-day delivery guarantee." if severity is Severity.MEDIUM else "."),
         estimate_days=days,
         basis=basis,
         max_days=option.max_days,

@@ -31,14 +31,14 @@ def rules():
                     "code": rule.code,
                     "title": rule.title,
                     "family": rule.family,
-                    "family_name": FAMILIES[rule.family],
+                    "family_name": FAMILIES[rule.family].name,
                     "since": rule.since,
                     "status": rule.status,
                     "doc_url": url_for("rules_page.rules_page", _external=True) + f"#{rule.code}",
                 }
                 for rule in sorted(RULES.values(), key=lambda r: r.code)
             ],
-            "thresholds": [{"name": t.name, "default": t.default, "help": t.help} for t in THRESHOLDS],
+            "thresholds": [{"name": t.name, "default": t.default, "used_by": list(t.used_by), "help": t.help} for t in THRESHOLDS],
             "scoring": {
                 "severity_points": {s.name.lower(): p for s, p in SEVERITY_POINTS.items()},
                 "confidence_factor": {c.name.lower(): f for c, f in CONFIDENCE_FACTOR.items()},

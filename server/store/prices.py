@@ -24,8 +24,8 @@ def _rows(listing: Listing, observed_at: str) -> list[dict]:
     base = {
         "marketplace": listing.marketplace,
         "product_id": listing.product_id,
-        "country": listing.context.country,
-        "currency": listing.price.currency or listing.context.currency,
+        "country": listing.locale.country,
+        "currency": listing.price.currency or listing.locale.currency,
         "observed_at": observed_at,
     }
     rows = []

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
-from heuristics.model import Context, Listing, merge
+from heuristics.model import Listing, Locale, merge
 
 from ..base import Blob, Extraction, PageInput
 from ..problems import BadBlob, NotAFeed, UnknownBlobSource
@@ -207,7 +207,7 @@ def _read_html(page: PageInput, url_product: str | None, readings: _Readings) ->
         readings.partials.append(generations.from_new_detail(found.init_data))
     readings.partials = [p for p in readings.partials if p.has_product()]
     readings.page_url = readings.page_url or readings.own_url
-    readings.language = dom.context_from_meta(tree).language
+    readings.language = dom.locale_from_meta(tree).language
     readings.served = _served(readings.partials, found)
     readings.dom = dom.read(tree, _hints(readings.partials, readings.served or page.received_at))
 
@@ -257,7 +257,7 @@ def _merged_listing(page: PageInput, readings: _Readings) -> Listing:
         shown,
         url=readings.page_url,
         selected_sku_id=page.selected_sku_id,
-        context=Context(country=_country_of_site(readings.page_url), language=readings.language),
+        locale=Locale(country=_country_of_site(readings.page_url), language=readings.language),
     )
     listing = merge(defaults, listing)
     if readings.embedded.view_name == "choiceDetail" and listing.badges.choice is None:
@@ -364,8 +364,8 @@ class AliExpress:
             return []
         params = {
             "productId": listing.product_id,
-            "lang": _feed_language(listing.context.language),
-            "country": listing.context.country or "US",
+            "lang": _feed_language(listing.locale.language),
+            "country": listing.locale.country or "US",
             "pageSize": REVIEW_PAGE_SIZE,
             "filter": "all",
             "sort": "complex_default",

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from heuristics.model import DESCRIPTION_CHARS, Badges, Context, Listing, Price, Rating, Shipping, Spec
+from heuristics.model import DESCRIPTION_CHARS, Badges, Listing, Locale, Price, Rating, Shipping, Spec
 
 from ... import textparse
 from .shared import image_keys, new_listing, new_seller
@@ -268,8 +268,8 @@ def meta_url(tree: LexborHTMLParser, base: str | None = None) -> str | None:
     return None
 
 
-def context_from_meta(tree: LexborHTMLParser) -> Context:
+def locale_from_meta(tree: LexborHTMLParser) -> Locale:
     html_node = tree.css_first("html")
     language = html_node.attributes.get("lang") if html_node is not None else None
-    return Context(language=(language or None) and language.split("-")[0].lower())
+    return Locale(language=(language or None) and language.split("-")[0].lower())
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from heuristics.model import Badges, Context, Listing, Price, Rating, Seller
+from heuristics.model import Badges, Listing, Locale, Price, Rating, Seller
 
 from ... import jsontext, textparse
 from .shared import (
@@ -126,7 +126,7 @@ def from_modules(data: dict) -> Partial:
         shown_id,
         title=as_text(title.get("subject")),
         category_id=as_id(action.get("categoryId") or common.get("categoryId")),
-        context=Context(
+        locale=Locale(
             country=as_text(env.get("country") or ship_to or common.get("userCountryCode")),
             currency=currency,
             language=language_from_locale(as_text(env.get("locale") or env.get("lang"))),
@@ -189,7 +189,7 @@ def from_new_detail(init_data: dict) -> Partial:
         shown_id,
         title=as_text(title.get("subject")),
         category_id=as_id(actions.get("categoryId") or recommend.get("categoryId")),
-        context=Context(
+        locale=Locale(
             country=ship_to,
             currency=currency,
             language=language_from_locale(as_text(by_type.get("description", {}).get("locale"))),
@@ -265,7 +265,7 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
         shown_id,
         title=as_text(info.get("subject")),
         category_id=as_id(info.get("categoryId")),
-        context=Context(
+        locale=Locale(
             country=as_text(site.get("countryCode") or currency_component.get("countryCode") or ship_to),
             currency=currency,
             language=language_from_locale(as_text(site.get("language") or site.get("locale"))),
@@ -357,7 +357,7 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
         shown_id,
         title=as_text(as_dict(result.get("PRODUCT_TITLE")).get("text") or global_data.get("subject")),
         category_id=as_id(global_data.get("categoryId")),
-        context=Context(
+        locale=Locale(
             country=as_text(global_data.get("country") or ship_to),
             currency=currency or as_text(global_data.get("currencyCode")),
             language=language_from_locale(as_text(global_data.get("lang") or global_data.get("locale"))),
