@@ -5,8 +5,9 @@ Pages are the real saved fixture pages and the 1 MB and 2 MB pages of bench/run.
 real-looking addresses; the service is the real Flask app on 127.0.0.1. The content script times
 its own synchronous blocks (serialising the page in slices, rendering the badge) and the first
 verdict after the page's load event, and hands them to the service worker (not to the page's
-performance timeline, which the page could read); this script asks the worker for them as the
-extension's own pages would (getTimings).
+performance timeline, which the page could read) when the debug setting this script turns on
+(EMPTOR.DEBUG_TIMINGS_KEY) asks it to; this script asks the worker for them as the extension's
+own pages would (getTimings).
 """
 
 from __future__ import annotations
@@ -70,7 +71,7 @@ def measure(runs: int) -> dict:
             for label, host, path in PAGES:
                 rows = []
                 for _ in range(runs):
-                    browser.configure(service.url)  # forget cached answers: every run asks the service
+                    browser.configure(service.url, debug_timings=True)  # forget cached answers: every run asks the service
                     recorder.analyze_requests.clear()
                     page = browser.new_page()
                     page.goto(site.url(host, path), wait_until="load")

@@ -16,7 +16,7 @@ import heuristics
 from heuristics.model import Listing, ListingHistory, merge
 
 from . import reference, report
-from .config import version
+from .config import REVIEW_PAGES_TO_FETCH, version
 from .marketplaces import MARKETPLACES, Extraction, Marketplace, PageInput, for_url, host_of
 from .marketplaces.problems import NoAddress, PageFromOtherSite
 from .problems import InvalidRequest, UnreadableInput
@@ -119,5 +119,14 @@ def analyze(
     reviews_report = None
     if review_set is not None:
         reviews_report = report.reviews_section(review_set, verdict.reviews if verdict else None)
-    built = report.build(extraction, verdict, judged_at, version=version(), reviews=reviews_report, errors=errors)
+    built = report.build(
+        extraction,
+        verdict,
+        judged_at,
+        version=version(),
+        explanation=marketplace.explain_status(extraction.status),
+        review_feed_urls=marketplace.review_feed_urls(listing, REVIEW_PAGES_TO_FETCH) if extraction.status == "ok" else [],
+        reviews=reviews_report,
+        errors=errors,
+    )
     return Analysis(report=built, extraction=extraction, judged_at=judged_at)

@@ -232,13 +232,8 @@ def _print_report(report: dict) -> None:
     level = verdict["level"]
     score = "no score" if verdict["score"] is None else f"score {verdict['score']}"
     click.echo(click.style(f"Verdict: {level.upper()} risk, {score}", fg=LEVEL_COLOURS[level], bold=True))
-    if page["status"] != "ok":
-        click.echo({
-            "blocked": "AliExpress showed an anti-bot check instead of the listing; nothing was judged.",
-            "not_found": "The item is no longer available.",
-            "no_data": "The page carries no product data (a 2024+ page before it rendered).",
-            "not_product": "This is not a product listing.",
-        }[page["status"]])
+    if page["explanation"]:
+        click.echo(page["explanation"])
     for title, findings in (("Risks", report["findings"]), ("Reasons to trust", report["trust"])):
         if findings:
             click.echo(f"\n{title}:")

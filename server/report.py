@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from heuristics import Verdict
-from heuristics.model import as_dict
+from heuristics import FAMILIES, Verdict
+from heuristics.model import Finding, as_dict
 
 from .marketplaces import Extraction
 from .timefmt import iso
 
-REPORT_VERSION = 2  # 2: listing.locale (was context), errors[] as {code, message}
+# 2: listing.locale (was context), errors[] as {code, message}, page.explanation,
+# findings' family_name, review_feed_urls.
+REPORT_VERSION = 2
 
 # The fields whose presence says whether extraction worked. A layout change that loses one of
 # them shows up here instead of silently lowering the risk.
@@ -76,15 +78,25 @@ def reviews_section(review_set, analysis) -> dict:
     return {**section, **analysis.to_dict()}
 
 
+def finding(found: Finding) -> dict:
+    """A finding as the report gives it, with its family's name for grouping."""
+    return {**found.to_dict(), "family_name": FAMILIES[found.code[:3]].name}
+
+
 def build(
     extraction: Extraction,
     verdict: Verdict | None,
     judged_at: dt.datetime,
     *,
     version: str,
+    explanation: str | None = None,
+    review_feed_urls: list[str] | None = None,
     reviews: dict | None = None,
     errors: list[dict] | None = None,
 ) -> dict:
+    """The report. ``explanation`` says what a page status other than ``ok`` means;
+    ``review_feed_urls`` are where the listing's reviews can be read (the extension fetches them
+    in the shopper's session and sends them back with the page)."""
     listing = as_dict(extraction.listing)
     return {
         "report_version": REPORT_VERSION,
@@ -95,6 +107,7 @@ def build(
             "url": extraction.listing.url,
             "captured_at": iso(extraction.captured_at) if extraction.captured_at else None,
             "sources": list(extraction.sources),
+            "explanation": explanation,
         },
         "listing": listing,
         "verdict": {
@@ -102,9 +115,10 @@ def build(
             "score": verdict.score if verdict else None,
             "judged_at": iso(judged_at),
         },
-        "findings": [f.to_dict() for f in verdict.findings] if verdict else [],
-        "trust": [f.to_dict() for f in verdict.trust] if verdict else [],
+        "findings": [finding(f) for f in verdict.findings] if verdict else [],
+        "trust": [finding(f) for f in verdict.trust] if verdict else [],
         "coverage": coverage(listing),
+        "review_feed_urls": list(review_feed_urls or []),
         "reviews": reviews,
         "errors": (list(verdict.errors) if verdict else []) + list(errors or []),
     }

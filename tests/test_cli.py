@@ -76,6 +76,8 @@ def test_blocked_page_is_exit_0_and_records_nothing(tmp_path):
     assert result.returncode == 0
     assert json.loads(result.stdout)["page"]["status"] == "blocked"
     assert json.loads(run("history", "1005008204179129", "--json", tmp_path=tmp_path).stdout)["series"] == []
+    readable = run("scan", str(PUNISH), tmp_path=tmp_path)
+    assert "AliExpress showed a robot check instead of the listing, so emptor could not read it." in readable.stdout
 
 
 @pytest.mark.parametrize(

@@ -12,8 +12,9 @@ import httpx
 import jsonschema
 import pytest
 
+import heuristics
 from tests.support.constructed import gen_c_run_params, gen_d_pdp_jsonp
-from tests.support.fixtures import F2212, PAGE_URLS, PAGES, read_text
+from tests.support.fixtures import F2020, F2212, PAGE_URLS, PAGES, read_text
 from tests.support.reports import GOLDEN, VALIDATOR
 
 
@@ -44,6 +45,22 @@ def test_golden_report(live_service, name):
     if report["verdict"]["score"] is not None:
         assert report["verdict"]["score"] == max(0, min(100, sum(f["weight"] for f in shown)))
     assert report["errors"] == []
+    assert all(f["family_name"] == heuristics.FAMILIES[f["code"][:3]].name for f in shown)
+    if expected["status"] == "ok":
+        assert report["page"]["explanation"] is None
+        assert [url.split("&page=")[-1] for url in report["review_feed_urls"]] == ["1", "2"]
+        assert all(f"productId={report['listing']['product_id']}&" in url for url in report["review_feed_urls"])
+    else:
+        assert report["page"]["explanation"] and report["review_feed_urls"] == []
+
+
+def test_the_review_feed_is_asked_in_the_page_language_and_country(live_service):
+    """The 2020 page is Hebrew, shown for the US: AliExpress's feed names Hebrew by Java's old code."""
+    report = httpx.post(f"{live_service.url}/api/v1/analyze", json=request_for(F2020.name), timeout=30).json()
+    first = httpx.URL(report["review_feed_urls"][0])
+    assert (first.scheme, first.host, first.path) == ("https", "feedback.aliexpress.com", "/pc/searchEvaluation.do")
+    assert dict(first.params) == {"productId": "32993251330", "lang": "iw_IL", "country": "US", "pageSize": "20",
+                                  "filter": "all", "sort": "complex_default", "page": "1"}
 
 
 def test_golden_values_of_the_2022_12_page(live_service):

@@ -57,7 +57,7 @@ export function summaryForTab(answer) {
 }
 
 // The error codes with which the service refuses one captured blob it cannot read, naming it
-// in `field` as data[i] (server/marketplaces/aliexpress/__init__.py).
+// in `field` as data[i] (server/marketplaces/problems.py; tests/test_extension_contract.py).
 const DATA_REFUSED = Object.freeze(["bad_blob", "unknown_blob_source"]);
 
 /** The index of the blob a service error refuses, or null when the error is about something

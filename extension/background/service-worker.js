@@ -9,7 +9,7 @@ import "../lib/constants.js";
 import "../lib/ttl-cache.js";
 import { makeRouter } from "./dispatch.js";
 import { analysisBody, cacheKey, fitToLimit, refusedBlobIndex, summaryForTab } from "./requests.js";
-import { fetchReviewPages } from "./reviews.js";
+import { fetchReviewPages } from "./review-feed.js";
 import { service, ServiceDown, ServiceError } from "./service-client.js";
 import { readSettings } from "./settings.js";
 
@@ -95,12 +95,13 @@ function validAnalyzeRequest(request) {
 }
 
 /** A page script can post what it likes as "captured" data: what the service could never read
- * is dropped here, the rest is the service's to judge. */
+ * is dropped here, the rest (which sources it reads, whether a body decodes) is the service's to
+ * judge. */
 function readableBlob(blob) {
   return (
     blob !== null &&
     typeof blob === "object" &&
-    C.BLOB_SOURCES.includes(blob.source) &&
+    typeof blob.source === "string" &&
     (typeof blob.body === "string" || (blob.body !== null && typeof blob.body === "object"))
   );
 }
@@ -176,12 +177,12 @@ function awaitReviews(key, body, first, who, generation) {
 
 async function addReviews(key, body, first, generation) {
   try {
-    const pages = await fetchReviewPages(body.url, first.report);
-    const reviewCount = pages.reduce((sum, page) => sum + ((page.data && page.data.evaViewList) || []).length, 0);
-    if (reviewCount === 0) return; // nothing to add: the first verdict stands
+    const pages = await fetchReviewPages(body.url, first.report.review_feed_urls);
+    if (!pages.length) return;
     // record: false, because the first analysis recorded the prices already.
     const report = await analyzeWithService({ ...body, reviews: pages, record: false });
     if (generation !== settingsGeneration) return; // answered by the service the settings replaced
+    if (!report.reviews || !report.reviews.received) return; // no reviews after all: the first verdict stands
     const answer = { ok: true, report, service: first.service };
     reports.set(key, answer);
     for (const who of reviewWaiters.get(key) || []) {
@@ -229,8 +230,11 @@ function validTimings(timings) {
   );
 }
 
-/** The content script's own measurements of its first analysis, kept for `make bench`. */
+/** The content script's own measurements of its first analysis, kept for `make bench` when it
+ * turned them on (EMPTOR.DEBUG_TIMINGS_KEY); otherwise nothing is kept. */
 async function reportTimings(request, sender) {
+  const stored = await chrome.storage.local.get(C.DEBUG_TIMINGS_KEY);
+  if (stored[C.DEBUG_TIMINGS_KEY] !== true) return { ok: false, state: "error", message: "Timings are not being collected." };
   if (!validTimings(request.timings)) return { ok: false, state: "error", message: "Malformed reportTimings message." };
   const { blocks, captureMs, firstVerdictAfterLoadMs } = request.timings;
   await chrome.storage.session.set({ [timingsKey(sender.tab.id)]: { blocks, captureMs, firstVerdictAfterLoadMs } });

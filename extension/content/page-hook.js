@@ -2,7 +2,7 @@
  * Runs in the page's own JavaScript world (manifest "world": "MAIN", at document_start) to
  * capture the product data a listing page holds in script variables and feed responses:
  * window.runParams (2019-2024 pages), _init_data_ (2022), and the responses of the 2024+
- * product feeds (research/ALIEXPRESS_ANATOMY.md §0.6). It only reads: every wrapper calls the
+ * product feeds (docs/sources.md, "AliExpress page generations"). It only reads: every wrapper calls the
  * page's original function and returns its result unchanged, and any failure of ours is
  * swallowed so the page keeps working.
  *
@@ -12,14 +12,21 @@
  * Only responses that are JSON (or JSONP) are kept: a failed or unrelated response is not data.
  *
  * Captures go to the extension's content script with window.postMessage. The page world cannot
- * see the extension's globals, so the tag is repeated here; tests/constants.test.js checks it
- * equals EMPTOR.PAGE_MESSAGE_TAG in lib/constants.js. The page can see these messages and send
- * its own: the service checks that captured data is about the product in the address.
+ * see the extension's globals, so the tag is repeated here; extension/tests/constants.test.js
+ * checks it equals EMPTOR.PAGE_MESSAGE_TAG in lib/constants.js. The source names are the ones
+ * the service reads (server/marketplaces/aliexpress/__init__.py, BLOB_SOURCES), and this script
+ * runs before any page script, with no extension API to ask the service with, so they are
+ * written here too; tests/test_extension_contract.py fails when the two lists differ. The page
+ * can see these messages and send its own: the service checks that captured data is about the
+ * product in the address.
  */
 (function () {
   "use strict";
 
   const TAG = "emptor:page-data";
+  // The page variables read, by the source name they are sent under.
+  const SCRIPT_VARIABLES = { runParams: "runParams", initData: "_init_data_" };
+  // The product feeds captured, by the name of their API (which their addresses contain).
   const FEEDS = [
     "mtop.aliexpress.pdp.pc.query",
     "mtop.aliexpress.itemdetail.pc.asyncPCDetail",
@@ -82,10 +89,10 @@
       const runParams = window.runParams;
       if (runParams && runParams.data && typeof runParams.data === "object" && Object.keys(runParams.data).length) {
         // Only the product data: runParams also holds the session's csrfToken, which is not sent.
-        found.push(["runParams", { data: plain(runParams.data) }]);
+        found.push([SCRIPT_VARIABLES.runParams, { data: plain(runParams.data) }]);
       }
       const initData = window._dida_config_ && window._dida_config_._init_data_;
-      if (initData && initData.data) found.push(["_init_data_", { data: plain(initData.data) }]);
+      if (initData && initData.data) found.push([SCRIPT_VARIABLES.initData, { data: plain(initData.data) }]);
     } catch {
       // A page that changed shape: the DOM is still read.
     }

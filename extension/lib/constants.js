@@ -1,7 +1,13 @@
 /*
  * Every constant the extension shares, in one place. A classic script: content scripts load it
- * before their own file, the service worker imports it for its side effect, and the node tests
+ * before their own files, the service worker imports it for its side effect, and the node tests
  * import it the same way. It defines one frozen global, EMPTOR.
+ *
+ * What the extension must know about a marketplace comes from the service, in each report
+ * (rule family names, what a page status means, where the listing's reviews are read). The few
+ * things it needs before it can ask (which addresses are listings, when a page has rendered its
+ * product) are here and in content/page-hook.js; tests/test_extension_contract.py fails when
+ * they differ from the service's.
  */
 (function (root) {
   "use strict";
@@ -28,6 +34,9 @@
 
     DEFAULT_SERVICE_URL: "http://127.0.0.1:8765",
     STORAGE_KEYS: Object.freeze({ SERVICE_URL: "serviceUrl", TOKEN: "token" }),
+    // Not a shopper's setting: `make bench` (bench/extension.py) turns it on to have the content
+    // script time its own work and hand the timings to the service worker. Off, nothing is timed.
+    DEBUG_TIMINGS_KEY: "debugTimings",
     API_PREFIX: "/api/v1",
 
     // Analysing a 2 MB page takes about 30 ms on the service (docs/performance.md); the
@@ -49,32 +58,30 @@
     RENDER_WAIT_MS: 4000,
     VARIANT_SETTLE_MS: 400,
 
-    // First review feed pages fetched in the shopper's session (research/ALIEXPRESS_ANATOMY.md §2.2).
-    REVIEW_PAGES: 2,
-    REVIEW_PAGE_SIZE: 20,
-    REVIEW_FEED_PATH: "/pc/searchEvaluation.do",
-
     // Page-world capture -> content script messages (window.postMessage).
     PAGE_MESSAGE_TAG: "emptor:page-data",
-    BLOB_SOURCES: Object.freeze([
-      "runParams",
-      "_init_data_",
-      "mtop.aliexpress.pdp.pc.query",
-      "mtop.aliexpress.itemdetail.pc.asyncPCDetail",
-      "mtop.aliexpress.itemdetail.msite",
-    ]),
+    // A page script can post "captures" too: at most this many sources of this length are kept
+    // (the service refuses a source it does not read, and the worker then sends the rest).
+    MAX_CAPTURED_SOURCES: 8,
+    MAX_SOURCE_NAME_CHARS: 100,
+
+    // The listing page as the service reads it (server/marketplaces/aliexpress/dom.py, triage).
+    PRODUCT_PAGE: Object.freeze({
+      // The product title in the 2024+ and the 2019-2022 layouts: the badge sits above it, and its
+      // appearance says the product has rendered.
+      TITLE_SELECTORS: Object.freeze(['[data-pl="product-title"]', "h1.product-title-text"]),
+      // Pages that will never render a product: a removed item, the anti-bot check.
+      FINAL_SELECTORS: Object.freeze(['[class*="not-found--wrap"]', 'iframe[src*="/_____tmd_____/punish"]', "#bx-pu-qrcode-wrap"]),
+      // A click on one of these switches variant.
+      VARIANT_SELECTORS: '.sku-property-item, [class*="sku-item--"], [data-sku-col]',
+      // The one page script kept when the page is serialised: the 2024+ template declaration,
+      // which says whether the page is a client-rendered shell or the Choice template.
+      TEMPLATE_VARIABLE: "window._d_c_",
+    }),
 
     // What the badge, the popup and the options page say when the service does not answer.
     START_SERVICE_HINT: "Start the local service with make run (or emptor serve), then reload the page.",
 
-    FAMILIES: Object.freeze({
-      SEL: "Seller",
-      REV: "Reviews",
-      PRC: "Price",
-      CNT: "Counterfeit and misleading",
-      PRT: "Protection and badges",
-      SHP: "Shipping",
-    }),
     ROOT_ID: "emptor-root",
   });
 })(globalThis);

@@ -7,13 +7,6 @@
 
   const LEVEL_LABELS = { low: "Low risk", medium: "Medium risk", high: "High risk" };
 
-  const STATUS_TEXT = {
-    blocked: "AliExpress showed a robot check instead of the listing, so emptor could not read it.",
-    not_found: "This item has been removed from sale.",
-    no_data: "The page has not loaded its product data yet.",
-    not_product: "This page is not a product listing.",
-  };
-
   function truncate(text, max) {
     if (!text || text.length <= max) return text || "";
     return text.slice(0, max - 1).trimEnd() + "…";
@@ -37,7 +30,8 @@
     const report = state.report;
     const status = report.page.status;
     if (status !== "ok") {
-      return { level: "unknown", label: "emptor: not judged", detail: STATUS_TEXT[status] || "" };
+      // The service says what the status means (report.page.explanation).
+      return { level: "unknown", label: "emptor: not judged", detail: report.page.explanation || "" };
     }
     const level = report.verdict.level;
     const top = report.findings[0] || report.trust[0];
@@ -48,17 +42,16 @@
     };
   }
 
-  /** Findings grouped by family (SEL, REV, …) in a fixed order, each group with its name. */
-  function groupFindings(findings, families) {
+  /** Findings grouped by family (SEL, REV, …), each group named as the report names it. The
+   * report lists findings heaviest first, so the family of the heaviest finding comes first. */
+  function groupFindings(findings) {
     const groups = new Map();
     for (const finding of findings || []) {
       const family = finding.code.slice(0, 3);
-      if (!groups.has(family)) groups.set(family, []);
-      groups.get(family).push(finding);
+      if (!groups.has(family)) groups.set(family, { family, name: finding.family_name || family, findings: [] });
+      groups.get(family).findings.push(finding);
     }
-    return Object.keys(families)
-      .filter((family) => groups.has(family))
-      .map((family) => ({ family, name: families[family], findings: groups.get(family) }));
+    return [...groups.values()];
   }
 
   function formatValue(value) {
@@ -116,6 +109,5 @@
     reviewsSummary,
     reviewTestRows,
     ruleLink,
-    STATUS_TEXT,
   });
 })(globalThis);

@@ -60,6 +60,9 @@ class Marketplace(Protocol):
 
     def extract(self, page: PageInput) -> Extraction: ...
 
+    def explain_status(self, status: str) -> str | None:
+        """What a page status other than ``ok`` means, in one sentence for the shopper."""
+
     def url_from_html(self, html: str) -> str | None: ...
 
     def blob_from_capture(self, text: str) -> Blob | None: ...

@@ -13,9 +13,9 @@ from server import create_app
 from tests.support.browser import BROWSER_REQUIRED as REQUIRED
 from tests.support.browser import BROWSER_SKIP_REASON as SKIP_REASON
 from tests.support.browser import extension_browser, find_chromium
-from tests.support.constructed import gen_d_pdp_jsonp
+from tests.support.constructed import SHELL_FEEDS, SHELLS_REQUESTING_FEEDS
 from tests.support.fixture_site import FixtureSite
-from tests.support.fixtures import REVIEWS, SHELL, STORE, read_text
+from tests.support.fixtures import REVIEWS, STORE
 from tests.support.live_server import LiveServer, RequestRecorder
 
 CHROMIUM = find_chromium()
@@ -34,39 +34,14 @@ def pytest_runtest_setup(item):
         pytest.fail("Chromium is required (EMPTOR_REQUIRE_BROWSER=1) but was not found", pytrace=False)
 
 
-# A constructed 2024+ page (tests/support/constructed.py): the real client-rendered shell, plus a small
-# script standing in for the page's own feed request (its real loader is on a CDN that tests
-# cannot reach). It asks for the product feed by fetch() or by JSONP, as AliExpress's loader does.
-FEED_PATH = "/h5/mtop.aliexpress.pdp.pc.query/1.0/"
-# The JSONP page is another product (the service ignores captured data about a product other
-# than the address's), so its feed is served at its own path with its own product id.
-JSONP_FEED_PATH = "/h5/mtop.aliexpress.pdp.pc.query/2.0/"
-FETCH_PRODUCT, JSONP_PRODUCT = "1005006717259012", "1005006717259013"
-
-
-def _shell_requesting_feed(how: str) -> bytes:
-    product = FETCH_PRODUCT if how == "fetch" else JSONP_PRODUCT
-    if how == "fetch":
-        loader = f'<script>fetch("{FEED_PATH}?productId={product}&type=originaljson").then(r => r.text())</script>'
-    else:
-        loader = (
-            "<script>window.mtopjsonp3 = function (payload) { window.__feed = payload; };"
-            f'var s = document.createElement("script"); s.src = "{JSONP_FEED_PATH}?productId={product}&callback=mtopjsonp3";'
-            "document.head.appendChild(s);</script>"
-        )
-    html = read_text(SHELL).replace("1005006180026951", product)
-    return html.replace("</body>", loader + "</body>").encode()
-
-
 @pytest.fixture(scope="session")
 def site():
     routes = {
-        f"/item/{FETCH_PRODUCT}.html": lambda: _shell_requesting_feed("fetch"),
-        f"/item/{JSONP_PRODUCT}.html": lambda: _shell_requesting_feed("jsonp"),
+        **{f"/item/{product}.html": page for product, page in SHELLS_REQUESTING_FEEDS.items()},
         # A store page under a product address: the service says not_product.
         "/item/4682001.html": STORE,
     }
-    feeds = {FEED_PATH: gen_d_pdp_jsonp(), JSONP_FEED_PATH: gen_d_pdp_jsonp().replace(FETCH_PRODUCT, JSONP_PRODUCT)}
+    feeds = dict(SHELL_FEEDS)
     with FixtureSite(routes=routes, feeds=feeds) as fixture_site:
         yield fixture_site
 

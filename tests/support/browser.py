@@ -72,12 +72,16 @@ class ExtensionBrowser:
         if (worker is not None and worker.url.startswith(self.origin)) or location.startswith(self.origin):
             self.extension_errors.append(f"{location or (worker.url if worker else '')}: {message.text}")
 
-    def configure(self, service_url: str, token: str = "") -> None:
+    def configure(self, service_url: str, token: str = "", *, debug_timings: bool = False) -> None:
         """Point the extension at a service. Clearing first guarantees a settings change, which
-        makes the service worker forget its cached answers (each test starts fresh)."""
+        makes the service worker forget its cached answers (each test starts fresh).
+        ``debug_timings`` has the content script time its work (`make bench` only)."""
         self.worker.evaluate(
-            "async ([url, token]) => { await chrome.storage.local.clear(); await chrome.storage.local.set({serviceUrl: url, token}); }",
-            [service_url, token],
+            """async ([url, token, timings]) => {
+                await chrome.storage.local.clear();
+                await chrome.storage.local.set({ serviceUrl: url, token, [globalThis.EMPTOR.DEBUG_TIMINGS_KEY]: timings });
+            }""",
+            [service_url, token, debug_timings],
         )
 
     def extension_tab(self, path: str):

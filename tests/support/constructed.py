@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from .fixtures import FIXTURES
+from .fixtures import FIXTURES, SHELL, read_text
 
 SCRAPED = FIXTURES / "scraped"
 
@@ -243,3 +243,48 @@ def parsed_csv_reviews(text: str) -> list[dict]:
          "post_time": row["Date"], "images": [row["Links"]] if row.get("Links") else []}
         for row in csv.DictReader(io.StringIO(text))
     ]
+
+
+# --- the 2024+ shell requesting its feed (browser tests) ----------------------------------
+
+# Constructed 2024+ pages: the real client-rendered shell, plus a small
+# script standing in for the page's own feed request (its real loader is on a CDN that tests
+# cannot reach). It asks for the product feed by fetch() or by JSONP, as AliExpress's loader does.
+FEED_PATH = "/h5/mtop.aliexpress.pdp.pc.query/1.0/"
+# The JSONP page is another product (the service ignores captured data about a product other
+# than the address's), so its feed is served at its own path with its own product id.
+JSONP_FEED_PATH = "/h5/mtop.aliexpress.pdp.pc.query/2.0/"
+FETCH_PRODUCT, JSONP_PRODUCT = "1005006717259012", "1005006717259013"
+# A shell whose feed comes only when the test says so (window.loadFeed()), long after the
+# content script stopped waiting for it: its own product and feed path, like the JSONP page's.
+LATE_PRODUCT, LATE_FEED_PATH = "1005006717259014", "/h5/mtop.aliexpress.pdp.pc.query/3.0/"
+
+
+def shell_requesting_feed(how: str) -> bytes:
+    product = {"fetch": FETCH_PRODUCT, "jsonp": JSONP_PRODUCT, "late": LATE_PRODUCT}[how]
+    if how == "fetch":
+        loader = f'<script>fetch("{FEED_PATH}?productId={product}&type=originaljson").then(r => r.text())</script>'
+    elif how == "late":
+        loader = f'<script>window.loadFeed = () => fetch("{LATE_FEED_PATH}?productId={product}").then(r => r.text());</script>'
+    else:
+        loader = (
+            "<script>window.mtopjsonp3 = function (payload) { window.__feed = payload; };"
+            f'var s = document.createElement("script"); s.src = "{JSONP_FEED_PATH}?productId={product}&callback=mtopjsonp3";'
+            "document.head.appendChild(s);</script>"
+        )
+    html = read_text(SHELL).replace("1005006180026951", product)
+    return html.replace("</body>", loader + "</body>").encode()
+
+
+
+# The constructed pages by product id, and the feeds they request by path (the fixture site's routes).
+SHELLS_REQUESTING_FEEDS = {
+    FETCH_PRODUCT: lambda: shell_requesting_feed("fetch"),
+    JSONP_PRODUCT: lambda: shell_requesting_feed("jsonp"),
+    LATE_PRODUCT: lambda: shell_requesting_feed("late"),
+}
+SHELL_FEEDS = {
+    FEED_PATH: gen_d_pdp_jsonp(),
+    JSONP_FEED_PATH: gen_d_pdp_jsonp().replace(FETCH_PRODUCT, JSONP_PRODUCT),
+    LATE_FEED_PATH: gen_d_pdp_jsonp().replace(FETCH_PRODUCT, LATE_PRODUCT),
+}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import sys
 import threading
 import time
@@ -44,6 +45,20 @@ class FixtureHandler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _feed(self, text: str, query: dict):
+        """A product feed answers only for the product it describes (the saved 2024 shell's own
+        prefetch script asks for its product too, at the first feed path, naming it inside the
+        mtop ``data`` parameter), and, as a JSONP endpoint does, calls the callback the request
+        names."""
+        described = re.search(r'"productId": "(\d+)"', text)
+        asked = " ".join(value for values in query.values() for value in values)
+        if described and described.group(1) not in asked:
+            return self._send(404, b'{"ret": ["FAIL_BIZ_NOT_FOUND"]}', "application/json")
+        callback = query.get("callback", [""])[0]
+        if callback and re.fullmatch(r"[\w$]+", callback):
+            text = re.sub(r"^[\w$]+\(", callback + "(", text)
+        return self._send(200, text.encode(), "application/json;charset=UTF-8")
+
     def do_GET(self):  # noqa: C901 - one flat table of routes reads best
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
@@ -57,7 +72,7 @@ class FixtureHandler(BaseHTTPRequestHandler):
             return self._send(200, body, "application/json;charset=UTF-8")
         for feed_path, text in self.feeds.items():
             if parts.path.startswith(feed_path):
-                return self._send(200, text.encode(), "application/json;charset=UTF-8")
+                return self._feed(text, query)
         if parts.path == "/redirect-off-site":
             return self._send(302, b"", headers={"Location": "https://evil.example/item/1.html"})
         if parts.path == "/item/302.html":

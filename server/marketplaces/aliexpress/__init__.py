@@ -23,8 +23,9 @@ from ..problems import BadBlob, NotAFeed, UnknownBlobSource
 from . import dom, embedded, generations, hosts, review_pages
 from .shared import NAME, as_dict, new_listing
 
-# Signs of the anti-bot "punish" page (docs/sources.md, "The anti-bot page").
-_PUNISH_MARKERS = ("/_____tmd_____/punish", "x5secdata=", "bx-pu-qrcode-wrap")
+# Signs of the anti-bot "punish" page (docs/sources.md, "The anti-bot page"); the extension stops
+# waiting for a product when it sees them (extension/lib/constants.js, PRODUCT_PAGE).
+PUNISH_MARKERS = ("/_____tmd_____/punish", "x5secdata=", "bx-pu-qrcode-wrap")
 # An mtop feed answering with a captcha instead of data (the punish page's API form).
 _MTOP_BLOCKED = ("FAIL_SYS_USER_VALIDATE", "RGV587_ERROR")
 
@@ -41,7 +42,7 @@ STATUS_EXPLANATIONS = {
 
 
 def _is_punish(text: str | None) -> bool:
-    return bool(text) and any(marker in text for marker in _PUNISH_MARKERS)
+    return bool(text) and any(marker in text for marker in PUNISH_MARKERS)
 
 
 def _mtop_blocked(body) -> bool:
@@ -384,4 +385,4 @@ def _feed_language(language: str | None) -> str:
     return "iw_IL" if language == "he" else f"{language}_{language.upper()}"
 
 
-__all__ = ["AliExpress", "BLOB_SOURCES"]
+__all__ = ["AliExpress", "BLOB_SOURCES", "PUNISH_MARKERS", "REVIEW_FEED_URL"]

@@ -37,6 +37,12 @@ FREE_SHIPPING_WORDS = (
 
 _STORE_ID = re.compile(r"/store/(\d+)")
 
+# The product title of each layout: what says which layout a page is (the extension waits for the
+# same elements, and places its badge above them: extension/lib/constants.js, PRODUCT_PAGE).
+TITLE_SELECTORS = {"dom-2020": "h1.product-title-text", "dom-2024": '[data-pl="product-title"]'}
+# A removed item's page (2024+): "Sorry, the page you requested can not be found".
+NOT_FOUND_SELECTOR = '[class*="not-found--wrap"]'
+
 
 @dataclass
 class PageHints:
@@ -79,12 +85,11 @@ def parse(html: str) -> LexborHTMLParser:
 
 
 def read(tree: LexborHTMLParser, hints: PageHints) -> DomReading:
-    if tree.css_first('[class*="not-found--wrap"]') is not None:
+    if tree.css_first(NOT_FOUND_SELECTOR) is not None:
         return DomReading(layout=None, listing=new_listing(), not_found=True)
-    if tree.css_first("h1.product-title-text") is not None:
-        return DomReading(layout="dom-2020", listing=_read_2020(tree, hints))
-    if tree.css_first('[data-pl="product-title"]') is not None:
-        return DomReading(layout="dom-2024", listing=_read_2024(tree, hints))
+    for layout, title in TITLE_SELECTORS.items():
+        if tree.css_first(title) is not None:
+            return DomReading(layout=layout, listing=_READERS[layout](tree, hints))
     return DomReading(layout=None, listing=new_listing())
 
 
@@ -176,7 +181,7 @@ def _read_2020(tree, hints: PageHints) -> Listing:
             protection_days = shared_protection_days(_text(block.css_first(".buyer-pretection-title")))
             break
     return new_listing(
-        title=_text(tree.css_first("h1.product-title-text")),
+        title=_text(tree.css_first(TITLE_SELECTORS["dom-2020"])),
         price=price,
         shipping=_shipping(
             _text(tree.css_first(".product-shipping-price")),
@@ -229,7 +234,7 @@ def _read_2024(tree, hints: PageHints) -> Listing:
     sold = _text(tree.css_first('[class*="reviewer--sold"]'))
     rating_text = _text(tree.css_first('[class*="reviewer--rating"]'))
     return new_listing(
-        title=_text(tree.css_first('[data-pl="product-title"]')),
+        title=_text(tree.css_first(TITLE_SELECTORS["dom-2024"])),
         price=price,
         shipping=_shipping(price_line, None, delivery_line, price.currency, hints),
         specs=specs,
@@ -247,6 +252,9 @@ def _read_2024(tree, hints: PageHints) -> Listing:
         image_keys=image_keys([img.attributes.get("src") for img in tree.css('[class*="slider--img"] img')]),
         description=_description(tree),
     )
+
+
+_READERS = {"dom-2020": _read_2020, "dom-2024": _read_2024}
 
 
 def meta_url(tree: LexborHTMLParser, base: str | None = None) -> str | None:

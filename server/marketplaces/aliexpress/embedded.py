@@ -14,11 +14,16 @@ from dataclasses import dataclass
 from ... import jsontext
 from ...jsontext import NotJSON
 
+# Where 2024+ pages declare their template (client-rendered shell, Choice template): the one
+# script the extension keeps when it serialises a page (extension/lib/constants.js, PRODUCT_PAGE).
+TEMPLATE_VARIABLE = "window._d_c_"
+_TEMPLATE = re.escape(TEMPLATE_VARIABLE)
+
 _RUN_PARAMS = re.compile(r"window\.runParams\s*=\s*\{")
 _INIT_DATA = re.compile(r"_init_data_\s*=\s*\{")
-_VIEW_NAME = re.compile(r"window\._d_c_\.viewName\s*=\s*['\"](\w+)['\"]")
-_IS_CSR = re.compile(r"window\._d_c_\.isCSR\s*=\s*true")
-_DC_DATA = re.compile(r"window\._d_c_\.DCData\s*=\s*\{")
+_VIEW_NAME = re.compile(_TEMPLATE + r"\.viewName\s*=\s*['\"](\w+)['\"]")
+_IS_CSR = re.compile(_TEMPLATE + r"\.isCSR\s*=\s*true")
+_DC_DATA = re.compile(_TEMPLATE + r"\.DCData\s*=\s*\{")
 _JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.DOTALL)
 _APACHE_ID = re.compile(r"ali_apache_id=(?:[\d]+(?:\.|%2e)){4}(\d{13})(?:\.|%2e)", re.IGNORECASE)
 
@@ -84,7 +89,7 @@ def find(html: str) -> EmbeddedData:
         value = _value_after(html, match.end() - 1)
         if isinstance(value, dict) and isinstance(value.get("data"), dict):
             found.init_data = value
-    client_rendered = html.find("window._d_c_.")
+    client_rendered = html.find(TEMPLATE_VARIABLE + ".")
     match = _search(_VIEW_NAME, html, client_rendered)
     if match:
         found.view_name = match.group(1)

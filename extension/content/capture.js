@@ -1,0 +1,178 @@
+/*
+ * What the content script sends about a listing: the product data the page-world hook
+ * (page-hook.js) captured, and the rendered page serialised without scripts and styles.
+ *
+ * Part of the content script (isolated world). The content script's files share one namespace,
+ * globalThis.emptorContent; the manifest loads them in order and schedule.js starts them.
+ */
+(function (root) {
+  "use strict";
+
+  const content = root.emptorContent;
+  if (!content) return; // not a top-level HTML document (content/timings.js decides)
+
+  const C = globalThis.EMPTOR;
+
+  // --- the page-world hook's captures --------------------------------------------------------
+
+  const blobs = new Map(); // source -> body, for the address the listing is at
+  const pendingRequests = new Map(); // request id -> finish, for requests to the hook
+  const dataWaiters = new Set(); // called when captured data arrives
+  let navigationListener = () => {};
+  let requestCounter = 0;
+
+  /** What the service can read: raw text (JSON, JSONP) or a JSON object. Which sources it reads
+   * is the service's to say: it refuses one it does not (and the worker sends the rest). */
+  function isBlob(data) {
+    const body = data.body;
+    return (
+      typeof data.source === "string" &&
+      data.source.length <= C.MAX_SOURCE_NAME_CHARS &&
+      (blobs.has(data.source) || blobs.size < C.MAX_CAPTURED_SOURCES) &&
+      (typeof body === "string" || (body !== null && typeof body === "object"))
+    );
+  }
+
+  window.addEventListener("message", (event) => {
+    const data = event.data;
+    if (event.source !== window || !data || data.tag !== C.PAGE_MESSAGE_TAG) return;
+    if (data.kind === "blob" && isBlob(data)) {
+      if (data.path !== location.pathname) return; // data about the listing the page left
+      blobs.set(data.source, data.body);
+      for (const waiter of dataWaiters) waiter();
+    } else if (data.kind === "done" && pendingRequests.has(data.request)) {
+      content.timings.captured(Number(data.captureMs) || 0);
+      pendingRequests.get(data.request)();
+    } else if (data.kind === "navigate") {
+      setTimeout(() => navigationListener(), 0);
+    }
+  });
+
+  /** Everything the hook captured for the current address (it answers in one task; a page
+   * without the hook, or a hook that died, is given timeoutMs). */
+  function collect(timeoutMs = 300) {
+    const request = ++requestCounter;
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, timeoutMs);
+      function finish() {
+        clearTimeout(timer);
+        pendingRequests.delete(request);
+        resolve([...blobs].map(([source, body]) => ({ source, body })));
+      }
+      pendingRequests.set(request, finish);
+      window.postMessage({ tag: C.PAGE_MESSAGE_TAG, kind: "request", request }, location.origin);
+    });
+  }
+
+  // --- the rendered page ---------------------------------------------------------------------
+
+  // Serialising a 2 MB page with one outerHTML call blocks the page for 15-25 ms on a 2-core
+  // machine (docs/performance.md), more than a frame. The page is walked instead: elements with
+  // small subtrees are serialised whole, larger ones are opened and walked, and the walk yields
+  // to the page whenever a slice has used its budget.
+  const SLICE_BUDGET_MS = 6;
+  const WHOLE_SUBTREE_MAX_ELEMENTS = 1500; // about 2 ms of outerHTML here
+  const VOID_ELEMENTS = new Set(["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"]);
+  const SCRIPT_BLOCK = /(<script\b[^>]*>)([\s\S]*?)(<\/script>)/gi;
+  const STYLE_BLOCK = /<style\b[^>]*>[\s\S]*?<\/style>/gi;
+  // The one small script kept (about 3 KB): where 2024+ pages declare their template, which the
+  // service's triage reads.
+  const TEMPLATE_SCRIPT = new RegExp(C.PRODUCT_PAGE.TEMPLATE_VARIABLE.replace(/[.$]/g, "\\$&") + "\\s*=");
+  const KEPT_SCRIPT_MAX_CHARS = 16 * 1024;
+
+  function keepScriptBody(body) {
+    return body.length <= KEPT_SCRIPT_MAX_CHARS && TEMPLATE_SCRIPT.test(body);
+  }
+
+  function stripInside(html) {
+    return html
+      .replace(SCRIPT_BLOCK, (match, open, body, close) => (keepScriptBody(body) ? match : open + close))
+      .replace(STYLE_BLOCK, "");
+  }
+
+  function escapeText(text) {
+    return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\u00a0/g, "&nbsp;");
+  }
+
+  function startTag(element) {
+    let tag = "<" + element.localName;
+    for (const attribute of element.attributes) {
+      tag += ` ${attribute.name}="${attribute.value.replace(/&/g, "&amp;").replace(/"/g, "&quot;").replace(/\u00a0/g, "&nbsp;")}"`;
+    }
+    return tag + ">";
+  }
+
+  function yieldToPage() {
+    return new Promise((resolve) => setTimeout(resolve, 0));
+  }
+
+  function serializeElement(child, out) {
+    const name = child.localName;
+    if (child.id === C.ROOT_ID || name === "style") return false; // emptor's own badge, the page's styles
+    if (name === "script") {
+      out.push(startTag(child) + (keepScriptBody(child.textContent) ? child.textContent : "") + "</script>");
+      return false;
+    }
+    if (name !== "template" && !VOID_ELEMENTS.has(name) && child.getElementsByTagName("*").length > WHOLE_SUBTREE_MAX_ELEMENTS) {
+      return true; // too large to serialise at once: walk it
+    }
+    out.push(stripInside(child.outerHTML));
+    return false;
+  }
+
+  async function walk(node, out, slice) {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.ELEMENT_NODE) {
+        if (serializeElement(child, out)) {
+          out.push(startTag(child));
+          await walk(child, out, slice);
+          out.push(`</${child.localName}>`);
+        }
+      } else if (child.nodeType === Node.TEXT_NODE) {
+        out.push(escapeText(child.data));
+      } else if (child.nodeType === Node.COMMENT_NODE) {
+        out.push(`<!--${child.data}-->`);
+      }
+      if (performance.now() - slice.start > SLICE_BUDGET_MS) {
+        content.timings.block("serialize", slice.start);
+        await yieldToPage();
+        slice.start = performance.now();
+      }
+    }
+  }
+
+  /** The rendered page without script bodies (but the template one), styles or emptor's own
+   * (empty, shadow-hosting) element, serialised in slices that leave the page responsive; null
+   * when it is too large to send. */
+  async function serializePage() {
+    const root = document.documentElement;
+    const out = ["<!DOCTYPE html>", startTag(root)];
+    const slice = { start: performance.now() };
+    await walk(root, out, slice);
+    out.push("</html>");
+    const html = out.join("");
+    content.timings.block("serialize", slice.start);
+    return html.length <= C.MAX_HTML_CHARS ? html : null;
+  }
+
+  /** The variant the shopper picked, as the address says it. */
+  function selectedSkuId() {
+    const params = new URL(location.href).searchParams;
+    const sku = params.get("sku_id") || params.get("skuId");
+    return sku && /^\d+$/.test(sku) ? sku : null;
+  }
+
+  content.capture = {
+    collect,
+    serializePage,
+    selectedSkuId,
+    hasData: () => blobs.size > 0,
+    /** Another listing: what was captured belongs to the previous one. */
+    forget: () => blobs.clear(),
+    onData: (waiter) => dataWaiters.add(waiter),
+    offData: (waiter) => dataWaiters.delete(waiter),
+    onNavigate: (listener) => {
+      navigationListener = listener;
+    },
+  };
+})(globalThis);

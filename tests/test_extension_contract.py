@@ -1,0 +1,119 @@
+"""What the extension and the service must agree on, and cannot share at run time.
+
+The service owns what there is to know about a marketplace; the extension learns most of it
+from each report (family names, what a page status means, where the reviews are read). What
+the extension needs before it can ask (which pages are listings, when a page has rendered its
+product, which page variables and feeds to capture before any page script runs) is written in
+JavaScript too, and tied to the service's own values here, so that the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from server import config
+from server.api import PREFIX
+from server.marketplaces import MARKETPLACES
+from server.marketplaces.aliexpress import PUNISH_MARKERS, REVIEW_FEED_URL, dom, embedded, hosts
+from server.marketplaces.problems import BadBlob, UnknownBlobSource
+
+ROOT = Path(__file__).resolve().parents[1]
+EXTENSION = ROOT / "extension"
+MANIFEST = json.loads((EXTENSION / "manifest.json").read_text(encoding="utf-8"))
+HOOK = (EXTENSION / "content" / "page-hook.js").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def constants() -> dict:
+    """lib/constants.js as the extension sees it, evaluated by node."""
+    node = shutil.which("node")
+    assert node, "node is needed to read the extension's constants (make test installs the JS tools with it)"
+    script = "import('./extension/lib/constants.js').then(() => console.log(JSON.stringify(globalThis.EMPTOR)))"
+    return json.loads(subprocess.run([node, "--input-type=module", "-e", script], cwd=ROOT, check=True, capture_output=True, text=True).stdout)
+
+
+def _strings(javascript: str, declaration: str) -> list[str]:
+    """The string literals of ``const <declaration> = [...]`` or ``{...}`` in a script."""
+    match = re.search(rf"const {declaration} = ([\[{{].*?[\]}}]);", javascript, re.DOTALL)
+    assert match, f"no `const {declaration} = …;` in the script"
+    literal = match.group(1)
+    if literal.startswith("{"):
+        literal = re.sub(r"\b(\w+):", "", literal)  # the values of {name: "value", …}
+    return re.findall(r'"([^"]+)"', literal)
+
+
+def test_the_hook_captures_exactly_what_the_service_reads():
+    captured = _strings(HOOK, "SCRIPT_VARIABLES") + _strings(HOOK, "FEEDS")
+    assert sorted(captured) == sorted(MARKETPLACES["aliexpress"].blob_sources)
+
+
+# A listing address of each form the manifest matches (docs/sources.md, "Product ids").
+LISTING_EXAMPLES = {"/item/*": "/item/1005003568989271.html", "/store/product/*": "/store/product/x/1392990_32993251330.html"}
+
+
+def test_the_extension_runs_on_every_listing_address_the_service_reads_and_no_other():
+    matched_hosts = set()
+    for script in MANIFEST["content_scripts"]:
+        for pattern in script["matches"]:
+            parts = re.fullmatch(r"\*://\*\.([^/]+)(/.*)", pattern)
+            assert parts, f"unexpected match pattern {pattern}"
+            domain, path = parts.groups()
+            assert hosts.is_site_host(domain), f"{pattern}: not a host the service reads"
+            example = "https://www." + domain + LISTING_EXAMPLES[path]
+            assert hosts.is_product_path(example), f"{pattern}: not a listing address for the service ({example})"
+            matched_hosts.add(domain)
+    assert matched_hosts == set(hosts.SITE_DOMAINS)
+    hook, scripts = MANIFEST["content_scripts"]  # the page-world hook and the content script run on the same pages
+    assert sorted(hook["matches"]) == sorted(scripts["matches"]) and hook["world"] == "MAIN"
+
+
+def test_the_extension_may_fetch_the_review_feed_the_service_names():
+    feed_host = urlsplit(REVIEW_FEED_URL).hostname
+    assert f"*://{feed_host}/*" in MANIFEST["host_permissions"]
+
+
+def test_the_extension_waits_for_the_signs_the_service_reads(constants):
+    page = constants["PRODUCT_PAGE"]
+    assert sorted(page["TITLE_SELECTORS"]) == sorted(dom.TITLE_SELECTORS.values())
+    final = " ".join(page["FINAL_SELECTORS"])
+    assert dom.NOT_FOUND_SELECTOR in page["FINAL_SELECTORS"]
+    assert "/_____tmd_____/punish" in PUNISH_MARKERS and "/_____tmd_____/punish" in final
+    assert "bx-pu-qrcode-wrap" in PUNISH_MARKERS and "#bx-pu-qrcode-wrap" in page["FINAL_SELECTORS"]
+    assert page["TEMPLATE_VARIABLE"] == embedded.TEMPLATE_VARIABLE
+
+
+def test_the_extension_talks_to_the_service_where_it_listens(constants):
+    assert constants["DEFAULT_SERVICE_URL"] == f"http://{config.DEFAULT_HOST}:{config.DEFAULT_PORT}"
+    assert constants["API_PREFIX"] == PREFIX
+    assert constants["MAX_REQUEST_BYTES"] < config.MAX_REQUEST_BYTES  # the worker's cap is under the service's
+    assert constants["MAX_HTML_CHARS"] * 3 <= config.MAX_REQUEST_BYTES  # a character is at most 3 bytes of UTF-8 here
+
+
+def test_the_worker_leaves_out_exactly_the_blobs_the_service_refuses_one_by_one():
+    """A blob the service cannot read is refused by code, naming it in field; the worker sends
+    the request again without it (background/requests.js)."""
+    requests = (EXTENSION / "background" / "requests.js").read_text(encoding="utf-8")
+    refused = re.search(r"DATA_REFUSED = Object\.freeze\(\[(.*?)\]\)", requests).group(1)
+    assert sorted(re.findall(r'"([^"]+)"', refused)) == sorted([BadBlob.code, UnknownBlobSource.code])
+
+
+def test_the_extension_accepts_only_service_addresses_the_service_answers_to():
+    service_url = (EXTENSION / "lib" / "service-url.js").read_text(encoding="utf-8")
+    names = re.search(r"LOOPBACK_HOSTS = new Set\(\[(.*?)\]\)", service_url).group(1)
+    assert {name.strip("[]") for name in re.findall(r'"([^"]+)"', names)} == set(config.LOOPBACK_HOSTS)
+
+
+def test_the_contract_checks_can_fail():
+    """The string reader the checks above rest on finds what is there and only that."""
+    script = 'const FEEDS = ["a.b", "c"];\nconst SCRIPT_VARIABLES = { x: "runParams", y: "_init_data_" };'
+    assert _strings(script, "FEEDS") == ["a.b", "c"]
+    assert _strings(script, "SCRIPT_VARIABLES") == ["runParams", "_init_data_"]
+    with pytest.raises(AssertionError):
+        _strings(script, "MISSING")
