@@ -116,12 +116,20 @@ def main() -> None:
     args = parser.parse_args()
     print(f"machine: {machine()}\n")
     summary = summarise(measure(args.runs))
-    print(f"{'page':34} {'longest block':>13} {'(max)':>7} {'all blocks':>10} {'badge after load':>16} {'page KB':>8} {'sent KB':>8} {'gzip KB':>8}")
+    print(f"{'page':34} {'longest block':>13} {'(max)':>7} {'all blocks':>10} {'badge after load':>16} "
+          f"{'page KB':>8} {'sent KB':>8} {'gzip KB':>8}")
     for row in summary:
         after = f"{row['badge_after_load_ms']:.0f} ms" if row["badge_after_load_ms"] is not None else "-"
-        print(f"{row['page']:34} {row['longest_block_ms']:10.1f} ms {row['longest_block_max_ms']:5.1f} ms {row['main_thread_total_ms']:7.1f} ms "
-              f"{after:>16} {row['page_kb']:8.0f} {row['sent_json_kb']:8.0f} {row['sent_gzip_kb']:8.0f}")
-    fixtures = [row["badge_after_load_ms"] for row in summary if not row["page"].startswith("built") and row["badge_after_load_ms"] is not None]
+        print(
+            f"{row['page']:34} {row['longest_block_ms']:10.1f} ms {row['longest_block_max_ms']:5.1f} ms "
+            f"{row['main_thread_total_ms']:7.1f} ms "
+            f"{after:>16} {row['page_kb']:8.0f} {row['sent_json_kb']:8.0f} {row['sent_gzip_kb']:8.0f}"
+        )
+    fixtures = [
+        row["badge_after_load_ms"]
+        for row in summary
+        if not row["page"].startswith("built") and row["badge_after_load_ms"] is not None
+    ]
     print(f"\nfirst badge after the load event, p50 over the fixture pages: {statistics.median(fixtures):.0f} ms")
     if args.json:
         args.json.write_text(json.dumps({"machine": machine(), "pages": summary}, indent=2))

@@ -146,7 +146,9 @@ def over_http(html: str, runs: int) -> dict:
     body = request_body(html)
     headers = {"Content-Type": "application/json"}
     with Service(workers=1) as service, httpx.Client(timeout=30) as client:
-        samples = timed(lambda: client.post(service.url + "/api/v1/analyze", content=body, headers=headers).raise_for_status(), runs)
+        samples = timed(
+            lambda: client.post(service.url + "/api/v1/analyze", content=body, headers=headers).raise_for_status(), runs
+        )
     return {"http_p50_ms": p(samples, 0.5), "http_p99_ms": p(samples, 0.99)}
 
 
@@ -199,8 +201,11 @@ def review_tests(runs: int, size: int = 500) -> dict:
 
     reviews, feed_statistics, distinct = review_sample(size)
     review_set = ReviewSet(reviews=reviews, statistics=feed_statistics, pages=size // 20)
-    listing = Listing("aliexpress", title="10mm Electric Brushless Drill 2-Speed Cordless Drill Screwdriver For Makita 18V Battery",
-                      locale=Locale(country="US"))
+    listing = Listing(
+        "aliexpress",
+        title="10mm Electric Brushless Drill 2-Speed Cordless Drill Screwdriver For Makita 18V Battery",
+        locale=Locale(country="US"),
+    )
     samples = timed(lambda: analyze_reviews(review_set, listing, DEFAULTS), runs)
     return {"reviews": size, "distinct": distinct, "p50_ms": p(samples, 0.5), "p99_ms": p(samples, 0.99)}
 
@@ -264,7 +269,11 @@ def main() -> None:
           f"in-process {throughput['pool_2'] / throughput['pool_1']:.2f}x")
 
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "pages": rows, "reviews": reviews, "http": http, "throughput": throughput}, indent=2))
+        args.json.write_text(
+            json.dumps(
+                {"machine": machine(), "pages": rows, "reviews": reviews, "http": http, "throughput": throughput}, indent=2
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -234,11 +234,17 @@ def burst_test(reviews, t) -> ReviewTest:
                 "burst_days": {day.isoformat(): count for day, count in sorted(burst_days.items())}, "share": round(share, 2)}
     failed = share >= t["reviews_burst_share"] and len(flagged) >= t["reviews_burst_min_flagged"]
     # Only a failed test down-weights reviews: one busy day is worth reporting, not discounting.
-    return ReviewTest("REV003", FAIL if failed else WARN if burst_days else PASS, basis, evidence, flagged if failed else frozenset())
+    return ReviewTest(
+        "REV003", FAIL if failed else WARN if burst_days else PASS, basis, evidence, flagged if failed else frozenset()
+    )
 
 
 def _is_short_or_stock(review: Review, t) -> bool:
-    return len(words(review.text)) < t["reviews_short_words"] or lexicon.is_generic(review.text) or lexicon.is_generic(review.translation or "")
+    return (
+        len(words(review.text)) < t["reviews_short_words"]
+        or lexicon.is_generic(review.text)
+        or lexicon.is_generic(review.translation or "")
+    )
 
 
 def generic_test(reviews, t) -> ReviewTest:
@@ -267,7 +273,12 @@ def country_test(reviews, viewer_country: str | None, t) -> ReviewTest:
         return ReviewTest("REV005", SKIPPED, basis, {"with_country": total})
     top, count = countries.most_common(1)[0]
     share = count / total
-    evidence = {"top_country": top, "share": round(share, 2), "countries": dict(countries.most_common(5)), "viewer_country": viewer_country}
+    evidence = {
+        "top_country": top,
+        "share": round(share, 2),
+        "countries": dict(countries.most_common(5)),
+        "viewer_country": viewer_country,
+    }
     failed = share >= t["reviews_country_share"] and top != viewer_country
     return ReviewTest("REV005", FAIL if failed else PASS, basis, evidence)
 
@@ -288,8 +299,13 @@ def follow_up_test(reviews, t) -> ReviewTest:
 
 def _title_stems(title: str | None, t) -> set[str]:
     """The stems of the title's content words: long enough, no numbers, no stop words."""
-    return {_stem(token, t) for token in words(title)
-            if len(token) >= t["reviews_title_word_letters"] and not any(ch.isdigit() for ch in token) and not lexicon.is_stopword(token)}
+    return {
+        _stem(token, t)
+        for token in words(title)
+        if len(token) >= t["reviews_title_word_letters"]
+        and not any(ch.isdigit() for ch in token)
+        and not lexicon.is_stopword(token)
+    }
 
 
 def _variant_stems(name: str | None, t) -> set[str]:
@@ -304,7 +320,8 @@ def switched_listing_test(reviews, listing: Listing, t) -> ReviewTest:
     """
     title = _title_stems(listing.title, t)
     substantive = [r for r in reviews if len(words(r.text)) >= t["reviews_substantive_words"]]
-    basis = f"the {len(substantive)} reviews read with {t['reviews_substantive_words']} or more words, against {len(title)} title words"
+    basis = (f"the {len(substantive)} reviews read with {t['reviews_substantive_words']} or more words, "
+             f"against {len(title)} title words")
     if len(title) < t["reviews_switch_title_words"] or len(substantive) < t["reviews_switch_min"]:
         return ReviewTest("REV007", SKIPPED, basis, {"title_words": len(title), "substantive": len(substantive)})
     mentioning = {r.id for r in substantive if title & {_stem(w, t) for w in words(r.text) + words(r.translation)}}

@@ -40,7 +40,9 @@ def check_html(html: str) -> None:
     head = html[:_HTML_SNIFF_BYTES]
     if "\x00" in head or len(_CONTROL_CHARACTERS.findall(head)) > len(head) // 100 + 2:
         raise UnreadableInput("binary_input", "The page is binary data, not HTML.", field="html")
-    if "<" not in head or not any(tag in head.lower() for tag in ("<html", "<head", "<body", "<!doctype", "<div", "<script", "<meta")):
+    if "<" not in head or not any(
+        tag in head.lower() for tag in ("<html", "<head", "<body", "<!doctype", "<div", "<script", "<meta")
+    ):
         raise UnreadableInput("not_html", "The page is not HTML: no HTML tags in its first 4 KB.", field="html")
 
 

@@ -84,7 +84,9 @@ def _read_file(path: Path, limit: int) -> bytes:
     except OSError as exc:
         raise UnreadableInput("unreadable", f"cannot read {path}: {exc.strerror or exc}.") from None
     if size > limit:
-        raise TooLarge("file_too_large", f"{path} is {size / config.MEGABYTE:.1f} MB; the limit is {limit // config.MEGABYTE} MB.")
+        raise TooLarge(
+            "file_too_large", f"{path} is {size / config.MEGABYTE:.1f} MB; the limit is {limit // config.MEGABYTE} MB."
+        )
     try:
         return path.read_bytes()
     except OSError as exc:
@@ -171,7 +173,9 @@ def _review_fetcher(fetcher):
 
 @cli.command()
 @click.argument("path_or_url")
-@click.option("--reviews", "review_files", multiple=True, type=click.Path(dir_okay=False), help="A saved review feed page (repeatable).")
+@click.option(
+    "--reviews", "review_files", multiple=True, type=click.Path(dir_okay=False), help="A saved review feed page (repeatable)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("--record", is_flag=True, help="Add the page's prices to the history (dated by the page's capture time).")
 def scan(path_or_url: str, review_files, as_json: bool, record: bool):
@@ -227,7 +231,15 @@ def _print_report(report: dict) -> None:
     click.echo(click.style(f"{listing['marketplace']} {ident}", bold=True))
     if listing.get("title"):
         click.echo(listing["title"])
-    details = ", ".join(filter(None, [page["generation"] and f"generation {page['generation']}", page["captured_at"] and f"captured {page['captured_at']}"]))
+    details = ", ".join(
+        filter(
+            None,
+            [
+                page["generation"] and f"generation {page['generation']}",
+                page["captured_at"] and f"captured {page['captured_at']}",
+            ],
+        )
+    )
     click.echo(f"Page: {page['status']}" + (f" ({details})" if details else ""))
     level = verdict["level"]
     score = "no score" if verdict["score"] is None else f"score {verdict['score']}"
@@ -243,7 +255,10 @@ def _print_report(report: dict) -> None:
     missing = report["coverage"]["missing"]
     if page["status"] == "ok":
         found = len(report["coverage"]["found"])
-        click.echo(f"\nCoverage: {found} of {found + len(missing)} fields found" + (f"; missing: {', '.join(missing)}" if missing else ""))
+        click.echo(
+            f"\nCoverage: {found} of {found + len(missing)} fields found"
+            + (f"; missing: {', '.join(missing)}" if missing else "")
+        )
     for error in report["errors"]:
         click.echo(click.style(f"Error in {error['code']}: {error['message']}", fg="red"), err=True)
 

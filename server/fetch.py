@@ -86,7 +86,9 @@ class Fetcher:
                         try:
                             _check_allowed(target)
                         except Problem:
-                            raise FetchFailed("redirect_off_allowlist", f"{url} redirected to {target}, which emptor does not fetch from.") from None
+                            raise FetchFailed(
+                                "redirect_off_allowlist", f"{url} redirected to {target}, which emptor does not fetch from."
+                            ) from None
                         current = target
                         continue
                     if response.status_code >= 400 and response.status_code != 404:
@@ -105,7 +107,10 @@ class Fetcher:
     def _read_capped(self, response: httpx.Response, url: str, deadline: float) -> bytes:
         declared = response.headers.get("content-length")
         if declared and declared.isdigit() and int(declared) > self._max_bytes:
-            raise TooLarge("fetch_too_large", f"{url} is {int(declared) / config.MEGABYTE:.1f} MB; the limit is {self._max_bytes // config.MEGABYTE} MB.")
+            raise TooLarge(
+                "fetch_too_large",
+                f"{url} is {int(declared) / config.MEGABYTE:.1f} MB; the limit is {self._max_bytes // config.MEGABYTE} MB.",
+            )
         chunks, size = [], 0
         for chunk in response.iter_bytes():
             size += len(chunk)

@@ -33,8 +33,19 @@ def load() -> Reference:
                 raise BadReferenceData(f"price_floors.json {entry['key']}: bad pattern {pattern!r}: {exc}") from None
         if not entry["floor_usd"] > 0 or not entry["source"]:
             raise BadReferenceData(f"price_floors.json {entry['key']}: a floor needs a positive price and a source")
-        floors.append(PriceFloor(entry["key"], entry["brand"], entry["product"], tuple(entry["patterns"]), float(entry["floor_usd"]), entry["source"]))
+        floors.append(
+            PriceFloor(
+                entry["key"],
+                entry["brand"],
+                entry["product"],
+                tuple(entry["patterns"]),
+                float(entry["floor_usd"]),
+                entry["source"],
+            )
+        )
     rates = {code: float(rate) for code, rate in rates_doc["usd_per_unit"].items()}
     if any(not re.fullmatch(r"[A-Z]{3}", code) or rate <= 0 for code, rate in rates.items()):
         raise BadReferenceData("exchange_rates.json: every rate needs an ISO code and a positive value")
-    return Reference(price_floors=tuple(floors), usd_per_unit=rates, rates_date=rates_doc["date"], rates_source=rates_doc["about"])
+    return Reference(
+        price_floors=tuple(floors), usd_per_unit=rates, rates_date=rates_doc["date"], rates_source=rates_doc["about"]
+    )

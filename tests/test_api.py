@@ -109,21 +109,93 @@ BAD_REQUESTS = [
     ("no page", dict(json={"url": "https://www.aliexpress.com/item/1.html"}), 400, "no_page"),
     ("html not a string", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": 5}), 400, "bad_html"),
     ("empty page", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "  "}), 422, "empty_html"),
-    ("not HTML", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "just some words, no tags"}), 422, "not_html"),
-    ("binary", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "\x00\x01\x02\x89PNG\x00"}), 422, "binary_input"),
-    ("another site's URL", dict(json={"url": "https://www.amazon.com/dp/B0C1", "html": "<html><body></body></html>"}), 422, "unsupported_site"),
+    (
+        "not HTML",
+        dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "just some words, no tags"}),
+        422,
+        "not_html",
+    ),
+    (
+        "binary",
+        dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "\x00\x01\x02\x89PNG\x00"}),
+        422,
+        "binary_input",
+    ),
+    (
+        "another site's URL",
+        dict(json={"url": "https://www.amazon.com/dp/B0C1", "html": "<html><body></body></html>"}),
+        422,
+        "unsupported_site",
+    ),
     ("bad URL", dict(json={"url": "not a url", "html": "<html></html>"}), 400, "bad_url"),
-    ("blob list wrong", dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": {"source": "runParams"}}), 400, "bad_data"),
-    ("blob without body", dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": [{"source": "runParams"}]}), 400, "bad_data"),
-    ("unknown blob source", dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": [{"source": "cookies", "body": {}}]}), 422, "unknown_blob_source"),
-    ("truncated blob", dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": [{"source": "runParams", "body": '{"data": {"titleModule": {"subj'}]}), 422, "bad_blob"),
-    ("reviews not a list", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "reviews": {"page": 1}}), 400, "bad_reviews"),
-    ("reviews not a feed", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html><body></body></html>", "reviews": [{"foo": 1}]}), 422, "bad_review_page"),
-    ("bad sku", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "selected_sku_id": "12;drop"}), 400, "bad_sku"),
-    ("record not a boolean", dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "record": "yes"}), 400, "bad_record"),
+    (
+        "blob list wrong",
+        dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": {"source": "runParams"}}),
+        400,
+        "bad_data",
+    ),
+    (
+        "blob without body",
+        dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": [{"source": "runParams"}]}),
+        400,
+        "bad_data",
+    ),
+    (
+        "unknown blob source",
+        dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": [{"source": "cookies", "body": {}}]}),
+        422,
+        "unknown_blob_source",
+    ),
+    (
+        "truncated blob",
+        dict(
+            json={
+                "url": "https://www.aliexpress.com/item/1.html",
+                "data": [{"source": "runParams", "body": '{"data": {"titleModule": {"subj'}],
+            }
+        ),
+        422,
+        "bad_blob",
+    ),
+    (
+        "reviews not a list",
+        dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "reviews": {"page": 1}}),
+        400,
+        "bad_reviews",
+    ),
+    (
+        "reviews not a feed",
+        dict(
+            json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html><body></body></html>", "reviews": [{"foo": 1}]}
+        ),
+        422,
+        "bad_review_page",
+    ),
+    (
+        "bad sku",
+        dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "selected_sku_id": "12;drop"}),
+        400,
+        "bad_sku",
+    ),
+    (
+        "record not a boolean",
+        dict(json={"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "record": "yes"}),
+        400,
+        "bad_record",
+    ),
     ("not declared JSON", dict(data=b"{}", content_type="text/plain"), 415, "not_json_content_type"),
-    ("bad gzip", dict(data=b"not gzip at all", content_type="application/json", headers={"Content-Encoding": "gzip"}), 400, "bad_gzip"),
-    ("unknown encoding", dict(data=b"{}", content_type="application/json", headers={"Content-Encoding": "br"}), 415, "unsupported_encoding"),
+    (
+        "bad gzip",
+        dict(data=b"not gzip at all", content_type="application/json", headers={"Content-Encoding": "gzip"}),
+        400,
+        "bad_gzip",
+    ),
+    (
+        "unknown encoding",
+        dict(data=b"{}", content_type="application/json", headers={"Content-Encoding": "br"}),
+        415,
+        "unsupported_encoding",
+    ),
 ]
 
 
@@ -134,7 +206,9 @@ def test_bad_input_gets_a_named_4xx_and_nothing_is_stored(client, app, label, kw
 
 
 def test_a_page_from_another_site_under_an_aliexpress_url_is_refused(client, app):
-    body = assert_error(post(client, {"url": "https://www.aliexpress.com/item/1.html", "html": read_text(EBAY)}), 422, "page_from_other_site")
+    body = assert_error(
+        post(client, {"url": "https://www.aliexpress.com/item/1.html", "html": read_text(EBAY)}), 422, "page_from_other_site"
+    )
     assert "ebay" in body["message"]
     assert price_rows(app) == 0
 
@@ -180,7 +254,9 @@ def test_cors_allows_extension_origins_only(client):
     assert client.get("/api/v1/health", headers={"Origin": firefox}).headers.get("Access-Control-Allow-Origin") == firefox
     page = client.get("/api/v1/health", headers={"Origin": "https://www.aliexpress.com"})
     assert "Access-Control-Allow-Origin" not in page.headers
-    preflight = client.options("/api/v1/analyze", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+    preflight = client.options(
+        "/api/v1/analyze", headers={"Origin": "https://evil.example", "Access-Control-Request-Method": "POST"}
+    )
     assert "Access-Control-Allow-Origin" not in preflight.headers
 
 
@@ -235,7 +311,12 @@ def test_data_about_another_product_is_reported_in_the_errors_shape(client):
     from tests.support.reports import VALIDATOR
 
     other = {"data": json.loads(read_text(F2209))["data"]}
-    body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "data": [{"source": "_init_data_", "body": other}], "record": False}
+    body = {
+        "url": PAGE_URLS[F2212.name],
+        "html": read_text(F2212),
+        "data": [{"source": "_init_data_", "body": other}],
+        "record": False,
+    }
     report = client.post("/api/v1/analyze", json=body).get_json()
     VALIDATOR.validate(report)
     assert report["page"]["status"] == "ok"

@@ -39,8 +39,16 @@ def test_scan_prints_a_readable_report_without_colours_when_piped(tmp_path):
 def test_scan_with_reviews(tmp_path):
     review_file = tmp_path / "feed-page-1.json"
     review_file.write_text(json.dumps(live_review_page(REVIEWS / "reviews_1005006717259012_2024-09.json")))
-    result = run("scan", str(F2212), "--reviews", str(review_file), "--reviews", str(REVIEWS / "reviews_1005006717259012_2025-10b.json"),
-                 "--json", tmp_path=tmp_path)
+    result = run(
+        "scan",
+        str(F2212),
+        "--reviews",
+        str(review_file),
+        "--reviews",
+        str(REVIEWS / "reviews_1005006717259012_2025-10b.json"),
+        "--json",
+        tmp_path=tmp_path,
+    )
     report = json.loads(result.stdout)
     assert report["reviews"]["pages"] == 2
     # The first 20 of the 2024-09 capture plus the 60 items of 2025-10b, which hold only 46
@@ -93,7 +101,17 @@ def test_blocked_page_is_exit_0_and_records_nothing(tmp_path):
         (lambda d: "https://www.amazon.com/dp/B0C1", "not a supported marketplace"),
         (lambda d: "http://www.aliexpress.com/item/1.html", "not an https address"),
     ],
-    ids=["missing", "binary", "truncated-json", "unknown-json", "not-html", "other-site-page", "too-large", "other-site-url", "plain-http"],
+    ids=[
+        "missing",
+        "binary",
+        "truncated-json",
+        "unknown-json",
+        "not-html",
+        "other-site-page",
+        "too-large",
+        "other-site-url",
+        "plain-http",
+    ],
 )
 def test_unreadable_or_unsupported_input_is_exit_1_with_one_line(tmp_path, make_input, fragment):
     result = run("scan", make_input(tmp_path), tmp_path=tmp_path)
@@ -144,12 +162,22 @@ def test_scan_url_fetches_the_page_and_its_review_feed(tmp_path, marketplace_ser
 
 def test_scan_url_of_an_unreachable_host_is_exit_1(tmp_path):
     host_map = "www.aliexpress.com=http://127.0.0.1:9"  # the discard port: nothing listens
-    result = run("scan", "https://www.aliexpress.com/item/1005003568989271.html", env_extra={"EMPTOR_TEST_HOST_MAP": host_map}, tmp_path=tmp_path)
+    result = run(
+        "scan",
+        "https://www.aliexpress.com/item/1005003568989271.html",
+        env_extra={"EMPTOR_TEST_HOST_MAP": host_map},
+        tmp_path=tmp_path,
+    )
     assert result.returncode == 1 and "could not fetch" in result.stderr
 
 
 def test_the_test_host_map_refuses_non_loopback_targets(tmp_path):
-    result = run("scan", "https://www.aliexpress.com/item/1.html", env_extra={"EMPTOR_TEST_HOST_MAP": "www.aliexpress.com=http://10.0.0.8:80"}, tmp_path=tmp_path)
+    result = run(
+        "scan",
+        "https://www.aliexpress.com/item/1.html",
+        env_extra={"EMPTOR_TEST_HOST_MAP": "www.aliexpress.com=http://10.0.0.8:80"},
+        tmp_path=tmp_path,
+    )
     assert result.returncode == 1 and "loopback" in result.stderr
 
 

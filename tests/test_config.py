@@ -74,13 +74,20 @@ def _config_keys_read(path: Path):
                 yield "subscript", node.slice.value
         elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get":
             owner = node.func.value
-            if isinstance(owner, ast.Attribute) and owner.attr == "config" and node.args and isinstance(node.args[0], ast.Constant):
+            if (
+                isinstance(owner, ast.Attribute)
+                and owner.attr == "config"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
                 yield "get", node.args[0].value
 
 
 def test_the_service_reads_only_declared_settings_and_never_with_a_fallback():
     flask_own = {"MAX_CONTENT_LENGTH"}
-    read = [(path.relative_to(ROOT), how, key) for path in (ROOT / "server").rglob("*.py") for how, key in _config_keys_read(path)]
+    read = [
+        (path.relative_to(ROOT), how, key) for path in (ROOT / "server").rglob("*.py") for how, key in _config_keys_read(path)
+    ]
     assert read, "the check found no settings read at all"
     assert [r for r in read if r[1] == "get"] == [], "settings read with .get(): declare them instead"
     undeclared = [r for r in read if r[2] not in config.DECLARED and r[2] not in flask_own]

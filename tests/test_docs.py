@@ -98,7 +98,9 @@ def test_every_error_code_is_documented_with_the_status_its_kind_gives():
     for code, kind in sorted(raised, key=lambda pair: pair[0]):
         assert f"`{code}`" in API_DOC, f"error code {code} is not in docs/api.md"
         if code in table:
-            assert table[code] == status_of(kind), f"docs/api.md gives {code} status {table[code]}, its kind {kind.__name__} {status_of(kind)}"
+            assert table[code] == status_of(kind), (
+                f"docs/api.md gives {code} status {table[code]}, its kind {kind.__name__} {status_of(kind)}"
+            )
 
 
 def test_one_code_one_status():

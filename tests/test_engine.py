@@ -88,7 +88,9 @@ def test_codes_are_unique_and_well_formed():
     assert all(len(code) == 6 and code[:3] in heuristics.FAMILIES for code in RULES)
 
 
-@pytest.mark.parametrize("score, level", [(None, "unknown"), (0, "low"), (24, "low"), (25, "medium"), (49, "medium"), (50, "high"), (100, "high")])
+@pytest.mark.parametrize(
+    "score, level", [(None, "unknown"), (0, "low"), (24, "low"), (25, "medium"), (49, "medium"), (50, "high"), (100, "high")]
+)
 def test_level_thresholds(score, level):
     assert scoring.level(score) == level
 

@@ -36,7 +36,9 @@ def constants() -> dict:
     node = shutil.which("node")
     assert node, "node is needed to read the extension's constants (make test installs the JS tools with it)"
     script = "import('./extension/lib/constants.js').then(() => console.log(JSON.stringify(globalThis.EMPTOR)))"
-    return json.loads(subprocess.run([node, "--input-type=module", "-e", script], cwd=ROOT, check=True, capture_output=True, text=True).stdout)
+    return json.loads(
+        subprocess.run([node, "--input-type=module", "-e", script], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    )
 
 
 def _strings(javascript: str, declaration: str) -> list[str]:

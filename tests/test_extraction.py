@@ -35,7 +35,12 @@ def test_2022_12_us_page_generation_a():
     assert listing.product_id_shown == "3256803382674519"
     assert listing.title.startswith("Unisex Glasses Windproof Outdoor Sport Eyewear")
     assert (listing.locale.country, listing.locale.currency, listing.locale.language) == ("US", "USD", "en")
-    assert (listing.price.min, listing.price.max, listing.price.original_min, listing.price.original_max) == (1.73, 4.05, 2.55, 5.95)
+    assert (listing.price.min, listing.price.max, listing.price.original_min, listing.price.original_max) == (
+        1.73,
+        4.05,
+        2.55,
+        5.95,
+    )
     assert listing.price.discount_percent == 32
     seller = listing.seller
     assert (seller.name, seller.store_id, seller.positive_rate, seller.feedback_count, seller.followers) == (
@@ -65,7 +70,12 @@ def test_2020_hebrew_rendered_page_generation_a_with_dom():
     assert listing.product_id == listing.product_id_shown == "32993251330"
     assert listing.title.startswith("מקורי Apple iPhone SE")
     assert (listing.locale.country, listing.locale.currency, listing.locale.language) == ("US", "EUR", "he")
-    assert (listing.price.min, listing.price.max, listing.price.original_min, listing.price.discount_percent) == (97.39, 128.72, 162.32, 40)
+    assert (listing.price.min, listing.price.max, listing.price.original_min, listing.price.discount_percent) == (
+        97.39,
+        128.72,
+        162.32,
+        40,
+    )
     seller = listing.seller
     assert (seller.name, seller.store_id, seller.positive_rate, seller.feedback_count, seller.followers, seller.opened) == (
         "Summer Technology Co.,Ltd.", "1392990", 93.6, 526, 70532, "2014-08-04")
@@ -91,7 +101,12 @@ def test_2022_09_new_detail_generation_b():
     assert (extraction.status, extraction.generation, extraction.sources) == ("ok", "B", ["_init_data_"])
     assert (listing.product_id, listing.product_id_shown) == ("1005003432435196", "3256803246120444")
     assert listing.title.startswith("6 Pcs/set Fashion Watch Men Luxury Gifts Set")
-    assert (listing.price.min, listing.price.max, listing.price.original_min, listing.price.original_max) == (13.36, 24.62, 20.55, 37.88)
+    assert (listing.price.min, listing.price.max, listing.price.original_min, listing.price.original_max) == (
+        13.36,
+        24.62,
+        20.55,
+        37.88,
+    )
     assert listing.price.discount_percent == 35
     seller = listing.seller
     assert (seller.name, seller.store_id, seller.positive_rate, seller.followers, seller.opened) == (
@@ -99,7 +114,12 @@ def test_2022_09_new_detail_generation_b():
     assert listing.rating.average is None  # Gen B carries no rating summary
     assert listing.orders == 3
     option = listing.shipping[0]
-    assert (option.method, option.cost, option.guaranteed_days, option.ships_from) == ("AliExpress Standard Shipping", 3.73, 60, "CN")
+    assert (option.method, option.cost, option.guaranteed_days, option.ships_from) == (
+        "AliExpress Standard Shipping",
+        3.73,
+        60,
+        "CN",
+    )
     assert listing.badges.delivery_guarantee.days == 60
     assert len(listing.shipping) == 4
     assert extraction.captured_at.date() == dt.date(2022, 9, 25)
@@ -161,7 +181,11 @@ def test_generation_d_pdp_feed_as_raw_jsonp():
     assert (extraction.status, extraction.generation) == ("ok", "D")
     assert listing.product_id == "1005006717259012"
     assert (listing.price.min, listing.price.original_min) == (40.04, 42.8)
-    assert (listing.seller.name, listing.seller.store_id, listing.seller.positive_rate) == ("PATUOPRO Official Store", "1102818328", 97.2)
+    assert (listing.seller.name, listing.seller.store_id, listing.seller.positive_rate) == (
+        "PATUOPRO Official Store",
+        "1102818328",
+        97.2,
+    )
     assert listing.seller.official is True
     assert (listing.rating.average, listing.rating.count, listing.orders) == (4.8, 494, 2000)
     assert listing.shipping[0].cost == 0.0 and listing.shipping[0].delivery_date == "2024-10-04"
@@ -181,7 +205,12 @@ def test_rendered_2024_dom_with_hashed_classes():
     listing = extraction.listing
     assert (extraction.status, extraction.generation) == ("ok", "dom-2024")
     assert listing.title.startswith("10mm Electric Brushless Drill")
-    assert (listing.price.min, listing.price.original_min, listing.price.discount_percent, listing.price.currency) == (40.04, 42.8, 6, "USD")
+    assert (listing.price.min, listing.price.original_min, listing.price.discount_percent, listing.price.currency) == (
+        40.04,
+        42.8,
+        6,
+        "USD",
+    )
     assert (listing.seller.name, listing.seller.store_id, listing.seller.positive_rate, listing.seller.followers) == (
         "PATUOPRO Official Store", "1102818328", 97.2, 2292)
     assert (listing.rating.average, listing.rating.count, listing.orders) == (4.8, 494, 2000)
@@ -192,7 +221,9 @@ def test_rendered_2024_dom_with_hashed_classes():
 
 def test_rendered_2024_dom_reads_thousands_in_the_page_language():
     """Constructed page as above, with followers and sales in a locale that groups with dots."""
-    html = rendered_2024_page().replace("<strong>2292</strong>", "<strong>2.292</strong>").replace("2,000+ sold", "2.000+ vendidos")
+    html = (
+        rendered_2024_page().replace("<strong>2292</strong>", "<strong>2.292</strong>").replace("2,000+ sold", "2.000+ vendidos")
+    )
     listing = ALIEXPRESS.extract(PageInput(url="https://www.aliexpress.com/item/1005006717259012.html", html=html)).listing
     assert (listing.seller.followers, listing.orders) == (2292, 2000)
 
@@ -200,7 +231,9 @@ def test_rendered_2024_dom_reads_thousands_in_the_page_language():
 def test_msite_feed_with_component_blocks():
     """Constructed and unverified: no public capture shows the mobile feed's keys (ANATOMY §0.6);
     emptor reads it with whichever known shape its blocks match, here Gen C components."""
-    blob = Blob("mtop.aliexpress.itemdetail.msite", {"api": "mtop.aliexpress.itemdetail.msite", "data": gen_c_run_params()["data"]})
+    blob = Blob(
+        "mtop.aliexpress.itemdetail.msite", {"api": "mtop.aliexpress.itemdetail.msite", "data": gen_c_run_params()["data"]}
+    )
     extraction = ALIEXPRESS.extract(PageInput(url="https://m.aliexpress.com/item/4000927436411.html", blobs=[blob]))
     assert (extraction.status, extraction.generation, extraction.sources) == ("ok", "C", ["mtop.aliexpress.itemdetail.msite"])
     assert extraction.listing.seller.name == "Shop120565 Store"
@@ -259,7 +292,9 @@ def test_unknown_blob_source_is_refused():
 def test_mtop_captcha_answer_is_blocked():
     answer = {"api": "mtop.aliexpress.pdp.pc.query", "ret": ["FAIL_SYS_USER_VALIDATE::哎哟喂,被挤爆啦"], "data": {"url": "https://www.aliexpress.com/_____tmd_____/punish"}}
     extraction = ALIEXPRESS.extract(
-        PageInput(url="https://www.aliexpress.com/item/1005006180026951.html", blobs=[Blob("mtop.aliexpress.pdp.pc.query", answer)])
+        PageInput(
+            url="https://www.aliexpress.com/item/1005006180026951.html", blobs=[Blob("mtop.aliexpress.pdp.pc.query", answer)]
+        )
     )
     assert extraction.status == "blocked"
     assert extraction.listing.product_id == "1005006180026951"
@@ -267,12 +302,21 @@ def test_mtop_captcha_answer_is_blocked():
 
 def test_choice_template_marks_choice():
     # The shell re-addressed to the constructed product, as its own page would be.
-    html = read_text(SHELL).replace("viewName = 'newDetail'", "viewName = 'choiceDetail'").replace("1005006180026951", "4000927436411")
+    html = (
+        read_text(SHELL)
+        .replace("viewName = 'newDetail'", "viewName = 'choiceDetail'")
+        .replace("1005006180026951", "4000927436411")
+    )
     extraction = ALIEXPRESS.extract(
         PageInput(
             url="https://www.aliexpress.com/item/4000927436411.html",
             html=html,
-            blobs=[Blob("mtop.aliexpress.itemdetail.pc.asyncPCDetail", {"data": {"data": gen_c_run_params()["data"] | {"productTagComponent": {}}}})],
+            blobs=[
+                Blob(
+                    "mtop.aliexpress.itemdetail.pc.asyncPCDetail",
+                    {"data": {"data": gen_c_run_params()["data"] | {"productTagComponent": {}}}},
+                )
+            ],
         )
     )
     assert extraction.status == "ok"

@@ -39,8 +39,14 @@ def test_refuses_a_redirect_off_the_allowlist(fetcher):
     assert raised.value.code == "redirect_off_allowlist"
 
 
-@pytest.mark.parametrize("url, code", [("https://www.amazon.com/dp/B0C1", "unsupported_site"), ("http://www.aliexpress.com/item/1.html", "not_https"),
-                                       ("https://aliexpress.com.evil.example/item/1.html", "unsupported_site")])
+@pytest.mark.parametrize(
+    "url, code",
+    [
+        ("https://www.amazon.com/dp/B0C1", "unsupported_site"),
+        ("http://www.aliexpress.com/item/1.html", "not_https"),
+        ("https://aliexpress.com.evil.example/item/1.html", "unsupported_site"),
+    ],
+)
 def test_refuses_addresses_off_the_allowlist(fetcher, url, code):
     with pytest.raises(Problem) as raised:
         fetcher.get(url)

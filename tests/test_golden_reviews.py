@@ -23,9 +23,22 @@ from tests.support.reports import VALIDATOR
 DRILL = {"url": "https://www.aliexpress.com/item/1005006717259012.html",
          "data": [{"source": "mtop.aliexpress.pdp.pc.query", "body": gen_d_pdp_jsonp()}]}
 PEN = {"url": "https://www.aliexpress.com/item/4000927436411.html", "data": [{"source": "runParams", "body": gen_c_run_params()}]}
-SHIRT = {"url": "https://www.aliexpress.com/item/4000155832668.html",
-         "data": [{"source": "mtop.aliexpress.pdp.pc.query", "body": {"data": {"result": {
-             "GLOBAL_DATA": {"globalData": {"productId": "4000155832668"}}, "PRICE": {"targetSkuPriceInfo": {"salePrice": {"currency": "USD", "value": 9.99}}}}}}}]}
+SHIRT = {
+    "url": "https://www.aliexpress.com/item/4000155832668.html",
+    "data": [
+        {
+            "source": "mtop.aliexpress.pdp.pc.query",
+            "body": {
+                "data": {
+                    "result": {
+                        "GLOBAL_DATA": {"globalData": {"productId": "4000155832668"}},
+                        "PRICE": {"targetSkuPriceInfo": {"salePrice": {"currency": "USD", "value": 9.99}}},
+                    }
+                }
+            },
+        }
+    ],
+}
 
 
 def legacy(name):
@@ -36,13 +49,34 @@ def legacy(name):
 
 
 REVIEW_FILES = {
-    "reviews_1005006717259012_2024-09.json": (DRILL, lambda: [live_review_page(REVIEWS / "reviews_1005006717259012_2024-09.json", n) for n in (1, 2, 3)]),
-    "reviews_1005006717259012_2025-03.json": (DRILL, lambda: [live_review_page(REVIEWS / "reviews_1005006717259012_2025-03.json", n) for n in (1, 2)]),
-    "reviews_1005006717259012_2025-10a.json": (DRILL, lambda: [json.loads(read_text(REVIEWS / "reviews_1005006717259012_2025-10a.json"))]),
-    "reviews_1005006717259012_2025-10b.json": (DRILL, lambda: [json.loads(read_text(REVIEWS / "reviews_1005006717259012_2025-10b.json"))]),
-    "reviews_4000927436411_2023-06_oldHTMLparsed.json": (PEN, lambda: [legacy("reviews_4000927436411_2023-06_oldHTMLparsed.json")]),
-    "reviews_4000927436411_2024-01_oldHTMLparsed.json": (PEN, lambda: [legacy("reviews_4000927436411_2024-01_oldHTMLparsed.json")]),
-    "reviews_4000155832668_2022-03_parsed.csv": (SHIRT, lambda: [legacy_review_page(parsed_csv_reviews(read_text(REVIEWS / "reviews_4000155832668_2022-03_parsed.csv")))]),
+    "reviews_1005006717259012_2024-09.json": (
+        DRILL,
+        lambda: [live_review_page(REVIEWS / "reviews_1005006717259012_2024-09.json", n) for n in (1, 2, 3)],
+    ),
+    "reviews_1005006717259012_2025-03.json": (
+        DRILL,
+        lambda: [live_review_page(REVIEWS / "reviews_1005006717259012_2025-03.json", n) for n in (1, 2)],
+    ),
+    "reviews_1005006717259012_2025-10a.json": (
+        DRILL,
+        lambda: [json.loads(read_text(REVIEWS / "reviews_1005006717259012_2025-10a.json"))],
+    ),
+    "reviews_1005006717259012_2025-10b.json": (
+        DRILL,
+        lambda: [json.loads(read_text(REVIEWS / "reviews_1005006717259012_2025-10b.json"))],
+    ),
+    "reviews_4000927436411_2023-06_oldHTMLparsed.json": (
+        PEN,
+        lambda: [legacy("reviews_4000927436411_2023-06_oldHTMLparsed.json")],
+    ),
+    "reviews_4000927436411_2024-01_oldHTMLparsed.json": (
+        PEN,
+        lambda: [legacy("reviews_4000927436411_2024-01_oldHTMLparsed.json")],
+    ),
+    "reviews_4000155832668_2022-03_parsed.csv": (
+        SHIRT,
+        lambda: [legacy_review_page(parsed_csv_reviews(read_text(REVIEWS / "reviews_4000155832668_2022-03_parsed.csv")))],
+    ),
 }
 
 # file: (level, score, findings, analysed, adjusted rating, strength, failed tests)

@@ -70,7 +70,9 @@ def test_wrong_types_anywhere_in_real_page_data_never_crash(label, source, body)
     (a deterministic sample of 400 field/value pairs per capture)."""
     cases = [(path, value) for path in _paths(body) for value in WRONG_VALUES]
     for path, value in random.Random(20261126).sample(cases, min(400, len(cases))):
-        page = PageInput(url="https://www.aliexpress.com/item/1005003568989271.html", blobs=[Blob(source, _replaced(body, path, value))])
+        page = PageInput(
+            url="https://www.aliexpress.com/item/1005003568989271.html", blobs=[Blob(source, _replaced(body, path, value))]
+        )
         try:
             extraction = ALIEXPRESS.extract(page)
         except BadBlob:
@@ -78,7 +80,13 @@ def test_wrong_types_anywhere_in_real_page_data_never_crash(label, source, body)
         # The listing must serialise as strict JSON: no NaN or Infinity can reach the report.
         json.dumps(as_dict(extraction.listing), allow_nan=False)
         listing = extraction.listing
-        for number in (listing.price.min, listing.price.max, listing.seller.positive_rate, listing.seller.followers, listing.orders):
+        for number in (
+            listing.price.min,
+            listing.price.max,
+            listing.seller.positive_rate,
+            listing.seller.followers,
+            listing.orders,
+        ):
             assert number is None or (math.isfinite(number) and number >= 0), (label, path, value)
 
 
@@ -111,7 +119,11 @@ def test_hostile_blob_strings(client, label, text):
 
 
 def test_hostile_review_page(client):
-    body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "reviews": ['{"data": {"evaViewList": [' + "[" * 50000 + "]}}"]}
+    body = {
+        "url": PAGE_URLS[F2212.name],
+        "html": read_text(F2212),
+        "reviews": ['{"data": {"evaViewList": [' + "[" * 50000 + "]}}"],
+    }
     assert_error(client.post("/api/v1/analyze", json=body), 422, "bad_review_page")
 
 
@@ -121,7 +133,9 @@ def test_impossible_numbers_in_page_data_are_read_as_missing(client):
     data["storeModule"]["followingNumber"] = 1e300
     data["titleModule"]["tradeCount"] = -5
     data["priceModule"]["minActivityAmount"]["value"] = 1e300
-    report = client.post("/api/v1/analyze", json={"url": PAGE_URLS[F2212.name], "data": [{"source": "runParams", "body": {"data": data}}]}).get_json()
+    report = client.post(
+        "/api/v1/analyze", json={"url": PAGE_URLS[F2212.name], "data": [{"source": "runParams", "body": {"data": data}}]}
+    ).get_json()
     seller = report["listing"]["seller"]
     assert (seller["positive_rate"], seller["followers"], report["listing"]["orders"]) == (None, None, None)
     assert report["listing"]["price"]["min"] != 1e300
@@ -220,7 +234,11 @@ def test_chunked_body_over_the_limit_is_413(db_path):
 def test_truncated_gzip_and_trailing_bytes_are_bad_gzip(client):
     packed = gzip.compress(json.dumps({"url": PAGE_URLS[F2020.name], "html": read_text(F2020)}).encode())
     for data in (packed[: len(packed) // 2], packed + b"trailing"):
-        assert_error(client.post("/api/v1/analyze", data=data, content_type="application/json", headers={"Content-Encoding": "gzip"}), 400, "bad_gzip")
+        assert_error(
+            client.post("/api/v1/analyze", data=data, content_type="application/json", headers={"Content-Encoding": "gzip"}),
+            400,
+            "bad_gzip",
+        )
 
 
 @pytest.mark.parametrize("url", ["ftp://www.aliexpress.com/item/1.html", "javascript://www.aliexpress.com/item/1.html"])
@@ -229,7 +247,9 @@ def test_non_http_addresses_are_bad_urls(client, url):
 
 
 def test_a_relative_canonical_link_is_resolved_against_the_address(client):
-    html = read_text(F2212).replace('href="https://www.aliexpress.com/item/1005003568989271.html"', 'href="/item/1005003568989271.html"')
+    html = read_text(F2212).replace(
+        'href="https://www.aliexpress.com/item/1005003568989271.html"', 'href="/item/1005003568989271.html"'
+    )
     assert '<link rel="canonical" href="/item/' in html
     report = client.post("/api/v1/analyze", json={"url": PAGE_URLS[F2212.name], "html": html}).get_json()
     assert report["page"]["status"] == "ok"

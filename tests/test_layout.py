@@ -47,7 +47,9 @@ def test_the_rule_is_checked_on_what_it_should_catch():
 WEB_FRAMEWORK = ("flask", "werkzeug", "flask_cors")
 
 
-@pytest.mark.parametrize("module", ["server.marketplaces", "server.marketplaces.aliexpress", "server.analysis", "server.cli", "server.fetch"])
+@pytest.mark.parametrize(
+    "module", ["server.marketplaces", "server.marketplaces.aliexpress", "server.analysis", "server.cli", "server.fetch"]
+)
 def test_extraction_and_analysis_load_without_the_web_framework(module):
     """A fresh interpreter imports the module; no Flask, Werkzeug or flask-cors may come with it."""
     import subprocess

@@ -41,8 +41,12 @@ def installed(tmp_path_factory):
     venv = work / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
-                   check=True, capture_output=True, cwd=work)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-index", str(wheel)],
+        check=True,
+        capture_output=True,
+        cwd=work,
+    )
     new_site = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
                                    check=True, capture_output=True, text=True).stdout.strip())
     (new_site / "emptor-test-dependencies.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
@@ -56,8 +60,13 @@ def test_the_wheel_carries_the_rules_page_sources(installed):
 
 
 def test_the_installed_code_is_the_wheels_not_the_checkouts(installed):
-    where = subprocess.run([str(installed["python"]), "-c", "import server, heuristics; print(server.__file__, heuristics.__file__)"],
-                           check=True, capture_output=True, text=True, cwd=installed["work"]).stdout.split()
+    where = subprocess.run(
+        [str(installed["python"]), "-c", "import server, heuristics; print(server.__file__, heuristics.__file__)"],
+        check=True,
+        capture_output=True,
+        text=True,
+        cwd=installed["work"],
+    ).stdout.split()
     assert all(path.startswith(str(installed["venv"])) for path in where), where
 
 

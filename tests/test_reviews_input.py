@@ -37,7 +37,9 @@ def test_follow_ups_and_platform_marks():
     assert sum(1 for r in review_set.reviews if r.selected) == 59
 
 
-@pytest.mark.parametrize("name", ["reviews_4000927436411_2023-06_oldHTMLparsed.json", "reviews_4000927436411_2024-01_oldHTMLparsed.json"])
+@pytest.mark.parametrize(
+    "name", ["reviews_4000927436411_2023-06_oldHTMLparsed.json", "reviews_4000927436411_2024-01_oldHTMLparsed.json"]
+)
 def test_the_retired_review_html_page(name):
     """Constructed page (tests/constructed.py) from a scraper's real parse of the retired page."""
     parsed = json.loads(read_text(REVIEWS / name))
@@ -53,7 +55,9 @@ def test_the_retired_review_html_page(name):
 
 def test_the_csv_reviews_through_the_retired_page():
     """Constructed page from the third-party CSV's real rows."""
-    review_set = parse_pages([legacy_review_page(parsed_csv_reviews(read_text(REVIEWS / "reviews_4000155832668_2022-03_parsed.csv")))])
+    review_set = parse_pages(
+        [legacy_review_page(parsed_csv_reviews(read_text(REVIEWS / "reviews_4000155832668_2022-03_parsed.csv")))]
+    )
     assert [r.country for r in review_set.reviews] == ["PE", "RU", "RU", "RU", "CZ", "DE", "KR"]
     assert sum(1 for r in review_set.reviews if not r.text) == 5
 

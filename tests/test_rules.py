@@ -42,7 +42,9 @@ def real(path) -> tuple[Listing, dt.datetime]:
 
 
 def gen_c() -> tuple[Listing, dt.datetime]:
-    extraction = ALIEXPRESS.extract(PageInput(url="https://www.aliexpress.com/item/4000927436411.html", blobs=[Blob("runParams", gen_c_run_params())]))
+    extraction = ALIEXPRESS.extract(
+        PageInput(url="https://www.aliexpress.com/item/4000927436411.html", blobs=[Blob("runParams", gen_c_run_params())])
+    )
     return extraction.listing, dt.datetime(2024, 1, 10, tzinfo=UTC)
 
 
@@ -159,7 +161,11 @@ def test_long_delivery_takes_the_later_of_days_and_date():
     """F2212: deliveryDayMax 44 (working days) but delivery by 2023-03-02, 72 days after capture."""
     listing, when = real(F2212)
     finding = heuristics.analyze(listing, when, select=("SHP003",)).findings[0]
-    assert (finding.evidence["estimate_days"], finding.evidence["basis"], finding.evidence["max_days"]) == (72, "delivery_date", 44)
+    assert (finding.evidence["estimate_days"], finding.evidence["basis"], finding.evidence["max_days"]) == (
+        72,
+        "delivery_date",
+        44,
+    )
     assert finding.severity.name == "MEDIUM"
     assert finding.message.endswith("that is past AliExpress's 60-day delivery guarantee.")
     tuned = heuristics.analyze(listing, when, select=("SHP003",), thresholds={"delivery_days_very_long": 70}).findings[0]

@@ -104,7 +104,11 @@ def test_prc002_fires_on_a_raise_before_a_sale():
         PricePoint("2025-09-20T12:00:00Z", None, "US", "USD", 6.90, 6.90),
     ])
     finding = fired(pen_listing("2025-10-01"), "PRC002", at("2025-10-01"), history)
-    assert (finding.evidence["price_before_rise"], finding.evidence["raised_to"], finding.evidence["current_price"]) == (4.90, 6.90, 5.62)
+    assert (finding.evidence["price_before_rise"], finding.evidence["raised_to"], finding.evidence["current_price"]) == (
+        4.90,
+        6.90,
+        5.62,
+    )
 
 
 # --- PRC003 -------------------------------------------------------------------------------
@@ -126,7 +130,9 @@ def test_prc003_fires_well_above_a_recent_low():
 # --- PRC004 -------------------------------------------------------------------------------
 
 
-def airpods_listing(price: float, currency: str = "EUR", title: str = "AirPods Pro 2 Wireless Earbuds ANC Bluetooth 5.3") -> Listing:
+def airpods_listing(
+    price: float, currency: str = "EUR", title: str = "AirPods Pro 2 Wireless Earbuds ANC Bluetooth 5.3"
+) -> Listing:
     """Synthetic: no fixture is a counterfeit branded product."""
     return Listing(
         "aliexpress",
@@ -151,7 +157,9 @@ def test_prc004_quiet_at_a_genuine_price():
 
 def test_prc004_quiet_on_compatibility_wording():
     """A case *for* AirPods Pro is not AirPods Pro."""
-    assert fired(airpods_listing(3.5, title="Silicone Case for AirPods Pro 2 Shockproof Cover"), "PRC004", at("2025-10-01")) is None
+    assert (
+        fired(airpods_listing(3.5, title="Silicone Case for AirPods Pro 2 Shockproof Cover"), "PRC004", at("2025-10-01")) is None
+    )
 
 
 def test_prc004_quiet_on_real_pages():
@@ -268,9 +276,18 @@ def test_cnt005_quiet_on_the_real_snapshots_of_one_store_with_two_numbers():
 def test_cnt005_fires_when_the_product_was_swapped():
     """Synthetic: the pen's listing seen before as something else under the same address."""
     listing = pen_listing("2025-10-01")
-    history = ListingHistory(facts=[FactsSnapshot("2024-01-10T00:00:00Z", "2025-03-20T00:00:00Z",
-                                                  "Wireless Earbuds Pro ANC Bluetooth Headphones", "Shop120565 Store", "1100574830",
-                                                  ("Sold1", "Sold2", "Sold3"))])
+    history = ListingHistory(
+        facts=[
+            FactsSnapshot(
+                "2024-01-10T00:00:00Z",
+                "2025-03-20T00:00:00Z",
+                "Wireless Earbuds Pro ANC Bluetooth Headphones",
+                "Shop120565 Store",
+                "1100574830",
+                ("Sold1", "Sold2", "Sold3"),
+            )
+        ]
+    )
     finding = fired(listing, "CNT005", at("2025-10-01"), history)
     assert set(finding.evidence["changes"]) == {"title", "images"}
     assert finding.evidence["reviews"] == 36 and finding.severity.name == "HIGH"

@@ -28,7 +28,10 @@ def drill_listing() -> Listing:
     """The drill the review captures are about: its page rebuilt as a generation D feed from the
     scraper's real 2024-09 values (tests/constructed.py), viewed from the US."""
     listing = ALIEXPRESS.extract(
-        PageInput(url="https://www.aliexpress.com/item/1005006717259012.html", blobs=[Blob("mtop.aliexpress.pdp.pc.query", gen_d_pdp_jsonp())])
+        PageInput(
+            url="https://www.aliexpress.com/item/1005006717259012.html",
+            blobs=[Blob("mtop.aliexpress.pdp.pc.query", gen_d_pdp_jsonp())],
+        )
     ).listing
     listing.locale.country = "US"
     return listing
@@ -140,7 +143,9 @@ def test_rev004_fires_on_stock_texts():
     """Synthetic: 40 of the real reviews' texts replaced by stock phrases in three languages."""
     review_set = capture("reviews_1005006717259012_2024-09.json")
     stock = ["Отлично!", "good", "Все отлично 👍", "excelente", "Спасибо"]
-    reviews = [dataclasses.replace(r, text=stock[i % 5], translation=None) if i < 40 else r for i, r in enumerate(review_set.reviews)]
+    reviews = [
+        dataclasses.replace(r, text=stock[i % 5], translation=None) if i < 40 else r for i, r in enumerate(review_set.reviews)
+    ]
     finding = fired(drill_listing(), with_reviews(review_set, reviews), "REV004")
     assert finding.evidence["short_or_stock"] == 40
 
@@ -183,7 +188,9 @@ def test_rev006_quiet_without_follow_ups():
 
 def test_rev007_fires_when_the_reviews_describe_another_product():
     """A real page with another product's real reviews: what a switched listing looks like."""
-    finding = fired(iphone_listing(), capture("reviews_1005006717259012_2024-09.json"), "REV007", now=dt.datetime(2024, 9, 6, tzinfo=UTC))
+    finding = fired(
+        iphone_listing(), capture("reviews_1005006717259012_2024-09.json"), "REV007", now=dt.datetime(2024, 9, 6, tzinfo=UTC)
+    )
     assert finding.evidence["mentioning_title"] == 0 and finding.evidence["variant_match_share"] == 0.0
     assert (finding.severity.name, finding.confidence.name) == ("HIGH", "HIGH")
 
@@ -197,7 +204,11 @@ def test_rev007_quiet_when_the_reviews_match_the_title():
 
 def test_rev008_fires_on_the_real_rating_only_feed():
     finding = fired(drill_listing(), capture("reviews_1005006717259012_2025-10b.json"), "REV008")
-    assert {k: finding.evidence[k] for k in ("reviews", "without_text", "share")} == {"reviews": 46, "without_text": 37, "share": 0.8}
+    assert {k: finding.evidence[k] for k in ("reviews", "without_text", "share")} == {
+        "reviews": 46,
+        "without_text": 37,
+        "share": 0.8,
+    }
 
 
 def test_rev008_quiet_on_real_reviews_with_text():
@@ -237,8 +248,14 @@ def test_rev010_quiet_and_adjusted_rating_on_real_reviews():
 def test_rev010_fires_when_suspicious_reviews_carry_the_rating():
     """Synthetic: the 2025-10a capture's reviews, of which 30 five-star ones share one text."""
     review_set = capture("reviews_1005006717259012_2025-10a.json")
-    reviews = [dataclasses.replace(r, rating=5, text="Отличная дрель, мощная и удобная, всем рекомендую этого продавца", translation=None) if i < 30
-               else dataclasses.replace(r, rating=2) for i, r in enumerate(review_set.reviews)]
+    reviews = [
+        dataclasses.replace(
+            r, rating=5, text="Отличная дрель, мощная и удобная, всем рекомендую этого продавца", translation=None
+        )
+        if i < 30
+        else dataclasses.replace(r, rating=2)
+        for i, r in enumerate(review_set.reviews)
+    ]
     review_set = with_reviews(review_set, reviews)
     finding = fired(drill_listing(), review_set, "REV010")
     assert finding.evidence["adjusted_rating"] == 2.0 and finding.evidence["rests_on"] == 30
@@ -246,8 +263,13 @@ def test_rev010_fires_when_suspicious_reviews_carry_the_rating():
 
 
 def test_review_tests_never_crash_on_any_script():
-    reviews = [Review(id=str(i), rating=5, text=text, translation=None, date="2025-01-01", country="CN")
-               for i, text in enumerate(["很好很好很好", "مرحبا بالعالم الجميل جدا", "🔥🔥🔥🔥🔥", "\u202e\u0000 odd", "", "x" * 4000, "ไทย ไทย ไทย ไทย ไทย"] * 5)]
+    reviews = [
+        Review(id=str(i), rating=5, text=text, translation=None, date="2025-01-01", country="CN")
+        for i, text in enumerate(
+            ["很好很好很好", "مرحبا بالعالم الجميل جدا", "🔥🔥🔥🔥🔥", "\u202e\u0000 odd", "", "x" * 4000, "ไทย ไทย ไทย ไทย ไทย"]
+            * 5
+        )
+    ]
     analysis = heuristics.analyze(drill_listing(), NOW, reviews=ReviewSet(reviews=reviews), debug=True).reviews
     assert analysis.analyzed == 35
 

@@ -57,7 +57,9 @@ def take(out: Path, chromium: str) -> list[Path]:
             page.wait_for_selector("#emptor-root svg.price-chart", timeout=10000)
             panel = out / "panel.png"
             shoot_panel(page, panel)
-            page.locator("#emptor-root table.review-tests").evaluate("table => table.previousElementSibling.previousElementSibling.scrollIntoView()")
+            page.locator("#emptor-root table.review-tests").evaluate(
+                "table => table.previousElementSibling.previousElementSibling.scrollIntoView()"
+            )
             reviews = out / "reviews.png"
             shoot_panel(page, reviews)
     return [badge, panel, reviews]

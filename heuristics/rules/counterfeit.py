@@ -122,7 +122,13 @@ def brand_in_other_store(listing, context):
 
 
 _CAPACITY = re.compile(r"(\d+(?:[.,]\d+)?)\s*(tb|gb)\b", re.IGNORECASE)
-_STORAGE = re.compile(r"\b(ssd|hdd|hard (?:disk|drive)|flash ?drive|pen ?drive|u ?disk|usb (?:stick|drive|flash)|memory (?:card|stick)|micro ?sd|sd card|tf card|m\.2|nvme|external drive|disco duro|pendrive|флешка|накопитель)\b", re.IGNORECASE)
+# Words that name storage, in the storefront languages ("disco duro", "флешка").
+_STORAGE_WORDS = (
+    "ssd", "hdd", "hard (?:disk|drive)", "flash ?drive", "pen ?drive", "u ?disk", "usb (?:stick|drive|flash)",
+    "memory (?:card|stick)", "micro ?sd", "sd card", "tf card", r"m\.2", "nvme", "external drive", "disco duro",
+    "pendrive", "флешка", "накопитель",
+)
+_STORAGE = re.compile(rf"\b({'|'.join(_STORAGE_WORDS)})\b", re.IGNORECASE)
 
 
 def _terabytes(text: str) -> float | None:
@@ -216,9 +222,14 @@ def listing_changed(listing, context):
     # A store is the same when either its number or its name is: one store can show two numbers
     # (Shop120565 Store is /store/120565 in 2023 and /store/1100574830 in 2024, same name).
     same_id = last.store_id and listing.seller.store_id and last.store_id == listing.seller.store_id
-    same_name = last.seller_name and listing.seller.name and lexicon.normalize(last.seller_name) == lexicon.normalize(listing.seller.name)
+    same_name = (
+        last.seller_name and listing.seller.name and lexicon.normalize(last.seller_name) == lexicon.normalize(listing.seller.name)
+    )
     if (last.store_id or last.seller_name) and (listing.seller.store_id or listing.seller.name) and not (same_id or same_name):
-        changes["seller"] = {"was": f"{last.seller_name} ({last.store_id})", "now": f"{listing.seller.name} ({listing.seller.store_id})"}
+        changes["seller"] = {
+            "was": f"{last.seller_name} ({last.store_id})",
+            "now": f"{listing.seller.name} ({listing.seller.store_id})",
+        }
     similarity = _title_similarity(last.title, listing.title)
     if last.title and listing.title and similarity < t["listing_title_similarity_min"]:
         changes["title"] = {"was": last.title, "now": listing.title, "similarity": round(similarity, 2)}

@@ -29,8 +29,12 @@ def headline_history(listing, context):
         return []
     currency = listing.price.currency or listing.locale.currency
     points = [
-        p for p in history.prices
-        if p.sku_id is None and p.currency == currency and p.country == listing.locale.country and _moment(p.observed_at) <= context.now
+        p
+        for p in history.prices
+        if p.sku_id is None
+        and p.currency == currency
+        and p.country == listing.locale.country
+        and _moment(p.observed_at) <= context.now
     ]
     return sorted(points, key=lambda p: p.observed_at)
 
@@ -74,12 +78,12 @@ def unsupported_original_price(listing, context):
     if highest >= original * t["fake_discount_margin"]:
         return None
     currency = listing.price.currency or ""
+    discount = listing.price.discount_percent or round((1 - current / original) * 100)
     return risk(
         Severity.MEDIUM,
         Confidence.HIGH,
-        f"The \"was\" price of {original:g} {currency} was never charged in {days} days of history: the highest "
-        f"recorded price is {highest:g} {currency}, so the {listing.price.discount_percent or round((1 - current / original) * 100):g}% "
-        "discount is against a price nobody paid.",
+        f'The "was" price of {original:g} {currency} was never charged in {days} days of history: the highest '
+        f"recorded price is {highest:g} {currency}, so the {discount:g}% discount is against a price nobody paid.",
         original_price=original,
         current_price=current,
         highest_recorded=highest,
@@ -116,7 +120,9 @@ def raised_before_sale(listing, context):
     before = window[: peak_index + 1]
     base = min(before, key=lambda p: p.price)
     peak = window[peak_index]
-    if peak.price < base.price * (1 + t["raise_before_sale_share"]) or current < base.price * (1 - t["raise_before_sale_tolerance"]):
+    rose = peak.price >= base.price * (1 + t["raise_before_sale_share"])
+    no_lower_than_before = current >= base.price * (1 - t["raise_before_sale_tolerance"])
+    if not (rose and no_lower_than_before):
         return None
     currency = listing.price.currency or ""
     return risk(
@@ -212,7 +218,9 @@ def too_good_to_be_true(listing, context):
     if share >= t["too_good_share"]:
         return None
     currency = listing.price.currency or "USD"
-    conversion = "" if currency == "USD" else f" (= {usd:.2f} USD at {rate:g} USD per {currency}, rates of {reference.rates_date})"
+    conversion = (
+        "" if currency == "USD" else f" (= {usd:.2f} USD at {rate:g} USD per {currency}, rates of {reference.rates_date})"
+    )
     return risk(
         Severity.HIGH,
         Confidence.HIGH,
@@ -262,7 +270,8 @@ def bait_variant(listing, context):
         return risk(
             Severity.MEDIUM,
             Confidence.HIGH,
-            f"The lowest price, {cheapest.price:g}, is for \"{cheapest.name}\" ({', '.join(accessory)}), not the item in the title.",
+            f'The lowest price, {cheapest.price:g}, is for "{cheapest.name}" ({", ".join(accessory)}), '
+            "not the item in the title.",
             variant=cheapest.name,
             sku_id=cheapest.sku_id,
             variant_price=cheapest.price,

@@ -55,7 +55,8 @@ def rating_distribution(test, analysis, t):
     if pattern == "too perfect":
         message = f"{shares['5']:.0%} of {test.evidence['count']} ratings are 5 stars: no real product pleases nearly everyone."
     elif pattern == "too uniform":
-        message = f"The {test.evidence['count']} ratings are spread almost evenly over 1 to 5 stars; genuine ratings pile up at 5 with a tail at 1."
+        message = (f"The {test.evidence['count']} ratings are spread almost evenly over 1 to 5 stars; genuine ratings "
+                   "pile up at 5 with a tail at 1.")
     else:
         message = f"Not one 1- or 2-star rating among {test.evidence['count']}: unusual for so many buyers."
     severity = Severity.MEDIUM if test.status == FAIL else Severity.LOW

@@ -120,7 +120,11 @@ def long_delivery(listing, context):
         Confidence.HIGH,
         f"Delivery is estimated at up to {days} days"
         + (f" (by {option.delivery_date})" if basis == "delivery_date" else "")
-        + (f"; that is past AliExpress's {t['delivery_days_very_long']}-day delivery guarantee." if severity is Severity.MEDIUM else "."),
+        + (
+            f"; that is past AliExpress's {t['delivery_days_very_long']}-day delivery guarantee."
+            if severity is Severity.MEDIUM
+            else "."
+        ),
         estimate_days=days,
         basis=basis,
         max_days=option.max_days,

@@ -38,7 +38,9 @@ def rules():
                 }
                 for rule in sorted(RULES.values(), key=lambda r: r.code)
             ],
-            "thresholds": [{"name": t.name, "default": t.default, "used_by": list(t.used_by), "help": t.help} for t in THRESHOLDS],
+            "thresholds": [
+                {"name": t.name, "default": t.default, "used_by": list(t.used_by), "help": t.help} for t in THRESHOLDS
+            ],
             "scoring": {
                 "severity_points": {s.name.lower(): p for s, p in SEVERITY_POINTS.items()},
                 "confidence_factor": {c.name.lower(): f for c, f in CONFIDENCE_FACTOR.items()},

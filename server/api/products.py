@@ -21,4 +21,6 @@ def history(marketplace: str, product_id: str):
     global_id = MARKETPLACES[marketplace].global_product_id(product_id)
     if global_id is None:
         raise InvalidRequest("bad_product_id", f"{product_id!r} is not a product id (up to 17 ASCII digits).")
-    return jsonify({"marketplace": marketplace, "product_id": global_id, "series": prices.series(get_db(), marketplace, global_id)})
+    return jsonify(
+        {"marketplace": marketplace, "product_id": global_id, "series": prices.series(get_db(), marketplace, global_id)}
+    )

@@ -47,7 +47,10 @@ def check_caller() -> None:
     """
     origin = request.headers.get("Origin")
     if origin and not any(re.fullmatch(pattern, origin) for pattern in EXTENSION_ORIGINS):
-        raise Forbidden("forbidden_origin", f"Requests from {origin} are not accepted; only the emptor extension and local programs may call the service.")
+        raise Forbidden(
+            "forbidden_origin",
+            f"Requests from {origin} are not accepted; only the emptor extension and local programs may call the service.",
+        )
     if request.mimetype != "application/json":
         raise UnsupportedMediaType(
             "not_json_content_type", f"The Content-Type is {request.mimetype or 'missing'}; send application/json."
@@ -85,5 +88,7 @@ def json_object() -> dict:
     if not isinstance(value, dict):
         raise InvalidRequest("not_object", f"The request body must be a JSON object, not a {type(value).__name__}.")
     if jsontext.unpaired_surrogate(value):
-        raise InvalidRequest("bad_unicode", "The request holds a string with an unpaired surrogate escape (\\ud800…), which is not text.")
+        raise InvalidRequest(
+            "bad_unicode", "The request holds a string with an unpaired surrogate escape (\\ud800…), which is not text."
+        )
     return value

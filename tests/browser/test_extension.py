@@ -21,7 +21,10 @@ def open_listing(emptor, site, host, path, state=None, color_scheme=None):
     try:
         page.wait_for_selector(wait_state, state="attached", timeout=15000)
     except Exception:
-        shown = page.evaluate("() => { const r = document.getElementById('emptor-root'); return r && [r.dataset.state, r.shadowRoot.querySelector('.badge').textContent]; }")
+        shown = page.evaluate("""() => {
+            const root = document.getElementById('emptor-root');
+            return root && [root.dataset.state, root.shadowRoot.querySelector('.badge').textContent];
+        }""")
         raise AssertionError(f"{path}: waited for state {state or 'not loading'}, the badge shows {shown}") from None
     return page
 
@@ -196,7 +199,10 @@ def test_service_down_state_says_how_to_start_it(browser, site, tmp_path):
 
 def test_the_page_content_does_not_move(emptor, site):
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
-    boxes = "() => ['h1.product-title-text', '.product-price-current', '.product-price'].map(s => { const r = document.querySelector(s).getBoundingClientRect(); return [r.x, r.y, r.width, r.height]; })"
+    boxes = """() => ['h1.product-title-text', '.product-price-current', '.product-price'].map(selector => {
+        const r = document.querySelector(selector).getBoundingClientRect();
+        return [r.x, r.y, r.width, r.height];
+    })"""
     with_badge = page.evaluate(boxes)
     page.evaluate("document.getElementById('emptor-root').remove()")
     without_badge = page.evaluate(boxes)
@@ -326,7 +332,8 @@ def test_a_not_product_page_at_an_item_address_is_not_judged(emptor, site):
 def _post_capture(page, source, body):
     """What a page script can do: post a message that looks like the hook's capture."""
     page.evaluate(
-        "([source, body]) => window.postMessage({tag: 'emptor:page-data', kind: 'blob', source, body, path: location.pathname}, location.origin)",
+        """([source, body]) => window.postMessage(
+            { tag: 'emptor:page-data', kind: 'blob', source, body, path: location.pathname }, location.origin)""",
         [source, body],
     )
 

@@ -16,8 +16,13 @@ ROOT = Path(__file__).parents[2]
 def test_screenshots_tool_writes_the_badge_and_the_panel(browser, tmp_path):
     # `browser` makes this test skip (or fail under CI) exactly when the other browser tests do.
     before = subprocess.run(["git", "status", "--porcelain", "docs"], cwd=ROOT, capture_output=True, text=True).stdout
-    result = subprocess.run([sys.executable, str(ROOT / "tools" / "screenshots.py"), "--out", str(tmp_path)],
-                            capture_output=True, text=True, timeout=120, env={"EMPTOR_CHROMIUM": find_chromium(), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "screenshots.py"), "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"EMPTOR_CHROMIUM": find_chromium(), "PATH": "/usr/bin:/bin"},
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     for name, minimum_height in (("badge.png", 40), ("panel.png", 400), ("reviews.png", 400)):
         data = (tmp_path / name).read_bytes()

@@ -19,7 +19,10 @@ EXTENSION_DIR = ROOT / "extension"
 
 CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser")
 
-HOST_RULES = "MAP *.aliexpress.com 127.0.0.1, MAP *.aliexpress.us 127.0.0.1, MAP *.aliexpress.ru 127.0.0.1, EXCLUDE 127.0.0.1, MAP * ~NOTFOUND"
+HOST_RULES = ", ".join([
+    "MAP *.aliexpress.com 127.0.0.1", "MAP *.aliexpress.us 127.0.0.1", "MAP *.aliexpress.ru 127.0.0.1",
+    "EXCLUDE 127.0.0.1", "MAP * ~NOTFOUND",
+])
 
 
 BROWSER_REQUIRED = os.environ.get("EMPTOR_REQUIRE_BROWSER") == "1"
@@ -154,7 +157,9 @@ def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 9
             ],
         )
         try:
-            worker = context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=15000)
+            worker = (
+                context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=15000)
+            )
             yield ExtensionBrowser(context, worker)
         finally:
             context.close()

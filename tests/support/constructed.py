@@ -51,7 +51,10 @@ def gen_c_run_params() -> dict:
         "data": {
             "productInfoComponent": {"id": 4000927436411, "idStr": "4000927436411", "subject": scraped["name"]},
             "priceComponent": {
-                "origPrice": {"minAmount": {"currency": "USD", "value": min(full)}, "maxAmount": {"currency": "USD", "value": max(full)}},
+                "origPrice": {
+                    "minAmount": {"currency": "USD", "value": min(full)},
+                    "maxAmount": {"currency": "USD", "value": max(full)},
+                },
                 "discountPrice": {
                     "minActivityAmount": {"currency": "USD", "value": min(sale)},
                     "maxActivityAmount": {"currency": "USD", "value": max(sale)},
@@ -66,7 +69,11 @@ def gen_c_run_params() -> dict:
                         "skuPropertyName": "Ships From",
                         "skuPropertyValues": [
                             {"propertyValueId": 201336100, "propertyValueName": "China", "skuPropertySendGoodsCountryCode": "CN"},
-                            {"propertyValueId": 201336103, "propertyValueName": "Russian Federation", "skuPropertySendGoodsCountryCode": "RU"},
+                            {
+                                "propertyValueId": 201336103,
+                                "propertyValueName": "Russian Federation",
+                                "skuPropertySendGoodsCountryCode": "RU",
+                            },
                         ],
                     }
                 ]
@@ -182,24 +189,26 @@ def rendered_2024_page() -> str:
     )
     images = "".join(f'<div class="slider--img--K0YbWW2"><img src="{url}"></div>' for url in info["media"])
     return f"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
-<link rel="canonical" href="https://www.aliexpress.com/item/{info['productId']}.html">
-<title>{info['name']} - AliExpress</title></head><body>
+<link rel="canonical" href="https://www.aliexpress.com/item/{info["productId"]}.html">
+<title>{info["name"]} - AliExpress</title></head><body>
 <div id="root"><div class="pdp-page-wrap"><div class="pdp-body pdp-wrap">
 <div class="image-view--wrap--ewraVkn">{images}</div>
 <div class="pdp-info-right">
-<div class="title--wrap--UUHae_g"><h1 data-pl="product-title" data-tticheck="true">{info['name']}</h1></div>
+<div class="title--wrap--UUHae_g"><h1 data-pl="product-title" data-tticheck="true">{info["name"]}</h1></div>
 <div class="reviewer--wrap--sPGWrNq"><div class="reviewer--rating--xrWWFzx"><strong>4.8</strong></div>
-<a class="reviewer--reviews--cx7Zs_V" href="#nav-review">{info['reviews']} Reviews</a>
+<a class="reviewer--reviews--cx7Zs_V" href="#nav-review">{info["reviews"]} Reviews</a>
 <span class="reviewer--sold--ytPeoEy">2,000+ sold</span></div>
-<div class="price--wrap--tA4MDk4"><div class="price--current--I3Zeidd"><span class="price--currentPriceText--V8_y_b5 pdp-comp-price-current">US ${pricing['price']}</span></div>
-<div class="price--original--wEueRiZ"><span class="price--originalText--gxVO5_d">US ${pricing['originalPrice']:.2f}</span>
-<span class="price--discount--Y9uG2LK">{pricing['discount']}</span></div></div>
+<div class="price--wrap--tA4MDk4"><div class="price--current--I3Zeidd">
+<span class="price--currentPriceText--V8_y_b5 pdp-comp-price-current">US ${pricing["price"]}</span></div>
+<div class="price--original--wEueRiZ"><span class="price--originalText--gxVO5_d">US ${pricing["originalPrice"]:.2f}</span>
+<span class="price--discount--Y9uG2LK">{pricing["discount"]}</span></div></div>
 <div class="shipping--wrap--Dhb61O7"><div class="dynamic-shipping">
-<div class="dynamic-shipping-line dynamic-shipping-contentLayout"><strong>Delivery: <span>{scraped['shipping']['delivery']}</span></strong></div>
+<div class="dynamic-shipping-line dynamic-shipping-contentLayout">
+<strong>Delivery: <span>{scraped["shipping"]["delivery"]}</span></strong></div>
 </div></div>
-<div class="store-detail--wrap--u2qWqTZ"><a data-pl="store-name" href="{seller['link']}?spm=a2g0o">{seller['name']}</a>
-<div class="store-info--wrap--eX7zPE6"><strong>{seller['info']['positiveFeedback']}</strong><span>Positive feedback</span>
-<strong>{seller['info']['followers']}</strong><span>Followers</span></div></div>
+<div class="store-detail--wrap--u2qWqTZ"><a data-pl="store-name" href="{seller["link"]}?spm=a2g0o">{seller["name"]}</a>
+<div class="store-info--wrap--eX7zPE6"><strong>{seller["info"]["positiveFeedback"]}</strong><span>Positive feedback</span>
+<strong>{seller["info"]["followers"]}</strong><span>Followers</span></div></div>
 </div></div>
 <div id="nav-specification"><ul class="specification--list--GZuXzRX">{specs}</ul></div>
 </div></div></body></html>"""
@@ -220,17 +229,27 @@ def legacy_review_page(reviews: list[dict]) -> str:
 
     items = []
     for review in reviews:
-        order = "".join(f"<span><strong>{escape(name)}</strong>{escape(value)}</span>" for name, value in review.get("order_info", {}).items())
+        order = "".join(
+            f"<span><strong>{escape(name)}</strong>{escape(value)}</span>" for name, value in review.get("order_info", {}).items()
+        )
         images = "".join(f'<li class="pic-view-item"><img src="{escape(url)}"></li>' for url in review.get("images", []))
         country = f'<div class="user-country"><b>{escape(review["country"])}</b></div>' if review.get("country") else ""
+        user = escape(review.get("user") or "")
         items.append(
-            f'<div class="feedback-item clearfix"><div class="fb-user-info"><span class="user-name"><a>{escape(review.get("user") or "")}</a></span>{country}</div>'
-            f'<div class="fb-main"><div class="f-rate-info"><span class="star-view"><span style="width:{int(review["stars"] * 20)}%"></span></span></div>'
+            f'<div class="feedback-item clearfix"><div class="fb-user-info"><span class="user-name"><a>{user}</a></span>'
+            f"{country}</div>"
+            f'<div class="fb-main"><div class="f-rate-info"><span class="star-view">'
+            f'<span style="width:{int(review["stars"] * 20)}%"></span></span></div>'
             f'<div class="user-order-info">{order}</div>'
-            f'<div class="f-content"><dl class="buyer-review"><dt class="buyer-feedback"><span>{escape(review.get("text") or "")}</span>'
-            f'<span class="r-time-new">{escape(review["post_time"])}</span></dt></dl><ul class="util-clearfix">{images}</ul></div></div></div>'
+            f'<div class="f-content"><dl class="buyer-review"><dt class="buyer-feedback">'
+            f'<span>{escape(review.get("text") or "")}</span><span class="r-time-new">{escape(review["post_time"])}</span>'
+            f'</dt></dl><ul class="util-clearfix">{images}</ul></div></div></div>'
         )
-    return f'<html><body><div class="customer-reviews">({len(reviews)})</div><div id="transction-feedback">{"".join(items)}</div></body></html>'
+    return (
+        f'<html><body><div class="customer-reviews">({len(reviews)})</div>'
+        f'<div id="transction-feedback">{"".join(items)}</div></body></html>'
+    )
+
 
 
 def parsed_csv_reviews(text: str) -> list[dict]:

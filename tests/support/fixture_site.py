@@ -59,36 +59,43 @@ class FixtureHandler(BaseHTTPRequestHandler):
             text = re.sub(r"^[\w$]+\(", callback + "(", text)
         return self._send(200, text.encode(), "application/json;charset=UTF-8")
 
-    def do_GET(self):  # noqa: C901 - one flat table of routes reads best
+    def _reviews(self, query: dict):
+        capture = self.reviews.get(query.get("productId", [""])[0])
+        if capture is None:
+            return self._send(200, b'{"data": {"evaViewList": [], "totalNum": 0, "totalPage": 0}}', "application/json")
+        page = int(query.get("page", ["1"])[0])
+        size = int(query.get("pageSize", ["20"])[0])
+        return self._send(200, json.dumps(live_review_page(capture, page, size)).encode(), "application/json;charset=UTF-8")
+
+    def _slowly(self):
+        time.sleep(3)  # longer than the fetch tests' 1 s timeout: the client gives up first
+        return self._send(200, b"<html></html>")
+
+    # The routes the fetch tests need, which misbehave as real servers do.
+    MISBEHAVING = {
+        "/redirect-off-site": lambda self: self._send(302, b"", headers={"Location": "https://evil.example/item/1.html"}),
+        "/item/302.html": lambda self: self._send(302, b"", headers={"Location": "/item/32993251330.html"}),
+        # AliExpress sends a robot check to the same host; relative, so it works on any port.
+        "/item/punished.html": lambda self: self._send(
+            302, b"", headers={"Location": "/item/1005008204179129.html/_____tmd_____/punish?x5secdata=abc"}
+        ),
+        "/item/9999999999.html": lambda self: self._send(200, b"<html>" + b"x" * (9 * 1024 * 1024) + b"</html>"),
+        "/item/8888888888.html": _slowly,
+        "/item/5030000000.html": lambda self: self._send(503, b"busy"),
+    }
+
+    def do_GET(self):
         parts = urlsplit(self.path)
         query = parse_qs(parts.query)
         if parts.path == "/pc/searchEvaluation.do":
-            capture = self.reviews.get(query.get("productId", [""])[0])
-            if capture is None:
-                return self._send(200, b'{"data": {"evaViewList": [], "totalNum": 0, "totalPage": 0}}', "application/json")
-            page = int(query.get("page", ["1"])[0])
-            size = int(query.get("pageSize", ["20"])[0])
-            body = json.dumps(live_review_page(capture, page, size)).encode()
-            return self._send(200, body, "application/json;charset=UTF-8")
+            return self._reviews(query)
         for feed_path, text in self.feeds.items():
             if parts.path.startswith(feed_path):
                 return self._feed(text, query)
-        if parts.path == "/redirect-off-site":
-            return self._send(302, b"", headers={"Location": "https://evil.example/item/1.html"})
-        if parts.path == "/item/302.html":
-            return self._send(302, b"", headers={"Location": "/item/32993251330.html"})
-        if parts.path == "/item/punished.html":
-            # AliExpress sends a robot check to the same host; relative, so it works on any port.
-            return self._send(302, b"", headers={"Location": "/item/1005008204179129.html/_____tmd_____/punish?x5secdata=abc"})
+        if parts.path in self.MISBEHAVING:
+            return self.MISBEHAVING[parts.path](self)
         if "/_____tmd_____/punish" in parts.path:
             return self._send(200, PUNISH.read_bytes())
-        if parts.path == "/item/9999999999.html":
-            return self._send(200, b"<html>" + b"x" * (9 * 1024 * 1024) + b"</html>")
-        if parts.path == "/item/8888888888.html":
-            time.sleep(3)
-            return self._send(200, b"<html></html>")
-        if parts.path == "/item/5030000000.html":
-            return self._send(503, b"busy")
         route = self.routes.get(parts.path)
         if route is None:
             return self._send(404, b"<html><body>no such page</body></html>")

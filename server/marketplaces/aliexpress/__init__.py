@@ -240,7 +240,14 @@ def _triage(page: PageInput, readings: _Readings) -> str:
         return "blocked"
     # A 2024+ shell, or captured feeds that held no product: the product data is missing.
     found = readings.embedded
-    has_shell = found.run_params_empty or found.is_csr or found.dc_data is not None or bool(page.blobs) or page.html is None or readings.html_ignored
+    has_shell = (
+        found.run_params_empty
+        or found.is_csr
+        or found.dc_data is not None
+        or bool(page.blobs)
+        or page.html is None
+        or readings.html_ignored
+    )
     return "no_data" if has_shell and hosts.is_product_path(readings.page_url) else "not_product"
 
 

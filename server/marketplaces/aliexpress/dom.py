@@ -209,10 +209,14 @@ def _read_2020(tree, hints: PageHints) -> Listing:
 
 
 def _read_2024(tree, hints: PageHints) -> Listing:
-    current = _text(_first(tree, '[class*="price--currentPriceText"]', '[class*="price-default--current"]', '[class*="price-kr--current"]'))
+    current = _text(
+        _first(tree, '[class*="price--currentPriceText"]', '[class*="price-default--current"]', '[class*="price-kr--current"]')
+    )
     price = _price(
         current,
-        _text(_first(tree, '[class*="price--originalText"]', '[class*="price-default--original"]', '[class*="price-kr--original"]')),
+        _text(
+            _first(tree, '[class*="price--originalText"]', '[class*="price-default--original"]', '[class*="price-kr--original"]')
+        ),
         _text(tree.css_first('[class*="price--discount"]')),
         None,
     )
@@ -222,7 +226,10 @@ def _read_2024(tree, hints: PageHints) -> Listing:
     followers = next((t for t in store_numbers if t and "%" not in t), None)
     specs = []
     for prop in tree.css('[class*="specification--prop"]'):
-        name, value = _text(prop.css_first('[class*="specification--title"]')), _text(prop.css_first('[class*="specification--desc"]'))
+        name, value = (
+            _text(prop.css_first('[class*="specification--title"]')),
+            _text(prop.css_first('[class*="specification--desc"]')),
+        )
         if name and value:
             specs.append(Spec(name, value))
     price_line = delivery_line = None

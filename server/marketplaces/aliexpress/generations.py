@@ -137,7 +137,9 @@ def from_modules(data: dict) -> Partial:
         specs=specs_from(as_dict(data.get("specsModule")).get("props")),
         seller=_store_module_seller(store, top_rated=as_bool(store.get("topRatedSeller"))),
         rating=rating_from_summary(title.get("feedbackRating")),
-        orders=as_int(title.get("tradeCount")) if title.get("tradeCount") is not None else textparse.parse_count(title.get("formatTradeCount")),
+        orders=as_int(title.get("tradeCount"))
+        if title.get("tradeCount") is not None
+        else textparse.parse_count(title.get("formatTradeCount")),
         badges=Badges(
             choice=as_bool(common.get("choiceProduct")),
             buyer_protection_days=protection_days(as_dict(protection.get("buyerProtection")).get("name")),
@@ -181,7 +183,9 @@ def from_new_detail(init_data: dict) -> Partial:
 
     shown_id = as_id(seo.get("productId") or actions.get("productId") or store.get("productId"))
     currency = _block_currency(price) or currency_code(shipping.get("tradeCurrency"))
-    options, guarantee, ship_to = shipping_from_layouts(as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList"))
+    options, guarantee, ship_to = shipping_from_layouts(
+        as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList")
+    )
     top_rated = as_bool(store.get("isTopRatedSeller"))
     if top_rated is None:
         top_rated = as_bool(recommend.get("topRatedSeller"))
@@ -322,7 +326,11 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
     if sale_value is None:
         sale_value = textparse.parse_amount(as_text(target.get("salePriceString")))
     original_value = money_value(target.get("originalPrice"))
-    currency = money_currency(target.get("salePrice")) or money_currency(target.get("originalPrice")) or textparse.currency_of(as_text(target.get("salePriceString")))
+    currency = (
+        money_currency(target.get("salePrice"))
+        or money_currency(target.get("originalPrice"))
+        or textparse.currency_of(as_text(target.get("salePriceString")))
+    )
 
     # Per-SKU prices live in skuPriceInfoMap keyed by sku id; names come from skuPaths + skuProperties.
     sku_rows = []

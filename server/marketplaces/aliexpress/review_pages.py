@@ -83,7 +83,9 @@ def _legacy_reviews(html: str) -> list[Review]:
     for position, item in enumerate(tree.css(".feedback-item")):
         star = item.css_first(".star-view > span")
         width = re.search(r"width:\s*(\d+)%", (star.attributes.get("style") or "") if star else "")
-        rating = int(width.group(1)) // 20 if width and int(width.group(1)) % 20 == 0 and 20 <= int(width.group(1)) <= 100 else None
+        rating = (
+            int(width.group(1)) // 20 if width and int(width.group(1)) % 20 == 0 and 20 <= int(width.group(1)) <= 100 else None
+        )
         spans = item.css("dt.buyer-feedback > span")
         text = _clip(spans[0].text()) if spans else ""
         posted = spans[1].text() if len(spans) > 1 else None
@@ -98,7 +100,9 @@ def _legacy_reviews(html: str) -> list[Review]:
         # The same buyer, minute and words is the same review shown twice (the 2024-01 capture has
         # one three times). Without words, masked names ("К***") collide, so the position on the
         # page tells such ratings apart.
-        identity = f"{'' if text else position}|{user.text() if user else ''}|{posted}|{rating}|{text}|{sorted(order.items())}".encode()
+        identity = (
+            f"{'' if text else position}|{user.text() if user else ''}|{posted}|{rating}|{text}|{sorted(order.items())}".encode()
+        )
         reviews.append(
             Review(
                 id="legacy-" + hashlib.sha1(identity).hexdigest()[:16],
@@ -117,7 +121,9 @@ def _legacy_reviews(html: str) -> list[Review]:
 def _page_parts(page, index: int) -> tuple[list[Review], Rating | None, str]:
     if isinstance(page, str) and page.lstrip().startswith("<"):
         if "feedback-item" not in page:
-            raise BadReviewPage(f"reviews[{index}] is HTML but not AliExpress's review page (no .feedback-item).", field=f"reviews[{index}]")
+            raise BadReviewPage(
+                f"reviews[{index}] is HTML but not AliExpress's review page (no .feedback-item).", field=f"reviews[{index}]"
+            )
         return _legacy_reviews(page), None, "legacy-html"
     try:
         page = decode_body(page)
@@ -125,7 +131,11 @@ def _page_parts(page, index: int) -> tuple[list[Review], Rating | None, str]:
         raise BadReviewPage(f"reviews[{index}]: {exc}.", field=f"reviews[{index}]") from None
     if isinstance(page, dict) and isinstance(page.get("data"), dict) and "evaViewList" in page["data"]:
         data = page["data"]
-        items, stats, total = as_list(data.get("evaViewList")), as_dict(data.get("productEvaluationStatistic")), data.get("totalNum")
+        items, stats, total = (
+            as_list(data.get("evaViewList")),
+            as_dict(data.get("productEvaluationStatistic")),
+            data.get("totalNum"),
+        )
     elif isinstance(page, dict) and isinstance(page.get("reviews"), list):
         items, stats = page["reviews"], as_dict(page.get("evaluation_stats"))
         total = stats.get("totalNum")
