@@ -3,8 +3,8 @@
 Structured ids come first where the data has them (AliExpress attribute ids are the same in
 every language); words are the fallback for pages and fields without ids. Every list is
 matched case-insensitively on word boundaries, except for scripts written without spaces.
-Sources: the AliExpress language switcher (research/ALIEXPRESS_DOMAINS.tsv lists the 16
-storefront languages) and the 2020 Hebrew fixture (attribute 200000649, value 349885 "משומש").
+Sources (docs/sources.md, "Storefront domains"): the 16 storefront languages of AliExpress's
+language switcher, and the 2020 Hebrew fixture (attribute 200000649, value 349885 "משומש").
 """
 
 from __future__ import annotations
@@ -191,8 +191,8 @@ def accessory_words(text: str | None) -> list[str]:
     return sorted(set(_ACCESSORY.findall(normalize(text)))) if text else []
 
 
-# Brands most often copied on marketplaces (the price-floor table's brands and others from
-# research/ANCHORS.md §2). A title naming one, from a store that is not the brand's, is a
+# Brands most often copied on marketplaces (the price-floor table's brands and others:
+# docs/sources.md, "Counterfeited brands"). A title naming one, from a store that is not the brand's, is a
 # question worth asking, not proof.
 FAMOUS_BRANDS = (
     "Apple", "iPhone", "AirPods", "iPad", "MacBook", "Samsung", "Galaxy", "Sony", "PlayStation", "DualSense",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,37 @@ def test_readme_sample_output_is_what_the_cli_prints(tmp_path):
                              env={**os.environ, "EMPTOR_DATA_DIR": str(tmp_path)}, check=True).stdout
     sample = re.search(r"```\n(aliexpress 32993251330\n.*?)```", readme, re.DOTALL).group(1)
     assert sample.strip() == printed.strip()
+
+
+TRACKED = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
+CITING = [ROOT / name for name in TRACKED
+          if name.endswith((".py", ".js", ".md", ".toml", ".json", ".css", ".html")) and not name.startswith("tests/fixtures/")]
+
+
+def test_nothing_cites_notes_outside_the_repository():
+    """A reader of the repository can open every source cited: outside research notes are
+    summarised, with their public origins, in docs/sources.md."""
+    outside = re.compile(r"research/[A-Z_]+\.(?:md|tsv)|\.\./shared/|\bANATOMY §|ANCHORS\.md")
+    offenders = [f"{path.relative_to(ROOT)}: {match.group(0)}" for path in CITING
+                 for match in outside.finditer(path.read_text(encoding="utf-8"))]
+    assert offenders == []
+
+
+def test_every_section_of_docs_sources_that_is_cited_exists():
+    headings = set(re.findall(r"^## (.+)$", (ROOT / "docs" / "sources.md").read_text(encoding="utf-8"), re.MULTILINE))
+    cited = set()
+    for path in CITING:
+        text = re.sub(r'"\s*\n\s*"', "", path.read_text(encoding="utf-8"))  # Python's "…" "…" strings, joined
+        for section in re.findall(r'docs/sources\.md[,:]? \\?"([^"\\]+)\\?"', text):
+            cited.add((path.relative_to(ROOT), " ".join(section.split())))
+    assert cited, "no citation of docs/sources.md was found: the pattern is wrong"
+    assert sorted((str(path), section) for path, section in cited if section not in headings) == []
+
+
+def test_relative_links_in_the_docs_lead_to_files():
+    broken = []
+    for doc in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md")), *sorted((ROOT / "tests" / "fixtures").rglob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", doc.read_text(encoding="utf-8")):
+            if not re.match(r"[a-z]+:", target) and not (doc.parent / target).exists():
+                broken.append(f"{doc.relative_to(ROOT)} -> {target}")
+    assert broken == []

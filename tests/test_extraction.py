@@ -194,7 +194,7 @@ def test_generation_d_pdp_feed_as_raw_jsonp():
 
 
 def test_rendered_2024_dom_with_hashed_classes():
-    """Constructed input (tests/constructed.py): ANATOMY §6 selectors, real 2024-09 values."""
+    """Constructed input (tests/support/constructed.py): docs/sources.md's selectors, real 2024-09 values."""
     extraction = ALIEXPRESS.extract(
         PageInput(
             url="https://www.aliexpress.com/item/1005006717259012.html",
@@ -229,7 +229,7 @@ def test_rendered_2024_dom_reads_thousands_in_the_page_language():
 
 
 def test_msite_feed_with_component_blocks():
-    """Constructed and unverified: no public capture shows the mobile feed's keys (ANATOMY §0.6);
+    """Constructed and unverified: no public capture shows the mobile feed's keys (docs/sources.md);
     emptor reads it with whichever known shape its blocks match, here Gen C components."""
     blob = Blob(
         "mtop.aliexpress.itemdetail.msite", {"api": "mtop.aliexpress.itemdetail.msite", "data": gen_c_run_params()["data"]}

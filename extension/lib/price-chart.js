@@ -29,7 +29,7 @@
 
   /**
    * Points for the listing's headline price (rows with sku_id null) in the most recent
-   * country and currency: prices are only comparable within one (research/ALIEXPRESS_ANATOMY.md).
+   * country and currency: prices are only comparable within one (docs/sources.md, "Prices").
    * `marks` (from priceMarks) in the same currency are drawn as horizontal lines, and the scale
    * stretches to include them. Returns null when there is nothing to draw.
    */

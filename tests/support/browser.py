@@ -1,4 +1,4 @@
-"""Debian's Chromium with the unpacked extension, driven by Playwright (research/BROWSER_TESTING.md).
+"""Debian's Chromium with the unpacked extension, driven by Playwright (docs/sources.md, "Browser tests").
 
 No browser is downloaded: ``playwright install`` cannot run on these machines, so the harness
 drives the system Chromium. Every AliExpress host resolves to 127.0.0.1 (where the fixture site

@@ -2,8 +2,8 @@
 
 Generation C (component runParams, mid-2023 → 2024), generation D (the 2024+
 ``mtop.aliexpress.pdp.pc.query`` feed) and the 2024+ rendered DOM were never published raw
-(fixtures SOURCES.md, "Not available anywhere public"). These builders use the field names and
-selectors documented in research/ALIEXPRESS_ANATOMY.md (from independent scrapers' code) and
+(tests/fixtures/SOURCES.md, "Not available anywhere public"). These builders use the field names and
+selectors docs/sources.md documents (from independent scrapers' code) and
 fill them with the real values a third-party scraper recorded from the live pages on a known
 date (tests/fixtures/scraped/). They are constructed, not captured: the first real capture of
 each generation replaces them.
@@ -59,7 +59,7 @@ def gen_c_run_params() -> dict:
                     "minActivityAmount": {"currency": "USD", "value": min(sale)},
                     "maxActivityAmount": {"currency": "USD", "value": max(sale)},
                 },
-                # Gen C ships the SKU list as a JSON string (F2310, ANATOMY §1.2).
+                # Gen C ships the SKU list as a JSON string (F2310; docs/sources.md).
                 "skuJson": json.dumps(rows),
             },
             "skuComponent": {
@@ -177,7 +177,7 @@ def gen_d_pdp_jsonp() -> str:
 def rendered_2024_page() -> str:
     """A rendered 2024+ product page: ``data-pl`` attributes and hashed CSS-module classes.
 
-    The markup follows the selectors in ANATOMY §6; the hashes are made up (real ones change
+    The markup follows the selectors of docs/sources.md; the hashes are made up (real ones change
     every release, which is why emptor matches class prefixes).
     """
     scraped = _scraped(GEN_D_SOURCE)
@@ -221,7 +221,7 @@ def legacy_review_page(reviews: list[dict]) -> str:
     """The retired review page, rebuilt from reviews a scraper parsed out of it.
 
     No raw copy of productEvaluation.htm survives; its markup here follows the selectors
-    research/ALIEXPRESS_ANATOMY.md §2.1 gives (from scrapfly's parser), and the values are the
+    docs/sources.md gives (from scrapfly's parser, "The review feed"), and the values are the
     real parsed reviews (tests/fixtures/reviews/*_oldHTMLparsed.json, *_parsed.csv).
     ``reviews`` items: text, post_time, stars, order_info ({"Color:": …}), user, country, images.
     """

@@ -4,7 +4,7 @@
   ``.product-price-value``, ``.positive-fdbk``…), seen in F2020.
 - 2024+ "pdp-pc" pages: ``data-pl`` attributes and CSS-module classes
   ``<block>--<element>--<hash>`` whose hash changes each release, so they are matched by prefix
-  (``[class*="price--currentPriceText"]``). Selectors from research/ALIEXPRESS_ANATOMY.md §6.
+  (``[class*="price--currentPriceText"]``). Selectors: docs/sources.md, "AliExpress page generations".
 
 The DOM is the secondary source: it fills what the embedded data leaves out (the 2020 page's
 rendered "90-day buyer protection", where the data holds only a template) and is the only

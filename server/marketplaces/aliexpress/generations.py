@@ -1,4 +1,4 @@
-"""Readers for the four shapes of AliExpress product data (research/ALIEXPRESS_ANATOMY.md §0, §1).
+"""Readers for the four shapes of AliExpress product data (docs/sources.md, "AliExpress page generations").
 
 - Gen A (≈2019 → mid-2023): ``runParams.data`` with ``*Module`` blocks.
 - Gen B (2022 "newDetail" SSR): ``_init_data_.data.data`` components keyed ``<type>_<n>``.
@@ -209,7 +209,7 @@ def from_new_detail(init_data: dict) -> Partial:
             positive_rate=recommend.get("sellerPositiveRate"),
             top_rated=top_rated,
         ),
-        rating=Rating(),  # Gen B carries no rating summary (ANATOMY §1.4); the review feed has it
+        rating=Rating(),  # Gen B carries no rating summary (F2209); the review feed has it
         orders=textparse.parse_count(by_type.get("shareHeader", {}).get("formatTradeCount")),
         badges=Badges(
             buyer_protection_days=protection_days(protection.get("name")),
@@ -290,7 +290,7 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
             store_id=as_id(seller.get("storeNum")),
             positive_rate=textparse.parse_percent(store_feedback.get("sellerPositiveRate")),
             feedback_count=as_int(store_feedback.get("sellerTotalNum")),
-            followers=None,  # not in sellerComponent: only the store header shows it (ANATOMY §1.3)
+            followers=None,  # not in sellerComponent: only the store header shows it (F2310)
             opened=opened_date(seller.get("openTime")),
             top_rated=as_bool(seller.get("topRatedSeller")),
             country=as_text(seller.get("countryCompleteName")),

@@ -1,6 +1,6 @@
 """AliExpress's own hosts and product ids.
 
-Storefront domains come from research/ALIEXPRESS_DOMAINS.tsv (every host seen on captured pages).
+Storefront domains: docs/sources.md, "Storefront domains" (every host seen on captured pages).
 """
 
 from __future__ import annotations
@@ -12,11 +12,11 @@ from urllib.parse import urlsplit
 SITE_DOMAINS = ("aliexpress.com", "aliexpress.us", "aliexpress.ru")
 
 # The US site shows product ids as aliases equal to the global id plus 2^51
-# (research/ALIEXPRESS_ANATOMY.md "IDs": verified on 3256805753560521 ↔ 1005005939875273
+# (docs/sources.md, "Product ids": verified on 3256805753560521 ↔ 1005005939875273
 # and 2255800741121659 ↔ 4000927436411).
 US_ALIAS_OFFSET = 2**51
 
-# Product ids are 11 to 16 digits (ANATOMY "IDs"); anything else, including non-ASCII digits
+# Product ids are 11 to 16 digits (docs/sources.md, "Product ids"); anything else, including non-ASCII digits
 # that str.isdigit() accepts, is not a product id.
 _PRODUCT_ID = re.compile(r"[0-9]{1,17}")
 _ITEM_PATH = re.compile(r"/item/(?:[^/]*/)?(\d{8,17})\.html")

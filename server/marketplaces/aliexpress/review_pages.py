@@ -1,6 +1,6 @@
 """AliExpress review pages, read into a :class:`heuristics.model.ReviewSet`.
 
-Accepted (fixtures/aliexpress/reviews/README.md, research/ALIEXPRESS_ANATOMY.md §2):
+Accepted (tests/fixtures/reviews/README.md; docs/sources.md, "The review feed"):
 
 - pages of the live feed ``feedback.aliexpress.com/pc/searchEvaluation.do``:
   ``{"data": {"evaViewList": [...], "productEvaluationStatistic": {...}, "totalNum", "totalPage"}}``,
@@ -76,7 +76,7 @@ def review_from_feed(item: dict) -> Review | None:
 
 
 def _legacy_reviews(html: str) -> list[Review]:
-    """The retired productEvaluation.htm page (ANATOMY §2.1; no raw capture survives, the
+    """The retired productEvaluation.htm page (docs/sources.md, "The review feed"; no raw capture survives, the
     selectors are scrapers'). Its reviews carry no ids, so one is made from their content."""
     tree = LexborHTMLParser(html)
     reviews = []

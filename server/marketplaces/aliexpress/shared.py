@@ -1,6 +1,6 @@
 """Pieces of AliExpress data that look the same in several page generations.
 
-Field names are from research/ALIEXPRESS_ANATOMY.md §1; each function says which generations
+Field names: docs/sources.md, "AliExpress page generations"; each function says which generations
 use the shape it reads.
 """
 
@@ -15,7 +15,7 @@ from . import hosts
 
 NAME = "aliexpress"
 
-SHIPS_FROM_PROPERTY_ID = "200007763"  # the "Ships From" SKU property (ANATOMY §1.2)
+SHIPS_FROM_PROPERTY_ID = "200007763"  # the "Ships From" SKU property (docs/sources.md, "Product ids")
 
 _IMAGE_KEY = re.compile(r"/kf/([A-Za-z0-9_.\-]+?)(?:/|\.(?:jpe?g|png|webp|avif|gif)|_|$)")
 
@@ -162,7 +162,7 @@ def _property_values(property_list) -> dict[tuple[str, str], dict]:
 def variants_from(sku_list, property_list) -> list[Variant]:
     """Join ``skuPriceList`` rows to their property names (Gen A/B/C share this shape).
 
-    ``skuAttr`` is ``"propId:valueId[#custom name];…"`` (ANATOMY §1.2); sku ids exceed 2^53, so
+    ``skuAttr`` is ``"propId:valueId[#custom name];…"`` (docs/sources.md); sku ids exceed 2^53, so
     the string form ``skuIdStr`` is kept.
     """
     values = _property_values(property_list)
