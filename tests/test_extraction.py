@@ -340,7 +340,7 @@ def test_captured_data_about_another_product_is_set_aside():
     mixed = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], html=own_html, blobs=[_run_params_blob(F2212)]))
     assert alone.status == "ok" and alone.listing.title
     assert as_dict(mixed.listing) == as_dict(alone.listing)
-    assert mixed.errors == [{"code": "data", "message": "data[0] (runParams) describes product 1005003568989271, "
+    assert mixed.errors == [{"code": "data", "field": "data[0]", "message": "data[0] (runParams) describes product 1005003568989271, "
                              "not the page's product 32993251330; it was ignored."}]
     assert alone.errors == []
 

@@ -120,7 +120,7 @@ async function analyzeWithService(body) {
       const index = refusedBlobIndex(error, body);
       if (index === null) throw error;
       console.warn("emptor: the service refused a captured blob, sending the rest:", error.message);
-      setAside.push({ code: "data", message: `Not used: ${error.message}` });
+      setAside.push({ code: "data", message: `Not used: ${error.message}`, field: error.field });
       body = { ...body, data: body.data.filter((_, position) => position !== index) };
     }
   }

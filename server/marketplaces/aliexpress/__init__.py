@@ -180,6 +180,7 @@ def _read_blobs(page: PageInput, url_product: str | None, readings: _Readings) -
             readings.set_aside.append({
                 "code": "data",
                 "message": f"data[{index}] ({blob.source}) {described}, not the page's product {url_product}; it was ignored.",
+                "field": f"data[{index}]",
             })
             continue
         readings.partials.append(partial)
