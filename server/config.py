@@ -146,6 +146,8 @@ SETTINGS = (
             "Marketplace hosts whose fetches go to a local server instead (tests only; server/fetch.py)."),
 )
 DECLARED = {setting.name: setting for setting in SETTINGS}
+# Variables that were renamed: set, they stop the program with the new name rather than be ignored.
+RENAMED = {"EMPTOR_DB": "EMPTOR_DATABASE"}
 
 
 def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
@@ -155,6 +157,9 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
     """
     environ = os.environ if environ is None else environ
     overrides = dict(overrides or {})
+    for old, new in RENAMED.items():
+        if old in environ:
+            raise BadSetting(f"{old} is now called {new}; set that instead.")
     unknown = sorted(set(overrides) - set(DECLARED))
     if unknown:
         raise BadSetting(f"no such setting: {', '.join(unknown)} (server/config.py declares {', '.join(DECLARED)})")

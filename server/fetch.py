@@ -12,6 +12,7 @@ send a fetch off the machine.
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin
@@ -41,6 +42,11 @@ class _HostMapTransport(httpx.BaseTransport):
     def __init__(self, host_map: dict[str, str]):
         self._inner = httpx.HTTPTransport()
         self._targets = {host: httpx.URL(target) for host, target in host_map.items()}
+        # Checked when the setting is read (server/config.py); checked again where it is used,
+        # because a map that left the machine would send a shopper's fetches elsewhere.
+        for target in self._targets.values():
+            if not _is_loopback(target.host):
+                raise ValueError(f"a test host map may only point at loopback addresses, not {target.host!r}")
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         target = self._targets.get(request.url.host)
@@ -120,6 +126,13 @@ class Fetcher:
                 raise self._timed_out(url)
             chunks.append(chunk)
         return b"".join(chunks)
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
 
 
 def _decode(response: httpx.Response, body: bytes) -> str:

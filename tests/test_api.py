@@ -141,12 +141,6 @@ BAD_REQUESTS = [
         "bad_data",
     ),
     (
-        "unknown blob source",
-        dict(json={"url": "https://www.aliexpress.com/item/1.html", "data": [{"source": "cookies", "body": {}}]}),
-        422,
-        "unknown_blob_source",
-    ),
-    (
         "truncated blob",
         dict(
             json={
@@ -322,3 +316,11 @@ def test_data_about_another_product_is_reported_in_the_errors_shape(client):
     assert report["page"]["status"] == "ok"
     assert [error["code"] for error in report["errors"]] == ["data"]
     assert report["errors"][0]["message"].startswith("data[0] (_init_data_) describes product")
+
+
+def test_data_from_a_source_emptor_does_not_read_is_set_aside_with_its_reason(client):
+    body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "data": [{"source": "cookies", "body": {}}], "record": False}
+    report = client.post("/api/v1/analyze", json=body).get_json()
+    assert report["page"]["status"] == "ok"
+    assert [(error["code"], error["field"]) for error in report["errors"]] == [("data", "data[0]")]
+    assert "'cookies', which emptor does not read" in report["errors"][0]["message"]

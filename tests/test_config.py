@@ -101,3 +101,8 @@ def test_every_declared_setting_is_used_and_documented():
         used = f'"{setting.name}"' in source or (setting.name == "DATA_DIR")  # DATA_DIR only places DATABASE
         assert used, f"{setting.name} is declared but nothing reads it"
         assert setting.variable in docs, f"{setting.variable} is not documented"
+
+
+def test_a_renamed_variable_is_pointed_out_not_ignored():
+    with pytest.raises(config.BadSetting, match="EMPTOR_DB is now called EMPTOR_DATABASE"):
+        config.load({"EMPTOR_DB": "/tmp/old.db"})

@@ -68,3 +68,10 @@ def test_error_status(fetcher):
     with pytest.raises(FetchFailed) as raised:
         fetcher.get("https://www.aliexpress.com/item/5030000000.html")
     assert "HTTP 503" in raised.value.message
+
+
+@pytest.mark.parametrize("target", ["http://10.0.0.8:80", "http://example.com:80"])
+def test_the_client_refuses_a_host_map_that_leaves_the_machine(target):
+    """The setting is checked when read (tests/test_config.py); the client checks it again."""
+    with pytest.raises(ValueError, match="loopback"):
+        make_fetcher(host_map={"www.aliexpress.com": target})

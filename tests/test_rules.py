@@ -168,7 +168,7 @@ def test_long_delivery_takes_the_later_of_days_and_date():
     )
     assert finding.severity.name == "MEDIUM"
     assert finding.message.endswith("that is past AliExpress's 60-day delivery guarantee.")
-    tuned = heuristics.analyze(listing, when, select=("SHP003",), thresholds={"delivery_days_very_long": 70}).findings[0]
+    tuned = heuristics.analyze(listing, when, select=("SHP003",), thresholds={"delivery_guarantee_days": 70}).findings[0]
     assert tuned.message.endswith("that is past AliExpress's 70-day delivery guarantee.")
 
 

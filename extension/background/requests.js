@@ -56,9 +56,9 @@ export function summaryForTab(answer) {
   return { ok: true, report: { page, verdict, findings, trust }, service: answer.service };
 }
 
-// The error codes with which the service refuses one captured blob it cannot read, naming it
+// The error code with which the service refuses one captured blob it cannot decode, naming it
 // in `field` as data[i] (server/marketplaces/problems.py; tests/test_extension_contract.py).
-const DATA_REFUSED = Object.freeze(["bad_blob", "unknown_blob_source"]);
+const DATA_REFUSED = Object.freeze(["bad_blob"]);
 
 /** The index of the blob a service error refuses, or null when the error is about something
  * else: that blob is left out and the rest of the request is sent again. */

@@ -20,6 +20,7 @@
   const dataWaiters = new Set(); // called when captured data arrives
   let navigationListener = () => {};
   let requestCounter = 0;
+  let arrivals = 0; // captures received so far: what the page sent after a moment is what came since
 
   /** What the service can read: raw text (JSON, JSONP) or a JSON object. Which sources it reads
    * is the service's to say: it refuses one it does not (and the worker sends the rest). */
@@ -39,6 +40,7 @@
     if (data.kind === "blob" && isBlob(data)) {
       if (data.path !== location.pathname) return; // data about the listing the page left
       blobs.set(data.source, data.body);
+      arrivals++;
       for (const waiter of dataWaiters) waiter();
     } else if (data.kind === "done" && pendingRequests.has(data.request)) {
       content.timings.captured(Number(data.captureMs) || 0);
@@ -167,6 +169,7 @@
     serializePage,
     selectedSkuId,
     hasData: () => blobs.size > 0,
+    arrivals: () => arrivals,
     /** Another listing: what was captured belongs to the previous one. */
     forget: () => blobs.clear(),
     onData: (waiter) => dataWaiters.add(waiter),

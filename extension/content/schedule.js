@@ -26,7 +26,8 @@
     sku: null,
     requestId: Math.floor(Math.random() * 2 ** 30),
     status: null, // the page status of the answer on screen
-    judgedAgainOnData: false, // once per listing: see capture.onData below
+    judgedAgainOnData: false, // once per listing: see judgeAgainIfDataCame below
+    arrivalsSent: 0, // how many captures had arrived when the analysis on screen was asked for
   };
 
   // --- waiting for the product --------------------------------------------------------------
@@ -80,6 +81,7 @@
     current.sku = capture.selectedSkuId();
     view.render({ kind: "loading" });
     const data = await capture.collect();
+    const arrivals = capture.arrivals(); // the hook answers with every capture before it says it is done
     const html = await capture.serializePage();
     if (requestId !== current.requestId) return; // a newer analysis started meanwhile
     const request = { type: C.MESSAGE.ANALYZE_PAGE, requestId, url: location.href, html, data, selectedSkuId: current.sku };
@@ -89,7 +91,11 @@
     } catch (error) {
       answer = { ok: false, state: "error", message: `The extension could not reach its service worker (${error.message}).` };
     }
-    if (requestId === current.requestId) show(answer);
+    if (requestId === current.requestId) {
+      current.arrivalsSent = arrivals;
+      show(answer);
+      judgeAgainIfDataCame();
+    }
   }
 
   function show(answer) {
@@ -128,14 +134,18 @@
   );
 
   // A page that had not loaded its product data when it was judged (a slow 2024+ page whose feed
-  // arrives after RENDER_WAIT_MS) is judged again when the data arrives: once per listing, so a
-  // page script posting "data" again and again cannot keep the service busy.
-  capture.onData(() => {
-    if (current.status === "no_data" && !current.judgedAgainOnData) {
+  // arrives after RENDER_WAIT_MS) is judged again when the data arrives, whether it arrives after
+  // the answer or while the answer was on its way: once per listing, so a page script posting
+  // "data" again and again cannot keep the service busy.
+  function judgeAgainIfDataCame() {
+    const came = capture.arrivals() > current.arrivalsSent;
+    if (current.status === "no_data" && came && !current.judgedAgainOnData) {
       current.judgedAgainOnData = true;
       schedule(0);
     }
-  });
+  }
+
+  capture.onData(judgeAgainIfDataCame);
 
   function onAddressChange() {
     if (location.href === current.url) return;

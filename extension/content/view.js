@@ -19,13 +19,16 @@
   let shown = null; // the state on screen: {kind, report, service, message}
   let styles = "";
 
-  // The extension's own file, read once per page (a content script may read its extension's
-  // files; nothing is exposed to the page).
+  // Read once per page. Chromium lets a content script read only its extension's
+  // web-accessible files; the manifest lists this one with use_dynamic_url, so it answers only at
+  // a per-session address and a page cannot probe for it (docs/extension.md, Permissions). If
+  // it cannot be read, the badge still shows, unstyled.
   const ready = fetch(chrome.runtime.getURL("content/badge.css"))
     .then((response) => response.text())
     .then((text) => {
       styles = text;
-    });
+    })
+    .catch((error) => console.warn("emptor: the badge's styles could not be read", error.message));
 
   function el(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);

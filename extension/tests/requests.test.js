@@ -81,7 +81,7 @@ test("a tab keeps only what the popup shows", () => {
 test("a blob the service refuses is named by index; other errors are not about blobs", () => {
   const body = analysisBody(request);
   assert.equal(refusedBlobIndex({ code: "bad_blob", field: "data[0]" }, body), 0);
-  assert.equal(refusedBlobIndex({ code: "unknown_blob_source", field: "data[0]" }, body), 0);
+  assert.equal(refusedBlobIndex({ code: "unknown_blob_source", field: "data[0]" }, body), null); // set aside by the service, not refused
   assert.equal(refusedBlobIndex({ code: "bad_blob", field: "data[1]" }, body), null); // no such blob
   assert.equal(refusedBlobIndex({ code: "bad_blob" }, body), null);
   assert.equal(refusedBlobIndex({ code: "too_large", field: "data[0]" }, body), null);

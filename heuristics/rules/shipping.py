@@ -94,11 +94,11 @@ def untracked_shipping(listing, context):
 @rule("SHP003", "Long delivery")
 def long_delivery(listing, context):
     """**What.** The default option's delivery estimate is over {delivery_days_long} days (low) or
-    over {delivery_days_very_long} days (medium). The estimate is the later of the delivery days
+    over {delivery_guarantee_days} days (medium). The estimate is the later of the delivery days
     the data gives and the days from the capture to the delivery date the page shows: F2212 gives
     44 (working) days and a date 72 days away.
 
-    **Why.** Past {delivery_days_very_long} days the estimate exceeds AliExpress's delivery
+    **Why.** Past {delivery_guarantee_days} days the estimate exceeds AliExpress's delivery
     guarantee for most countries (docs/sources.md, "Buyer protection and delivery guarantees"), so
     protection may lapse before the parcel arrives.
 
@@ -114,14 +114,14 @@ def long_delivery(listing, context):
     days, basis = delivery_estimate(option, context.today)
     if days is None or days <= t["delivery_days_long"]:
         return None
-    severity = Severity.MEDIUM if days > t["delivery_days_very_long"] else Severity.LOW
+    severity = Severity.MEDIUM if days > t["delivery_guarantee_days"] else Severity.LOW
     return risk(
         severity,
         Confidence.HIGH,
         f"Delivery is estimated at up to {days} days"
         + (f" (by {option.delivery_date})" if basis == "delivery_date" else "")
         + (
-            f"; that is past AliExpress's {t['delivery_days_very_long']}-day delivery guarantee."
+            f"; that is past AliExpress's {t['delivery_guarantee_days']}-day delivery guarantee."
             if severity is Severity.MEDIUM
             else "."
         ),
@@ -130,6 +130,6 @@ def long_delivery(listing, context):
         max_days=option.max_days,
         delivery_date=option.delivery_date,
         judged_on=context.today.isoformat(),
-        threshold_days=t["delivery_days_very_long"] if severity is Severity.MEDIUM else t["delivery_days_long"],
+        threshold_days=t["delivery_guarantee_days"] if severity is Severity.MEDIUM else t["delivery_days_long"],
         method=option.method,
     )

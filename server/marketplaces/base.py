@@ -48,7 +48,7 @@ class Extraction:
     # The address the page gives itself (canonical link, og:url, or the page an anti-bot check
     # stands in for), so a page from another site sent under a marketplace URL can be refused.
     own_url: str | None = None
-    # Input that was read but set aside (``{"code", "message"}``), reported in the report's errors.
+    # Input that was read but set aside (``{"code", "message", "field"?}``), reported in the report's errors.
     errors: list[dict] = field(default_factory=list)
 
 

@@ -29,12 +29,6 @@ class NoAddress(UnreadableInput):
     code = "no_url"
 
 
-class UnknownBlobSource(UnreadableInput):
-    """Captured data from a feed or variable the marketplace does not read."""
-
-    code = "unknown_blob_source"
-
-
 class BadBlob(UnreadableInput):
     """Captured data that does not decode as JSON or JSONP, or is not a JSON object."""
 

@@ -71,8 +71,14 @@ def _tables() -> dict:
 
 
 def _reflow(text: str, width: int = 100) -> str:
-    """Re-wrap each paragraph, whose lines the threshold values made ragged."""
-    return "\n\n".join(textwrap.fill(" ".join(paragraph.split()), width) for paragraph in text.split("\n\n"))
+    """Re-wrap each plain paragraph, whose lines the threshold values made ragged; lists, tables
+    and code blocks are left as they are written."""
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(
+        paragraph if paragraph.lstrip().startswith(("- ", "* ", "|", "```", "    ")) or paragraph[:2].rstrip(".").isdigit()
+        else textwrap.fill(" ".join(paragraph.split()), width)
+        for paragraph in paragraphs
+    )
 
 
 def _rule_sections() -> list[str]:

@@ -1,4 +1,4 @@
-"""The ``price_observations`` table: every price a listing was seen at, per variant and context.
+"""The ``price_observations`` table: every price a listing was seen at, per variant and locale.
 
 The only module that reads or writes this table.
 """

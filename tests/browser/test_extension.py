@@ -214,9 +214,10 @@ def test_reviews_fetched_in_the_browser_update_the_badge(emptor, site, service, 
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
     page.locator(f"{ROOT_SELECTOR} .badge").click()
     reviews = page.locator(f"{ROOT_SELECTOR} .reviews")
-    reviews.filter(has_text="40 reviews analysed").wait_for(timeout=10000)
+    # The page says the product has 2 reviews, so the report names one feed page (of 20).
+    reviews.filter(has_text="20 reviews analysed").wait_for(timeout=10000)
     with_reviews = [r["body"] for r in service.recorder.analyze_requests if r["body"].get("reviews")]
-    assert len(with_reviews) == 1 and len(with_reviews[0]["reviews"]) == 2
+    assert len(with_reviews) == 1 and len(with_reviews[0]["reviews"]) == 1
     rows = page.locator(f"{ROOT_SELECTOR} table.review-tests tbody tr")
     expected = service_report(service.url, with_reviews[0])
     assert rows.evaluate_all("rows => rows.map(r => [r.dataset.code, r.dataset.status])") == [
@@ -521,3 +522,34 @@ def test_a_service_of_another_version_is_pointed_out(emptor, site, monkeypatch):
     warning = page.locator(f"{ROOT_SELECTOR} .warning")
     warning.wait_for()
     assert "version 9.9.9" in warning.inner_text() and "0.1.0" in warning.inner_text()
+
+
+SEND_TIMINGS = """chrome.runtime.sendMessage({ type: "reportTimings",
+    timings: { blocks: [["serialize", 1.5]], captureMs: 0, firstVerdictAfterLoadMs: 12 } })"""
+
+
+def test_timings_are_collected_only_when_make_bench_asks_for_them(emptor, site, service):
+    """Off (what shoppers have), the worker keeps no timings, even those a content script sends;
+    on (bench/extension.py turns it on), the content script times its first analysis and the
+    worker keeps what it sends."""
+    page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
+    refused = emptor.in_content_script(page, SEND_TIMINGS)
+    assert refused == {"ok": False, "state": "error", "message": "Timings are not being collected."}
+    assert emptor.ask_worker({"type": "getTimings"}, about=page)["timings"] is None
+
+    emptor.configure(service.url, debug_timings=True)
+    timed = open_listing(emptor, site, "www.aliexpress.us", "/item/3256803382674519.html", state="ok")
+    timings = _wait_for(lambda: emptor.ask_worker({"type": "getTimings"}, about=timed)["timings"])
+    assert {name for name, _ in timings["blocks"]} >= {"serialize", "render"}
+    assert timings["firstVerdictAfterLoadMs"] is not None
+
+
+def _wait_for(value, timeout=10.0):
+    """``value()`` once it is truthy (polled: the event happens in the browser)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not (result := value()):
+        assert time.monotonic() < deadline, "waited in vain"
+        time.sleep(0.05)
+    return result

@@ -116,6 +116,24 @@ class ExtensionBrowser:
             [message, about is not None],
         )
 
+    def in_content_script(self, page, expression: str):
+        """Evaluate ``expression`` (awaited) in the extension's content-script world of ``page``,
+        through the DevTools protocol (Playwright reaches only the page's own world)."""
+        session = self.context.new_cdp_session(page)
+        try:
+            contexts = []
+            session.on("Runtime.executionContextCreated", lambda event: contexts.append(event["context"]))
+            session.send("Runtime.enable")  # reports the contexts that exist already
+            ours = [c for c in contexts if c["origin"] == self.origin and c["auxData"]["type"] == "isolated"]
+            assert ours, f"no content-script world of emptor in {page.url}"
+            answer = session.send("Runtime.evaluate", {"expression": expression, "contextId": ours[0]["id"],
+                                                       "awaitPromise": True, "returnByValue": True})
+            if "exceptionDetails" in answer:
+                raise AssertionError(answer["exceptionDetails"])
+            return answer["result"].get("value")
+        finally:
+            session.detach()
+
     def close_pages(self) -> None:
         for page in self.pages:
             if not page.is_closed():

@@ -19,9 +19,9 @@ from urllib.parse import urlencode
 from heuristics.model import Listing, Locale, merge
 
 from ..base import Blob, Extraction, PageInput
-from ..problems import BadBlob, NotAFeed, UnknownBlobSource
+from ..problems import BadBlob, NotAFeed
 from . import dom, embedded, generations, hosts, review_pages
-from .shared import NAME, as_dict, new_listing
+from .shared import NAME, as_dict, locale_of_language, new_listing
 
 # Signs of the anti-bot "punish" page (docs/sources.md, "The anti-bot page"); the extension stops
 # waiting for a product when it sees them (extension/lib/constants.js, PRODUCT_PAGE).
@@ -109,10 +109,8 @@ BLOB_SOURCES = tuple(_BLOB_READERS)
 
 
 def _decode_blob(index: int, blob: Blob) -> dict:
-    """The blob's body as a JSON object; :class:`UnknownBlobSource` or :class:`BadBlob` naming it."""
+    """The blob's body as a JSON object; :class:`BadBlob` naming it when it is not one."""
     where = f"data[{index}]"
-    if blob.source not in _BLOB_READERS:
-        raise UnknownBlobSource(f"{where}.source is {blob.source!r}; expected one of {', '.join(BLOB_SOURCES)}.", field=where)
     try:
         body = embedded.decode_body(blob.body)
     except embedded.NotJSON as exc:
@@ -164,6 +162,16 @@ def _hints(partials, served: dt.datetime | None) -> dom.PageHints:
 
 def _read_blobs(page: PageInput, url_product: str | None, readings: _Readings) -> None:
     for index, blob in enumerate(page.blobs):
+        if blob.source not in _BLOB_READERS:
+            # Set aside, not refused: any script on a listing page can post "captured" data under a
+            # name of its own, and a refusal would cost the extension a whole request per name.
+            readings.set_aside.append({
+                "code": "data",
+                "message": f"data[{index}].source is {blob.source[:100]!r}, which emptor does not read "
+                f"(it reads {', '.join(BLOB_SOURCES)}); it was ignored.",
+                "field": f"data[{index}]",
+            })
+            continue
         body = _decode_blob(index, blob)
         if _mtop_blocked(body):
             readings.feed_blocked = True
@@ -369,11 +377,15 @@ class AliExpress:
         return None
 
     def review_feed_urls(self, listing: Listing, pages: int) -> list[str]:
+        """The first ``pages`` pages of the listing's review feed; no more than the reviews the page
+        says it has fill, so a listing without reviews costs no request."""
         if not listing.product_id:
             return []
+        if listing.rating.count is not None:
+            pages = min(pages, -(-listing.rating.count // REVIEW_PAGE_SIZE))
         params = {
             "productId": listing.product_id,
-            "lang": _feed_language(listing.locale.language),
+            "lang": locale_of_language(listing.locale.language),
             "country": listing.locale.country or "US",
             "pageSize": REVIEW_PAGE_SIZE,
             "filter": "all",
@@ -383,14 +395,6 @@ class AliExpress:
 
     parse_review_pages = staticmethod(review_pages.parse_pages)
     global_product_id = staticmethod(hosts.global_product_id)
-
-
-def _feed_language(language: str | None) -> str:
-    """The review feed's locale for a page language: en → en_US, de → de_DE, and he → iw_IL
-    (AliExpress still uses Java's retired code for Hebrew)."""
-    if not language or language == "en":
-        return "en_US"
-    return "iw_IL" if language == "he" else f"{language}_{language.upper()}"
 
 
 __all__ = ["AliExpress", "BLOB_SOURCES", "PUNISH_MARKERS", "REVIEW_FEED_URL"]

@@ -312,10 +312,23 @@ def new_seller(name=None, **fields) -> Seller:
     return Seller(name=store_name, official=is_official_store_name(store_name), **fields)
 
 
+# AliExpress's locales are Java's, which still use the retired codes for Hebrew, Indonesian and
+# Yiddish: "iw_IL" is Hebrew.
+JAVA_LANGUAGES = {"iw": "he", "in": "id", "ji": "yi"}
+
+
 def language_from_locale(locale: str | None) -> str | None:
-    """"iw_IL" → "he" (Java still uses the retired code "iw" for Hebrew), "en_US" → "en"."""
+    """"iw_IL" → "he", "en_US" → "en"."""
     if not locale:
         return None
     language = re.split(r"[_-]", locale)[0].lower()
-    return {"iw": "he", "in": "id", "ji": "yi"}.get(language, language) or None
+    return JAVA_LANGUAGES.get(language, language) or None
+
+
+def locale_of_language(language: str | None) -> str:
+    """The Java locale AliExpress's feeds ask for: "en" → "en_US", "de" → "de_DE", "he" → "iw_IL"."""
+    if not language or language == "en":
+        return "en_US"
+    java = {standard: old for old, standard in JAVA_LANGUAGES.items()}.get(language, language)
+    return f"{java}_{'IL' if language == 'he' else language.upper()}"
 
