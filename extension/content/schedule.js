@@ -177,5 +177,5 @@
 
   // --- start ---------------------------------------------------------------------------------
 
-  Promise.all([content.timings.ready, view.ready, waitForProduct()]).then(analyze);
+  Promise.all([content.timings.ready, waitForProduct()]).then(analyze);
 })(globalThis);

@@ -17,18 +17,24 @@
 
   let ui = null;
   let shown = null; // the state on screen: {kind, report, service, message}
-  let styles = "";
+  let styles = null; // the text of badge.css once read ("" if it could not be)
 
   // Read once per page. Chromium lets a content script read only its extension's
   // web-accessible files; the manifest lists this one with use_dynamic_url, so it answers only at
   // a per-session address and a page cannot probe for it (docs/extension.md, Permissions). If
   // it cannot be read, the badge still shows, unstyled.
-  const ready = fetch(chrome.runtime.getURL("content/badge.css"))
+  fetch(chrome.runtime.getURL("content/badge.css"))
     .then((response) => response.text())
     .then((text) => {
       styles = text;
     })
-    .catch((error) => console.warn("emptor: the badge's styles could not be read", error.message));
+    .catch((error) => {
+      styles = "";
+      console.warn("emptor: the badge's styles could not be read", error.message);
+    })
+    .then(() => {
+      if (shown) draw(); // a state asked for before the styles were read
+    });
 
   function el(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
@@ -123,11 +129,17 @@
   }
 
   /** Show `state`: {kind: "loading" | "service-down" | "error", message} or
-   * {kind: "report", report, service}. */
+   * {kind: "report", report, service}. Before the styles are read (a few milliseconds, while the
+   * first analysis is on its way), the latest state waits for them. */
   function render(state) {
-    const start = performance.now();
-    if (!ui) ui = createUi();
     shown = state;
+    if (styles !== null) draw();
+  }
+
+  function draw() {
+    const start = performance.now();
+    const state = shown;
+    if (!ui) ui = createUi();
     const badgeText = lib.badgeContent(state);
     ui.host.setAttribute("data-level", badgeText.level);
     ui.host.setAttribute("data-state", state.kind === "report" ? state.report.page.status : state.kind);
@@ -280,5 +292,5 @@
     container.replaceChildren(...parts);
   }
 
-  content.view = { ready, render, titleElement };
+  content.view = { render, titleElement };
 })(globalThis);
