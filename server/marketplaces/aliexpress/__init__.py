@@ -134,6 +134,7 @@ class _Readings:
     own_url: str | None = None  # the page's canonical address
     language: str | None = None  # <html lang>
     served: dt.datetime | None = None
+    punished: bool = False  # the page is the anti-bot check (found by string search: once per page)
     feed_blocked: bool = False  # a captured feed answered with a robot check
     html_ignored: bool = False  # the HTML shows another listing than the address
     set_aside: list[dict] = field(default_factory=list)
@@ -226,7 +227,8 @@ def _read(page: PageInput) -> _Readings:
     readings = _Readings(page_url=page.url)
     url_product = hosts.global_product_id(hosts.product_id_from_url(page.url))
     _read_blobs(page, url_product, readings)
-    if page.html is not None and not _is_punish(page.html) and not _is_punish(page.url):
+    readings.punished = _is_punish(page.html) or _is_punish(page.url)
+    if page.html is not None and not readings.punished:
         _read_html(page, url_product, readings)
     if readings.dom is None:  # no HTML was read: the blobs alone say when the page was served
         readings.served = _served(readings.partials, readings.embedded)
@@ -238,7 +240,7 @@ def _read(page: PageInput) -> _Readings:
 
 def _triage(page: PageInput, readings: _Readings) -> str:
     """``ok`` (a listing to judge), ``blocked``, ``not_found``, ``no_data`` or ``not_product``."""
-    if _is_punish(page.html) or _is_punish(page.url):
+    if readings.punished:
         return "blocked"
     rendered = readings.dom
     if (rendered is not None and rendered.not_found) or any(p.available is False for p in readings.partials):
