@@ -120,3 +120,15 @@ def test_the_contract_checks_can_fail():
     assert _strings(script, "SCRIPT_VARIABLES") == ["runParams", "_init_data_"]
     with pytest.raises(AssertionError):
         _strings(script, "MISSING")
+
+
+def test_the_page_statuses_the_extension_acts_on_are_the_reports():
+    schema = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
+    statuses = set(schema["properties"]["page"]["properties"]["status"]["enum"])
+    named = set()
+    for path in sorted(EXTENSION.rglob("*.js")):
+        if "tests" not in path.parts:
+            # (a tab's own loading status, chrome.tabs' change.status, is not a page status)
+            named |= set(re.findall(r'(?<!change\.)status [!=]== "(\w+)"', path.read_text(encoding="utf-8")))
+    assert named >= {"ok", "no_data"}, "the check no longer finds what it checks"
+    assert named <= statuses
