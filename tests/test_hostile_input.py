@@ -90,9 +90,15 @@ def test_wrong_types_anywhere_in_real_page_data_never_crash(label, source, body)
             assert number is None or (math.isfinite(number) and number >= 0), (label, path, value)
 
 
+LISTING = "https://www.aliexpress.com/item/1.html"
 HOSTILE_BODIES = [
     ("integer of 5,000 digits", '{"url": ' + "1" * 5000 + "}", "not_json"),
     ("deep nesting", '{"url": ' + "[" * 100000 + "]" * 100000 + "}", "not_json"),
+    # Deep enough for Python's own recursion (a recursive check once answered 500 here), not
+    # for the decoder's: refused by the depth limit.
+    *[(f"nesting {depth} deep", '{"url": "' + LISTING + '", "data": ' + "[" * depth + "]" * depth + "}", "not_json")
+      for depth in (65, 400, 990)],
+    ("nested objects 500 deep", '{"url": "' + LISTING + '", "x": ' + '{"a": ' * 500 + "1" + "}" * 500 + "}", "not_json"),
     ("NaN", '{"url": NaN}', "not_json"),
     ("Infinity", '{"url": "https://www.aliexpress.com/item/1.html", "html": "<html></html>", "x": -Infinity}', "not_json"),
     ("lone surrogate", '{"url": "https://www.aliexpress.com/item/1.html", "html": "<html>\\ud800</html>"}', "bad_unicode"),
@@ -101,13 +107,31 @@ HOSTILE_BODIES = [
 
 @pytest.mark.parametrize("label, text, code", HOSTILE_BODIES, ids=[b[0] for b in HOSTILE_BODIES])
 def test_hostile_json_bodies(client, app, label, text, code):
-    assert_error(client.post("/api/v1/analyze", data=text, content_type="application/json"), 400, code)
+    body = assert_error(client.post("/api/v1/analyze", data=text, content_type="application/json"), 400, code)
+    if "deep" in label:
+        assert "nested" in body["message"]
     assert price_rows(app) == 0
+
+
+def test_real_data_is_far_from_the_depth_limit():
+    """The limit (server/jsontext.py) leaves a wide margin over the deepest real data."""
+    from server import jsontext
+    from tests.support.fixtures import F2209
+
+    deepest = 0
+    stack = [(json.loads(read_text(F2209)), 1)]
+    while stack:
+        value, depth = stack.pop()
+        deepest = max(deepest, depth)
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else []
+        stack.extend((child, depth + 1) for child in children)
+    assert deepest == 12 and jsontext.MAX_DEPTH >= 4 * (deepest + 3)
 
 
 BLOB_BODIES = [
     ("huge integer in a blob", '{"data": {"titleModule": {"tradeCount": ' + "9" * 5000 + "}}}"),
     ("deep nesting in a blob", '{"data": ' + "[" * 50000 + "]" * 50000 + "}"),
+    ("nesting 500 deep in a blob", '{"data": ' + "[" * 500 + "]" * 500 + "}"),
     ("NaN in a blob", '{"data": {"storeModule": {"positiveRate": NaN}}}'),
 ]
 
