@@ -292,6 +292,24 @@ class Reference:
         rate = self.usd_per_unit.get(currency or "")
         return (amount * rate, rate) if rate else None
 
+    def plausible_price(self, amount: float | None, currency: str | None) -> bool:
+        """Whether ``amount`` can be what a listing costs: at least a cent, and at most
+        MAX_PRICE_USD (in its currency when the table has it, else in any unit). Zero, negative,
+        subnormal and astronomical amounts are a page's mistake or a forgery."""
+        if amount is None or not MIN_PRICE <= amount <= MAX_PRICE_ANY_UNIT:
+            return False
+        converted = self.to_usd(amount, currency)
+        return converted is None or converted[0] <= MAX_PRICE_USD
+
+
+# The bounds of a price that can be real. A cent is the smallest price any currency AliExpress
+# sells in is shown with; no listing costs 100,000 US dollars; and no currency's unit is worth so
+# little that a real price reaches ten billion of it (the Vietnamese dong: 100,000 USD is about
+# 2.6 billion VND, server/data/exchange_rates.json).
+MIN_PRICE = 0.01
+MAX_PRICE_USD = 100_000
+MAX_PRICE_ANY_UNIT = 10_000_000_000
+
 
 def as_dict(obj: Any) -> Any:
     """Serialise a model object to JSON-ready data (dataclasses.asdict keeps nested dicts)."""

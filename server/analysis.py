@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 import heuristics
-from heuristics.model import Listing, ListingHistory, merge
+from heuristics.model import Listing, ListingHistory, Reference, merge
 
 from . import reference, report
 from .config import REVIEW_PAGES_TO_FETCH, version
@@ -70,6 +70,20 @@ def check_own_address(marketplace: Marketplace, extraction: Extraction) -> None:
         )
 
 
+def drop_implausible_prices(listing: Listing, tables: Reference) -> None:
+    """Read as missing any price that cannot be real (zero, negative, subnormal, astronomical for
+    its currency): a page can show or post anything, and such a price must neither be judged nor
+    enter the history."""
+    currency = listing.price.currency or listing.locale.currency
+    for name in ("min", "max", "original_min", "original_max"):
+        if not tables.plausible_price(getattr(listing.price, name), currency):
+            setattr(listing.price, name, None)
+    for variant in listing.variants:
+        for name in ("price", "original_price"):
+            if not tables.plausible_price(getattr(variant, name), currency):
+                setattr(variant, name, None)
+
+
 ReviewFetcher = Callable[[Marketplace, Listing], tuple[list, list[dict]]]
 HistoryLoader = Callable[[str, str], ListingHistory]
 
@@ -100,6 +114,8 @@ def analyze(
     page.received_at = page.received_at or now
     extraction = marketplace.extract(page)
     check_own_address(marketplace, extraction)
+    tables = reference.load()
+    drop_implausible_prices(extraction.listing, tables)
     errors: list[dict] = list(extraction.errors)
     if fetch_reviews is not None and extraction.status == "ok":
         pages, fetch_errors = fetch_reviews(marketplace, extraction.listing)
@@ -116,7 +132,7 @@ def analyze(
     if extraction.status == "ok":
         history = load_history(listing.marketplace, listing.product_id) if load_history and listing.product_id else None
         verdict = heuristics.analyze(
-            listing, judged_at, reviews=review_set, history=history, reference=reference.load(), debug=debug
+            listing, judged_at, reviews=review_set, history=history, reference=tables, debug=debug
         )
     reviews_report = None
     if review_set is not None:

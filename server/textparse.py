@@ -9,9 +9,13 @@ import datetime as dt
 import math
 import re
 
+from heuristics.model import MAX_PRICE_ANY_UNIT
+
 # Bounds of what a listing can show. Anything outside is a broken or hostile value, and is read
 # as "not shown" rather than passed on to the rules (or out as invalid JSON).
-MAX_AMOUNT = 10_000_000.0  # no listing costs ten million in any currency AliExpress prices in
+# No amount on a page reaches this in any currency AliExpress prices in (heuristics/model.py says
+# why); which prices are plausible in their own currency is Reference.plausible_price's to say.
+MAX_AMOUNT = float(MAX_PRICE_ANY_UNIT)
 MAX_COUNT = 10**12  # orders, ratings, followers
 MAX_DAYS = 3650  # delivery and protection periods
 ASCII_DIGITS = re.compile(r"[0-9]{1,20}")  # longer runs are no count or id AliExpress shows

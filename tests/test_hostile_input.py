@@ -290,3 +290,47 @@ def test_a_feed_with_no_product_on_a_product_address_is_no_data(client):
 def test_falsy_values_of_the_wrong_type_are_refused(client, field, value):
     body = {"url": PAGE_URLS[F2020.name], "html": read_text(F2020), field: value}
     assert client.post("/api/v1/analyze", json=body).status_code == 400
+
+
+HOSTILE_PRICES = [0.0, -5.0, 5e-324, 1e-7, 1e308, float("inf"), -float("inf"), 10**10 + 1.0]
+
+
+def test_stored_prices_that_cannot_be_real_break_no_rule(app, client):
+    """Whatever another program (or an older emptor) wrote into the history, every rule still runs
+    on the product and none of them is misled: each hostile price is stored, then the real page of
+    that product is judged."""
+    from server.store import open_database
+
+    db = open_database(app.config["DATABASE"])
+    try:
+        for day, price in enumerate(HOSTILE_PRICES, start=1):
+            db.table("price_observations").insert({
+                "marketplace": "aliexpress", "product_id": "1005003568989271", "sku_id": None, "country": "US",
+                "currency": "USD", "price": price, "original_price": price, "observed_at": f"2022-12-{day:02d}T00:00:00Z",
+            })
+        db.table("price_observations").insert({
+            "marketplace": "aliexpress", "product_id": "1005003568989271", "sku_id": None, "country": "US",
+            "currency": "USD", "price": 1.5, "original_price": None, "observed_at": "not a time",
+        })
+        db.conn.commit()
+    finally:
+        db.close()
+    body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "record": False}
+    report = client.post("/api/v1/analyze", json=body).get_json()
+    assert report["errors"] == []  # DEBUG_RULES: a rule that raised would have failed the request
+    assert not {f["code"] for f in report["findings"]} & {"PRC001", "PRC002", "PRC003"}
+    assert report["verdict"]["score"] == 64  # the golden outcome of this page
+
+
+@pytest.mark.parametrize("price, real", [(3.33, True), (0, False), (-1, False), (5e-324, False), (0.001, False), (1e11, False)])
+def test_a_price_that_cannot_be_real_is_read_as_missing_and_not_recorded(client, price, real):
+    """The sale price of a real generation C listing replaced by each value: an impossible one is
+    read as missing (the list price, 6.13, is then the headline) and never recorded."""
+    run_params = json.loads(json.dumps(gen_c_run_params()))
+    run_params["data"]["priceComponent"]["discountPrice"]["minActivityAmount"] = {"currency": "USD", "value": price}
+    body = {"url": "https://www.aliexpress.com/item/4000927436411.html", "data": [{"source": "runParams", "body": run_params}]}
+    report = client.post("/api/v1/analyze", json=body).get_json()
+    assert report["page"]["status"] == "ok"
+    assert report["listing"]["price"]["min"] == (price if real else 6.13)
+    series = client.get("/api/v1/products/aliexpress/4000927436411/history").get_json()["series"]
+    assert (price in [row["price"] for row in series]) == real

@@ -21,9 +21,18 @@ def _moment(text: str) -> dt.datetime:
     return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
 
 
+def _recorded_moment(text) -> dt.datetime | None:
+    """When a stored price was seen, or None for a stored time that is not one."""
+    try:
+        return _moment(text)
+    except (TypeError, ValueError):
+        return None
+
+
 def headline_history(listing, context):
     """Recorded headline prices in the listing's own country and currency, oldest first,
-    up to the moment being judged."""
+    up to the moment being judged. A stored price that cannot be real (one recorded before
+    emptor checked them, or written by another program) is left out: rules divide by these."""
     history = context.history
     if history is None:
         return []
@@ -34,7 +43,8 @@ def headline_history(listing, context):
         if p.sku_id is None
         and p.currency == currency
         and p.country == listing.locale.country
-        and _moment(p.observed_at) <= context.now
+        and (_recorded_moment(p.observed_at) or context.now + dt.timedelta(days=1)) <= context.now
+        and context.reference.plausible_price(p.price, currency)
     ]
     return sorted(points, key=lambda p: p.observed_at)
 
@@ -65,7 +75,7 @@ def unsupported_original_price(listing, context):
     **Example.** "Was" 42.80 USD, sold at 40.04 and never above 40.04 in 60 days: medium / high, +16.
     """
     original, current, t = listing.price.original_min, listing.price.min, context.thresholds
-    if original is None or current is None or original <= current:
+    if original is None or current is None or current <= 0 or original <= current:
         return None
     points = headline_history(listing, context)
     if not points:

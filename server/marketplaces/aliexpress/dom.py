@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from heuristics.model import DESCRIPTION_CHARS, Badges, Listing, Locale, Price, Rating, Shipping, Spec
+from heuristics.model import DESCRIPTION_CHARS, MIN_PRICE, Badges, Listing, Locale, Price, Rating, Shipping, Spec
 
 from ... import textparse
 from .shared import image_keys, new_listing, new_seller
@@ -108,8 +108,8 @@ def _description(tree) -> str | None:
 
 
 def _price(current_text: str | None, original_text: str | None, discount_text: str | None, currency: str | None) -> Price:
-    current = textparse.parse_amounts(current_text)
-    original = textparse.parse_amounts(original_text)
+    current = [amount for amount in textparse.parse_amounts(current_text) if amount >= MIN_PRICE]
+    original = [amount for amount in textparse.parse_amounts(original_text) if amount >= MIN_PRICE]
     discount = textparse.parse_amount(discount_text)
     return Price(
         currency=textparse.currency_of(current_text) or currency,

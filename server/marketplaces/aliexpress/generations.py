@@ -30,10 +30,10 @@ from .shared import (
     image_keys,
     language_from_locale,
     money_currency,
-    money_value,
     new_listing,
     new_seller,
     opened_date,
+    price_value,
     protection_days,
     rating_from_summary,
     shipping_from_layouts,
@@ -81,10 +81,10 @@ def _price_block(block: dict, currency: str | None) -> Price:
     discount = textparse.parse_percent(block.get("discount"))
     return _price_from_ranges(
         currency,
-        money_value(block.get("minActivityAmount")),
-        money_value(block.get("maxActivityAmount")),
-        money_value(block.get("minAmount")),
-        money_value(block.get("maxAmount")),
+        price_value(block.get("minActivityAmount")),
+        price_value(block.get("maxActivityAmount")),
+        price_value(block.get("minAmount")),
+        price_value(block.get("maxAmount")),
         discount or None,
     )
 
@@ -276,10 +276,10 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
         ),
         price=_price_from_ranges(
             currency,
-            money_value(sale.get("minActivityAmount")),
-            money_value(sale.get("maxActivityAmount")),
-            money_value(orig.get("minAmount")),
-            money_value(orig.get("maxAmount")),
+            price_value(sale.get("minActivityAmount")),
+            price_value(sale.get("maxActivityAmount")),
+            price_value(orig.get("minAmount")),
+            price_value(orig.get("maxAmount")),
             textparse.parse_percent(discount) or None,
         ),
         variants=variants_from(_sku_rows(price), as_dict(data.get("skuComponent")).get("productSKUPropertyList")),
@@ -322,10 +322,10 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
     target = as_dict(price.get("targetSkuPriceInfo"))
 
     shown_id = as_id(global_data.get("productId"))
-    sale_value = money_value(target.get("salePrice"))
+    sale_value = price_value(target.get("salePrice"))
     if sale_value is None:
-        sale_value = textparse.parse_amount(as_text(target.get("salePriceString")))
-    original_value = money_value(target.get("originalPrice"))
+        sale_value = price_value(as_text(target.get("salePriceString")))
+    original_value = price_value(target.get("originalPrice"))
     currency = (
         money_currency(target.get("salePrice"))
         or money_currency(target.get("originalPrice"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from heuristics.model import DeliveryGuarantee, Listing, Rating, Seller, Shipping, Spec, Variant
+from heuristics.model import MIN_PRICE, DeliveryGuarantee, Listing, Rating, Seller, Shipping, Spec, Variant
 
 from ... import jsontext, textparse
 from . import hosts
@@ -94,6 +94,14 @@ def money_value(amount) -> float | None:
     if isinstance(amount, str):
         return textparse.parse_amount(amount)
     return textparse.sane_amount(amount)
+
+
+def price_value(amount) -> float | None:
+    """A price (not a cost: shipping can be free) read as :func:`money_value` reads it; under a
+    cent it cannot be real and is read as not shown (heuristics/model.py, MIN_PRICE), so a page's
+    headline falls back on the price it does show."""
+    value = money_value(amount)
+    return value if value is not None and value >= MIN_PRICE else None
 
 
 def currency_code(*values) -> str | None:
@@ -187,8 +195,8 @@ def variants_from(sku_list, property_list) -> list[Variant]:
                 names.append(label)
             image = image or image_key(as_text(value.get("skuPropertyImagePath")))
         price_info = as_dict(row.get("skuVal"))
-        sale = money_value(price_info.get("skuActivityAmount"))
-        regular = money_value(price_info.get("skuAmount"))
+        sale = price_value(price_info.get("skuActivityAmount"))
+        regular = price_value(price_info.get("skuAmount"))
         variants.append(
             Variant(
                 sku_id=sku_id,
