@@ -209,7 +209,7 @@ def scan(path_or_url: str, review_files, as_json: bool, record: bool):
             page.review_pages.extend(review_pages)
             result = analyze(page, now=now, marketplace=marketplace, load_history=load_history)
         if record and result.extraction.status == "ok":
-            db = store.open_database(database)
+            db = store.open_configured(options)
             try:
                 store.record(db, result.extraction.listing, result.judged_at)
             finally:
@@ -272,7 +272,7 @@ def history(product_id: str, marketplace: str, as_json: bool):
     global_id = MARKETPLACES[marketplace].global_product_id(product_id)
     if global_id is None:
         raise click.BadParameter(f"{product_id!r} is not a product id (digits only).", param_hint="PRODUCT_ID")
-    db = store.open_database(settings()["DATABASE"])
+    db = store.open_configured(settings())
     try:
         series = store.prices.series(db, marketplace, global_id)
     finally:

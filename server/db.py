@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlite_utils
 from flask import Flask, current_app, g
 
-from .store import connect, open_database
+from .store import connect, open_configured
 
 
 def get_db() -> sqlite_utils.Database:
@@ -23,5 +23,5 @@ def close_db(exc: BaseException | None = None) -> None:
 
 def init_app(app: Flask) -> None:
     """Create and migrate the database once, at start-up, then close per-request connections."""
-    open_database(app.config["DATABASE"]).close()
+    open_configured(app.config).close()
     app.teardown_appcontext(close_db)

@@ -10,13 +10,23 @@ Analysis stores facts and prices, never the page itself.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import sqlite_utils
 
 from heuristics.model import FactsSnapshot, Listing, ListingHistory, PricePoint
 
 from . import listings, prices, sellers
-from .database import connect, open_database, write_transaction
+from .database import connect, open_database, private_directory, write_transaction
+
+
+def open_configured(settings) -> sqlite_utils.Database:
+    """The database the settings name (server/config.py). emptor's own data directory is kept
+    private to the user when the database is in it; the database file is private wherever it is."""
+    database, data_dir = Path(settings["DATABASE"]), Path(settings["DATA_DIR"])
+    if data_dir in database.parents:
+        private_directory(data_dir)
+    return open_database(database)
 
 
 def load_history(db: sqlite_utils.Database, marketplace: str, product_id: str) -> ListingHistory:
@@ -46,4 +56,4 @@ def record(db: sqlite_utils.Database, listing: Listing, observed: dt.datetime) -
     return added
 
 
-__all__ = ["connect", "open_database", "load_history", "record", "prices", "listings", "sellers"]
+__all__ = ["connect", "open_database", "open_configured", "load_history", "record", "prices", "listings", "sellers"]

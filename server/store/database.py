@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 from pathlib import Path
 
 import sqlite_utils
@@ -20,20 +22,50 @@ def connect(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+PRIVATE_FILE = 0o600
+PRIVATE_DIRECTORY = 0o700
+
+
+def keep_private(path: Path) -> None:
+    """Only the user may read or write ``path``: a shopping history is nobody else's business.
+    SQLite gives the -wal and -shm files the database file's permissions; they are set here too
+    in case an older emptor made them."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        if file.exists():
+            os.chmod(file, PRIVATE_FILE)
+
+
+def private_directory(directory: Path) -> None:
+    """Create emptor's own data directory private to the user, or make it so (an older emptor
+    created it readable by everyone). A directory someone else owns, a shared one (sticky, like
+    /tmp) or the home directory is left as it is: the database file inside is private anyway."""
+    directory.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+    status = directory.stat()
+    shared = status.st_mode & stat.S_ISVTX or directory.resolve() == Path.home().resolve()
+    if hasattr(os, "getuid") and status.st_uid == os.getuid() and not shared:
+        os.chmod(directory, PRIVATE_DIRECTORY)
+
+
 def open_database(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the database at ``path`` and bring its schema up to date.
+    """Open (creating if needed) the database at ``path``, private to the user, and bring its
+    schema up to date.
 
     Called once when the service or a CLI command starts, not per request: switching the
     journal mode and migrating need the database to themselves.
     """
     if str(path) != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        file = Path(path)
+        file.parent.mkdir(mode=PRIVATE_DIRECTORY, parents=True, exist_ok=True)
+        os.close(os.open(file, os.O_CREAT | os.O_RDWR, PRIVATE_FILE))  # created private, before SQLite opens it
+        keep_private(file)
     db = connect(path)
     # WAL lets requests read the history while another request records a page; the mode is
     # stored in the file, so it is set once.
     if db.journal_mode != "wal" and str(path) != ":memory:":
         db.enable_wal()
     migrations.apply(db)
+    if str(path) != ":memory:":
+        keep_private(Path(path))
     return db
 
 
