@@ -1,4 +1,5 @@
-"""The ``emptor`` command: serve the API, scan a page or address, show a product's price history.
+"""The ``emptor`` command: serve the API, pair a browser, scan a page or address, show a product's
+price history.
 
 Exit codes (scan and history): 0 a report was produced, whatever the page status or risk; 1 the
 input could not be read, is unsupported or too large, or the fetch failed (one line on
@@ -54,9 +55,11 @@ def _is_loopback(host: str) -> bool:
 @cli.command()
 @click.option("--host", default=config.DEFAULT_HOST, show_default=True, help="Address to listen on.")
 @click.option("--port", default=config.DEFAULT_PORT, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 16), help="Worker processes (POSIX only).")
-def serve(host: str, port: int, workers: int):
-    """Run the local service the browser extension talks to.
+@click.option("--threads", default=config.SERVE_THREADS, show_default=True, type=click.IntRange(1, 64),
+              help="Requests served at once.")
+def serve(host: str, port: int, threads: int):
+    """Run the local service the browser extension talks to, until Ctrl-C or SIGTERM (requests
+    in flight finish first).
 
     \b
     Example:
@@ -71,11 +74,55 @@ def serve(host: str, port: int, workers: int):
         click.echo("emptor: warning: listening on every interface; requests are accepted whatever host name they use.", err=True)
     elif allowed is not None and host.lower() not in allowed:
         allowed = [*allowed, host.lower()]
-    app = create_app({"ALLOWED_HOSTS": allowed})
-    click.echo(f"emptor {config.version()} on http://{host}:{port} (database {app.config['DATABASE']})", err=True)
+    try:
+        app = create_app({"ALLOWED_HOSTS": allowed})
+    except config.BadSetting as exc:  # an unreadable pairing secret
+        fail(str(exc))
+    click.echo(f"emptor {config.version()} on http://{host}:{port} (database {app.config['DATABASE']}); "
+               "`emptor pair` prints the code that pairs a browser.", err=True)
     if not _is_loopback(host):
         click.echo(f"emptor: warning: listening on {host} exposes your shopping history to that network.", err=True)
-    serve_forever(app, host, port, workers)
+    try:
+        serve_forever(app, host, port, threads=threads)
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        fail(f"cannot listen on {host}:{port}: {exc.strerror or exc}.")
+    click.echo("emptor: stopped.", err=True)
+
+
+@cli.command()
+@click.option("--rotate", is_flag=True, help="Make a new code: every paired browser must be paired again.")
+def pair(rotate: bool):
+    """Print the code that pairs a browser's emptor extension with this service.
+
+    Paste it into the extension's options page (Chrome and Firefox can share one code). The code
+    is a secret: anyone who has it can read your price history. It never leaves this machine:
+    the extension signs its requests with it instead of sending it.
+
+    \b
+    Example:
+        emptor pair            # show the code
+        emptor pair --rotate   # a new code; the old one stops working at once
+    """
+    from . import pairing
+
+    options = settings()
+    if options["TOKEN"]:
+        if rotate:
+            fail("EMPTOR_TOKEN sets the secret; change or unset it instead of rotating.")
+        secret, where = options["TOKEN"], "EMPTOR_TOKEN"
+    else:
+        path = pairing.secret_file(options["DATA_DIR"])
+        try:
+            secret = pairing.rotate_secret(path) if rotate else pairing.read_or_create_secret(path)
+        except OSError as exc:
+            fail(f"cannot write the pairing secret {path}: {exc.strerror or exc}.")
+        except config.BadSetting as exc:
+            fail(str(exc))
+        where = str(path)
+    click.echo(secret)
+    if rotate:
+        click.echo("emptor: a new code; every browser paired before must be given it.", err=True)
+    click.echo(f"emptor: paste the code above into the extension's options page (kept in {where}).", err=True)
 
 
 def _read_file(path: Path, limit: int) -> bytes:

@@ -38,6 +38,11 @@ EXTENSION_ORIGINS = (r"chrome-extension://[a-p]{32}", r"moz-extension://[0-9a-f-
 # adds the address it listens on.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
+# `emptor serve` runs requests on this many threads; more queue (server/serve.py). Analyses are
+# CPU-bound and the GIL lets about one run at a time, so more threads would add memory, not
+# speed (docs/performance.md, "Under load").
+SERVE_THREADS = 4
+
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8765
 
@@ -85,6 +90,18 @@ def _host_names(value) -> list[str] | None:
     return names
 
 
+MIN_TOKEN_CHARACTERS = 16  # about 80 bits even in hex; `emptor pair` makes 32 characters
+
+
+def _token(value) -> str | None:
+    """A pairing secret given as text (its UTF-8 bytes are the key), or None for the file's."""
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value.strip()) >= MIN_TOKEN_CHARACTERS:
+        return value.strip()
+    raise ValueError(f"expected a secret of at least {MIN_TOKEN_CHARACTERS} characters")
+
+
 def _loopback_map(value) -> dict[str, str]:
     """``"www.aliexpress.com=http://127.0.0.1:8123,…"``: marketplace hosts whose connections go to
     a local server (tests). Only loopback targets, so the map cannot send a fetch off the machine."""
@@ -124,6 +141,7 @@ class Setting:
     kind: Callable[[Any], Any]  # reads the environment's text, or checks a program's value
     default: Any  # a value, or a function of the settings declared before this one
     help: str
+    secret: bool = False  # never repeated in an error message
 
     @property
     def variable(self) -> str:
@@ -136,6 +154,9 @@ SETTINGS = (
             "The SQLite file of the price history (by default emptor.db in DATA_DIR)."),
     Setting("MAX_REQUEST_BYTES", _whole_number, MAX_REQUEST_BYTES,
             "The largest request body (and file for `emptor scan`), before and after decompression."),
+    Setting("TOKEN", _token, None,
+            "The pairing secret, instead of the one `emptor pair` keeps in DATA_DIR (tests, automation).",
+            secret=True),
     Setting("RECORD_OBSERVATIONS", _switch, True, "Whether analysed listings add to the price history."),
     Setting("ALLOWED_HOSTS", _host_names, lambda _settings: list(LOOPBACK_HOSTS),
             "The names a request's Host header may use (server/callers.py); `emptor serve --host` adds its own."),
@@ -175,7 +196,8 @@ def load(environ: Mapping[str, str] | None = None, overrides: Mapping[str, Any] 
         try:
             settings[setting.name] = setting.kind(value)
         except ValueError as exc:
-            raise BadSetting(f"{origin} is {value!r}: {exc}.") from None
+            shown = "not accepted" if setting.secret else f"{value!r}"
+            raise BadSetting(f"{origin} is {shown}: {exc}.") from None
     return settings
 
 

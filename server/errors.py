@@ -19,12 +19,14 @@ from flask import Flask, jsonify
 from werkzeug.exceptions import HTTPException
 
 from .problems import (
+    Busy,
     FetchFailed,
     Forbidden,
     InvalidRequest,
     NotFound,
     Problem,
     TooLarge,
+    Unauthorized,
     UnreadableInput,
     UnsupportedMediaType,
 )
@@ -33,12 +35,14 @@ log = logging.getLogger(__name__)
 
 STATUS_BY_KIND: dict[type[Problem], int] = {
     InvalidRequest: 400,
+    Unauthorized: 401,
     Forbidden: 403,
     NotFound: 404,
     TooLarge: 413,
     UnsupportedMediaType: 415,
     UnreadableInput: 422,
     FetchFailed: 502,
+    Busy: 503,
 }
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+import orjson
+
 
 class NotJSON(ValueError):
     """The text is not (acceptable) JSON; the message says where or why."""
@@ -83,6 +85,43 @@ def loads(text: str):
         value = _DECODER.decode(text)
     except (ValueError, RecursionError) as exc:
         raise NotJSON(_reason(exc)) from None
+    if _too_deep(value):
+        raise NotJSON(f"it is nested more than {MAX_DEPTH} levels deep")
+    return value
+
+
+class NotUTF8(NotJSON):
+    """The bytes are not UTF-8; ``position`` is the first bad byte."""
+
+    def __init__(self, position: int):
+        super().__init__(f"byte {position} is not UTF-8")
+        self.position = position
+
+
+class LoneSurrogate(NotJSON):
+    """Valid JSON holding a lone surrogate escape (\\ud800 alone), which is not text."""
+
+
+def loads_body(raw: bytes):
+    """Decode a request body: the UTF-8 bytes of one JSON document, nested at most MAX_DEPTH,
+    without NaN, Infinity or lone surrogates.
+
+    orjson reads the bytes in one pass (UTF-8 check, decoding and parsing: 1.2 ms for a 1 MB
+    rendered page, where decoding, ``json`` and the surrogate check took 6.9 ms together;
+    docs/performance.md, "Over HTTP"). When it refuses a body, the standard library reads it
+    again only to name the problem: :class:`NotUTF8`, :class:`LoneSurrogate` or :class:`NotJSON`.
+    """
+    try:
+        value = orjson.loads(raw)
+    except orjson.JSONDecodeError as fast:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise NotUTF8(exc.start) from None
+        value = loads(text)  # raises NotJSON with the standard library's reason
+        if unpaired_surrogate(value):
+            raise LoneSurrogate("a string holds an unpaired surrogate escape (\\ud800…), which is not text") from None
+        raise NotJSON(_reason(fast)) from None  # what only orjson refuses: a number beyond a double's range
     if _too_deep(value):
         raise NotJSON(f"it is nested more than {MAX_DEPTH} levels deep")
     return value

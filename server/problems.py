@@ -15,8 +15,10 @@ The kinds, and the rule between the two commonest:
   emptor can read or will judge: a page that is not HTML, a site emptor does not read, a data
   blob or review page that does not decode, a page whose own address is on another site.
   HTTP 422.
+- :class:`Unauthorized` (401): a request to a paired endpoint without a valid signature
+  (server/pairing.py).
 - :class:`TooLarge` (413), :class:`UnsupportedMediaType` (415), :class:`Forbidden` (403),
-  :class:`NotFound` (404) and :class:`FetchFailed` (502) are what their names say.
+  :class:`NotFound` (404) and :class:`FetchFailed` (502) and :class:`Busy` (503) are what their names say.
 """
 
 from __future__ import annotations
@@ -51,6 +53,10 @@ class UnreadableInput(Problem):
     """A well-formed request or file whose content emptor cannot read or will not judge."""
 
 
+class Unauthorized(Problem):
+    """The caller is not paired: no signature, a bad one, a stale timestamp or a used nonce."""
+
+
 class TooLarge(Problem):
     """The input is over a size limit."""
 
@@ -69,3 +75,7 @@ class NotFound(Problem):
 
 class FetchFailed(Problem):
     """A marketplace address could not be fetched."""
+
+
+class Busy(Problem):
+    """The service cannot take the request now; the same request later may succeed."""

@@ -1,58 +1,91 @@
-"""Serving the app: one process with threads, or several pre-forked worker processes.
+"""Serving the app on waitress, and stopping it gracefully.
 
-Werkzeug's server is enough for one shopper's browser. ``--workers N`` (POSIX) forks N
-processes that accept on one shared listening socket, so CPU-bound analyses of large pages run
-in parallel instead of queueing behind the GIL (docs/performance.md measures both).
+waitress is a production WSGI server in pure Python (Linux, macOS and Windows alike): a bounded
+pool of threads runs requests while one loop reads and writes the sockets. It has no handling of
+SIGTERM of its own, so :func:`serve_forever` adds it: on SIGTERM or SIGINT the service stops
+accepting connections, lets the requests already received finish and their answers reach the
+client, closes idle keep-alive connections, and returns. Nothing bounds a request's time here:
+the analysis bounds its own work (server/analysis.py).
 """
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
+import threading
+import time
 
 from flask import Flask
-from werkzeug.serving import make_server
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer, create_server
+from waitress.wasyncore import dispatcher, loop
+
+from .config import SERVE_THREADS
+
+# How long a stop waits for requests in flight before closing anyway: longer than the slowest
+# analysis the budget allows (server/analysis.py) with its answer's transfer.
+DRAIN_SECONDS = 30.0
+LOOP_SECONDS = 0.2  # how often the socket loop looks at the stop flag
+RECV_BYTES = 256 * 1024
 
 
-def _listening_socket(host: str, port: int) -> socket.socket:
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(128)
-    sock.set_inheritable(True)
-    return sock
+def _channels(socket_map: dict) -> list[HTTPChannel]:
+    return [channel for channel in list(socket_map.values()) if isinstance(channel, HTTPChannel)]
 
 
-def serve_forever(app: Flask, host: str, port: int, workers: int = 1) -> None:
-    if workers <= 1 or not hasattr(os, "fork"):
-        make_server(host, port, app, threaded=True).serve_forever()
-        return
-    sock = _listening_socket(host, port)
-    children = []
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:  # worker: serve on the shared socket until told to stop
-            signal.signal(signal.SIGTERM, lambda *_: os._exit(0))
-            try:
-                make_server(host, port, app, threaded=True, fd=sock.fileno()).serve_forever()
-            finally:
-                os._exit(0)
-        children.append(pid)
+def _busy(channel: HTTPChannel) -> bool:
+    """A request received or being received, or an answer not yet sent."""
+    return bool(channel.requests or channel.request is not None or channel.total_outbufs_len)
 
-    def stop(*_):
-        for child in children:
-            try:
-                os.kill(child, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
 
-    signal.signal(signal.SIGTERM, lambda *_: (stop(), os._exit(0)))
+def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THREADS,
+                  ready: threading.Event | None = None) -> None:
+    """Serve ``app`` until SIGTERM or SIGINT, then drain and return."""
+    limit = app.config["MAX_REQUEST_BYTES"]
+    server = create_server(
+        app, host=host, port=port, threads=threads, ident="emptor",
+        # A body over the limit is refused by waitress before it is read whole (its own plain 413;
+        # the app's JSON 413 covers bodies up to the limit and gzip that inflates past it).
+        max_request_body_size=limit + 1,
+        # Request bodies stay in memory: waitress would otherwise spool bodies over 512 KB (every
+        # rendered listing) to a temporary file, putting the page on disk and costing time.
+        inbuf_overflow=limit + 1,
+        # Read a page in a few large pieces instead of 8 KB ones: fewer turns of the socket loop.
+        recv_bytes=RECV_BYTES,
+        # The socket loop checks the stop flag this often.
+        asyncore_loop_timeout=LOOP_SECONDS,
+    )
+    socket_map = server.map if hasattr(server, "map") else server._map
+    stopping = threading.Event()
+
+    def stop(_signum, _frame):
+        stopping.set()
+
+    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        for _ in children:
-            os.wait()
-    except KeyboardInterrupt:
-        stop()
+        if ready is not None:
+            ready.set()
+        while not stopping.is_set():
+            loop(timeout=LOOP_SECONDS, map=socket_map, count=1)
+        _drain(socket_map)
     finally:
-        sock.close()
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        server.task_dispatcher.shutdown(cancel_pending=False, timeout=1)
+        for channel in list(socket_map.values()):
+            channel.close()
+
+
+def _drain(socket_map: dict) -> None:
+    for listener in [d for d in list(socket_map.values()) if isinstance(d, BaseWSGIServer)]:
+        dispatcher.close(listener)  # stop accepting; its wake-up trigger stays for the threads' answers
+    deadline = time.monotonic() + DRAIN_SECONDS
+    while time.monotonic() < deadline:
+        # Read first: bytes a client sent before the stop are a request in flight, not idleness.
+        loop(timeout=0, map=socket_map, count=1)
+        channels = _channels(socket_map)
+        if not channels:
+            return
+        for channel in channels:
+            if not _busy(channel):
+                channel.will_close = True  # an idle keep-alive connection: closed on the next turn
+        loop(timeout=LOOP_SECONDS, map=socket_map, count=1)

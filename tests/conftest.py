@@ -3,6 +3,8 @@ local HTTP server standing in for AliExpress, serving the real captured pages.""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,15 @@ from server import create_app
 from tests.support.fixture_site import FixtureSite
 from tests.support.fixtures import REVIEWS
 from tests.support.live_server import LiveServer
+from tests.support.pairing import TEST_SECRET, SignedClient
+
+
+def pytest_configure(config):
+    # No test may read or write the shopper's own emptor directory (its database, its pairing
+    # secret): anything that does not name a directory gets a throwaway one.
+    os.environ["EMPTOR_DATA_DIR"] = tempfile.mkdtemp(prefix="emptor-tests-")
+    os.environ.pop("EMPTOR_DATABASE", None)
+    os.environ.pop("EMPTOR_TOKEN", None)
 
 
 def pytest_report_header(config):
@@ -36,11 +47,15 @@ def db_path(tmp_path) -> Path:
 
 @pytest.fixture
 def app(db_path):
-    return create_app({"TESTING": True, "DATABASE": db_path, "DEBUG_RULES": True, "PROPAGATE_UNEXPECTED": True})
+    app = create_app({"TESTING": True, "DATABASE": db_path, "DATA_DIR": db_path.parent, "TOKEN": TEST_SECRET,
+                      "DEBUG_RULES": True, "PROPAGATE_UNEXPECTED": True})
+    app.test_client_class = SignedClient
+    return app
 
 
 @pytest.fixture
 def client(app):
+    """A paired client: every request signed, every answer's signature checked (tests/support/pairing.py)."""
     return app.test_client()
 
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-from pathlib import Path
 
 import jsonschema
 import pytest
 
 from tests.support.cli import EMPTOR, run_emptor, serving
-from tests.support.fixtures import EBAY, F2020, F2212, PAGES, PUNISH, REVIEWS, live_review_page
+from tests.support.fixtures import EBAY, F2020, F2212, PAGE_URLS, PAGES, PUNISH, REVIEWS, live_review_page, read_text
+from tests.support.pairing import TEST_SECRET, PairedAuth, answer_signature, authorization
 from tests.support.reports import GOLDEN, VALIDATOR
 
 run = run_emptor
@@ -217,37 +217,82 @@ def test_scan_uses_colours_on_a_terminal(tmp_path):
     assert b"\x1b[31m" in output and b"Verdict: HIGH risk" in output  # red for a high risk
 
 
-@pytest.mark.parametrize("workers", [1, 2])
-def test_serve_answers_on_its_address_and_refuses_other_host_names(tmp_path, workers):
-    """`emptor serve` as a real process: its --host (another loopback address, so no exposure
-    warning) is accepted as a Host name, a rebinding domain is refused, and SIGTERM stops every
-    worker process."""
-    import time
-
+def test_serve_answers_on_its_address_and_refuses_other_host_names(tmp_path):
+    """`emptor serve` as a real process (waitress): its --host (another loopback address, so no
+    exposure warning) is accepted as a Host name, a rebinding domain is refused, a request signed
+    with the code `emptor pair` prints is answered and signed back, an unsigned one is not."""
     import httpx
 
     env = {**os.environ, "EMPTOR_DATA_DIR": str(tmp_path)}
     env.pop("EMPTOR_DATABASE", None)
-    with serving([EMPTOR, "serve", "--workers", str(workers)], host="127.0.0.2", env=env) as served:
-        base, process = served.url, served.process
-        health = httpx.get(f"{base}/api/v1/health", timeout=2)
+    with serving([EMPTOR, "serve"], host="127.0.0.2", env=env) as served:
+        base = served.url
+        health = httpx.get(f"{base}/api/v1/health", timeout=5)
         assert health.status_code == 200 and health.json()["ok"] is True
         port = base.rsplit(":", 1)[1]
-        rebound = httpx.get(f"{base}/api/v1/health", headers={"Host": f"evil.example:{port}"}, timeout=2)
+        rebound = httpx.get(f"{base}/api/v1/health", headers={"Host": f"evil.example:{port}"}, timeout=5)
         assert rebound.status_code == 403
         assert rebound.json()["code"] == "forbidden_host"
-        children = Path(f"/proc/{process.pid}/task/{process.pid}/children").read_text().split()
-        assert len(children) == (workers if workers > 1 else 0)
-    for child in children:
-        deadline = time.monotonic() + 5
-        while Path(f"/proc/{child}").exists() and "zombie" not in _state(child):
-            assert time.monotonic() < deadline, f"worker {child} outlived SIGTERM"
-            time.sleep(0.05)
+        code = run_emptor("pair", tmp_path=tmp_path).stdout.strip()
+        assert httpx.get(f"{base}/api/v1/pairing", timeout=5).status_code == 401
+        with httpx.Client(base_url=base, auth=PairedAuth(code), timeout=5) as paired:
+            assert paired.get("/api/v1/pairing").json()["paired"] is True  # PairedAuth checked its signature
     assert "exposes your shopping history" not in served.stderr  # 127.0.0.0/8 is all loopback
+    assert "emptor pair" in served.stderr
 
 
-def _state(pid: str) -> str:
-    try:
-        return Path(f"/proc/{pid}/status").read_text().split("State:", 1)[1].split("\n", 1)[0].lower()
-    except (OSError, IndexError):
-        return "zombie"
+def test_sigterm_lets_a_request_in_flight_finish_and_refuses_new_connections(tmp_path):
+    """A request half sent when SIGTERM arrives is still answered, and signed; new connections
+    are refused from then on; the process exits 0. Each step waits for the event it needs."""
+    import signal
+    import socket
+
+    env = {**os.environ, "EMPTOR_DATA_DIR": str(tmp_path), "EMPTOR_TOKEN": TEST_SECRET}
+    env.pop("EMPTOR_DATABASE", None)
+    body = json.dumps({"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "record": True}).encode()
+    path = "/api/v1/analyze"
+    with serving([EMPTOR, "serve"], env=env) as served:
+        host, port = "127.0.0.1", int(served.url.rsplit(":", 1)[1])
+        header, nonce = authorization(TEST_SECRET, "POST", path, body)
+        head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+                f"Authorization: {header}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
+        in_flight = socket.create_connection((host, port), timeout=30)
+        in_flight.sendall(head + body[: len(body) // 2])
+        served.process.send_signal(signal.SIGTERM)
+        _wait_until_refused(host, port, served.process)
+        in_flight.sendall(body[len(body) // 2 :])
+        answer = _read_all(in_flight)
+        assert served.process.wait(30) == 0
+    status_line, _, rest = answer.partition(b"\r\n")
+    headers, _, payload = rest.partition(b"\r\n\r\n")
+    assert status_line.startswith(b"HTTP/1.1 200"), answer[:300]
+    assert json.loads(payload)["page"]["status"] == "ok"
+    signature = next(line.split(b":", 1)[1].strip().decode() for line in headers.split(b"\r\n")
+                     if line.lower().startswith(b"x-emptor-signature:"))
+    assert signature == answer_signature(TEST_SECRET, nonce, 200, payload)
+    assert "stopped" in served.stderr
+
+
+def _wait_until_refused(host: str, port: int, process) -> None:
+    """Connect until the listening socket is closed (the event a graceful stop begins with)."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            probe = socket.create_connection((host, port), timeout=5)
+        except ConnectionRefusedError:
+            return
+        probe.close()
+        assert process.poll() is None, "the service exited before its request in flight was answered"
+        time.sleep(0.05)
+    raise AssertionError("the service still accepted connections 30 s after SIGTERM")
+
+
+def _read_all(sock) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    sock.close()
+    return b"".join(chunks)

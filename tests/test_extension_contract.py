@@ -98,6 +98,19 @@ def test_the_extension_talks_to_the_service_where_it_listens(constants):
     assert constants["MAX_HTML_CHARS"] * 3 <= config.MAX_REQUEST_BYTES  # a character is at most 3 bytes of UTF-8 here
 
 
+def test_the_extension_pairs_as_the_service_checks(constants):
+    from server import pairing
+
+    assert constants["MIN_PAIRING_CODE_CHARS"] == config.MIN_TOKEN_CHARACTERS
+    # A code the service made is long enough for the options page, and the challenge is asked
+    # well within the window in which the service accepts a request's timestamp.
+    assert len(pairing.new_secret()) >= constants["MIN_PAIRING_CODE_CHARS"]
+    assert constants["PAIRING_CHECK_INTERVAL_MS"] <= 60_000
+    client = (EXTENSION / "background" / "service-client.js").read_text(encoding="utf-8")
+    assert '"/pairing"' in client  # the challenge the service answers (GET /api/v1/pairing)
+    assert f'"{pairing.SIGNATURE_HEADER}"' in client
+
+
 def test_the_worker_leaves_out_exactly_the_blobs_the_service_refuses_one_by_one():
     """A blob the service cannot decode is refused by code, naming it in field; the worker sends
     the request again without it (background/requests.js). Data from a source the service does not

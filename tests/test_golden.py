@@ -31,7 +31,7 @@ def request_for(name: str) -> dict:
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_golden_report(live_service, name):
-    response = httpx.post(f"{live_service.url}/api/v1/analyze", json=request_for(name), timeout=30)
+    response = live_service.http.post("/api/v1/analyze", json=request_for(name))
     assert response.status_code == 200, response.text
     report = response.json()
     VALIDATOR.validate(report)
@@ -59,7 +59,7 @@ def test_golden_report(live_service, name):
 
 def test_the_review_feed_is_asked_in_the_page_language_and_country(live_service):
     """The 2020 page is Hebrew, shown for the US: AliExpress's feed names Hebrew by Java's old code."""
-    report = httpx.post(f"{live_service.url}/api/v1/analyze", json=request_for(F2020.name), timeout=30).json()
+    report = live_service.http.post("/api/v1/analyze", json=request_for(F2020.name)).json()
     first = httpx.URL(report["review_feed_urls"][0])
     assert (first.scheme, first.host, first.path) == ("https", "feedback.aliexpress.com", "/pc/searchEvaluation.do")
     assert dict(first.params) == {"productId": "32993251330", "lang": "iw_IL", "country": "US", "pageSize": "20",
@@ -67,7 +67,7 @@ def test_the_review_feed_is_asked_in_the_page_language_and_country(live_service)
 
 
 def test_golden_values_of_the_2022_12_page(live_service):
-    report = httpx.post(f"{live_service.url}/api/v1/analyze", json=request_for(F2212.name), timeout=30).json()
+    report = live_service.http.post("/api/v1/analyze", json=request_for(F2212.name)).json()
     listing = report["listing"]
     assert (listing["product_id"], listing["product_id_shown"]) == ("1005003568989271", "3256803382674519")
     assert (listing["seller"]["positive_rate"], listing["seller"]["followers"]) == (86.6, 1905)
@@ -95,7 +95,7 @@ def test_golden_values_of_the_2022_12_page(live_service):
 )
 def test_constructed_generations_produce_valid_reports(live_service, label, body, expected):
     """Constructed inputs (tests/constructed.py) for the generations with no raw capture."""
-    report = httpx.post(f"{live_service.url}/api/v1/analyze", json=body(), timeout=30).json()
+    report = live_service.http.post("/api/v1/analyze", json=body()).json()
     VALIDATOR.validate(report)
     assert report["page"]["status"] == "ok", label
     assert (report["verdict"]["level"], report["verdict"]["score"]) == ("low", expected["score"]), label
@@ -104,7 +104,7 @@ def test_constructed_generations_produce_valid_reports(live_service, label, body
 
 
 def test_schema_rejects_a_report_with_a_numeric_id(live_service):
-    report = httpx.post(f"{live_service.url}/api/v1/analyze", json=request_for(F2212.name), timeout=30).json()
+    report = live_service.http.post("/api/v1/analyze", json=request_for(F2212.name)).json()
     report["listing"]["product_id"] = 1005003568989271
     with pytest.raises(jsonschema.ValidationError):
         VALIDATOR.validate(report)

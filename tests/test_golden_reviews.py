@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 
-import httpx
 import pytest
 
 from tests.support.constructed import gen_c_run_params, gen_d_pdp_jsonp, legacy_review_page, parsed_csv_reviews
@@ -99,7 +98,7 @@ def test_every_review_file_has_a_golden_outcome():
 @pytest.mark.parametrize("name", sorted(GOLDEN))
 def test_golden_review_report(live_service, name):
     page, pages = REVIEW_FILES[name]
-    response = httpx.post(f"{live_service.url}/api/v1/analyze", json={**page, "reviews": pages(), "record": False}, timeout=30)
+    response = live_service.http.post("/api/v1/analyze", json={**page, "reviews": pages(), "record": False})
     assert response.status_code == 200, response.text
     report = response.json()
     VALIDATOR.validate(report)

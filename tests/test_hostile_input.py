@@ -236,7 +236,6 @@ def test_serve_counts_every_127_address_as_loopback():
 
 def test_chunked_body_over_the_limit_is_413(db_path):
     """A body without Content-Length (chunked, over real HTTP) that is too large is refused, not cut."""
-    import httpx
 
     from server import create_app
     from tests.support.live_server import LiveServer
@@ -249,7 +248,7 @@ def test_chunked_body_over_the_limit_is_413(db_path):
             yield body[start : start + 700]
 
     with LiveServer(app) as server:
-        response = httpx.post(f"{server.url}/api/v1/analyze", content=chunks(), headers={"Content-Type": "application/json"})
+        response = server.http.post("/api/v1/analyze", content=chunks(), headers={"Content-Type": "application/json"})
     assert "content-length" not in {k.lower() for k in response.request.headers}
     assert response.status_code == 413
     assert response.json()["code"] == "request_too_large"

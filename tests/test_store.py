@@ -97,3 +97,60 @@ def test_a_listing_without_a_product_id_records_nothing(db, listing):
     listing.seller.store_id = None
     assert store.record(db, listing, SEEN) == 0
     assert db.table("price_observations").count == 0 and db.table("listing_facts").count == 0
+
+
+def test_fifty_concurrent_writers_all_succeed(db_path, listing):
+    """Issue 8: 50 writers at once got 3-6 % "database is locked". Each thread has its own
+    connection, as the service's threads do; every write lands."""
+    import threading
+
+    store.open_database(db_path).close()
+    failures, threads = [], []
+    start = threading.Barrier(50)
+
+    def writer(n):
+        db = store.connect(db_path)
+        try:
+            start.wait()
+            for k in range(4):
+                priced = copy.deepcopy(listing)
+                priced.price.min = 1 + n + k / 10
+                store.record(db, priced, SEEN + dt.timedelta(hours=n * 4 + k))
+        except Exception as exc:  # a failed write is the finding, whatever its type
+            failures.append(repr(exc))
+        finally:
+            db.close()
+
+    for n in range(50):
+        threads.append(threading.Thread(target=writer, args=(n,)))
+        threads[-1].start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    db = store.open_database(db_path)
+    try:
+        assert db.execute("select count(*) from price_observations where sku_id is null").fetchone()[0] == 200
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        db.close()
+
+
+def test_a_writer_of_another_process_that_keeps_the_lock_is_a_clear_busy_error(db_path, listing):
+    """Another program (here another connection) holds the write lock past the busy timeout:
+    the recording is refused as Busy (503), stores nothing, and is not a 500."""
+    from server.problems import Busy
+
+    store.open_database(db_path).close()
+    holder = store.connect(db_path)
+    holder.conn.execute("BEGIN IMMEDIATE")
+    waiting = store.connect(db_path)
+    waiting.execute("PRAGMA busy_timeout = 50")  # the service waits 30 s; the test need not
+    try:
+        with pytest.raises(Busy) as refused:
+            store.record(waiting, listing, SEEN)
+        assert refused.value.code == "database_busy"
+    finally:
+        holder.conn.rollback()
+        holder.close()
+    assert waiting.execute("select count(*) from price_observations").fetchone()[0] == 0
+    waiting.close()

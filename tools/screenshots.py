@@ -39,10 +39,10 @@ def shoot_panel(page, path: Path) -> None:
 def take(out: Path, chromium: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as data:
-        app = create_app({"DATABASE": Path(data) / "emptor.db"})
+        app = create_app({"DATA_DIR": data, "DATABASE": Path(data) / "emptor.db"})
         with LiveServer(app) as server, FixtureSite(reviews={"32993251330": REVIEW_CAPTURE}) as site, \
                 extension_browser(chromium, viewport=(1200, 1400)) as browser:
-            browser.configure(server.url)
+            browser.configure(server.url, server.secret)
             page = browser.new_page()
             page.goto(site.url(*LISTING), wait_until="load")
             page.wait_for_selector('#emptor-root[data-state="ok"]', state="attached", timeout=15000)

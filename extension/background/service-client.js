@@ -1,13 +1,24 @@
 /*
- * The only code that talks to the emptor service. Every call has a timeout; a service that does
- * not answer is reported as "service-down" so the badge can say how to start it.
+ * The only code that talks to the emptor service. Every call has a timeout, every request is
+ * signed with the pairing secret and every answer's signature is checked (signing.js, docs/api.md
+ * "Pairing"): an answer the service did not sign is never shown. Before a page is sent, the
+ * service is asked to prove itself with a signed challenge (at least once a minute and after any
+ * failure), so a program that took the port while emptor was not running never receives a page.
  */
 import "../lib/constants.js";
+import { authorization, isSignedAnswer, newNonce } from "./signing.js";
 import { readSettings } from "./settings.js";
 
-const { API_PREFIX, ANALYZE_TIMEOUT_MS, HEALTH_TIMEOUT_MS, HISTORY_TIMEOUT_MS } = globalThis.EMPTOR;
+const C = globalThis.EMPTOR;
+const { API_PREFIX, ANALYZE_TIMEOUT_MS, HEALTH_TIMEOUT_MS, HISTORY_TIMEOUT_MS, PAIRING_CHECK_INTERVAL_MS } = C;
 
 export class ServiceDown extends Error {}
+
+/** No pairing code is saved, or the service refused the one saved (401). */
+export class NotPaired extends Error {}
+
+/** Something answered without the pairing secret's signature: not the shopper's emptor. */
+export class NotOurService extends Error {}
 
 export class ServiceError extends Error {
   constructor(status, body) {
@@ -18,42 +29,76 @@ export class ServiceError extends Error {
   }
 }
 
-async function gzip(text) {
-  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+// The service that last proved it knows the secret, and when; forgotten on any failure.
+let confirmed = { at: 0, serviceUrl: null, token: null };
+
+export function forgetConfirmation() {
+  confirmed = { at: 0, serviceUrl: null, token: null };
 }
 
-async function call(path, { method = "GET", json, timeoutMs }) {
-  const { serviceUrl, token } = await readSettings();
+// What a 401 means to the shopper. The 401 itself is not signed (docs/api.md), so only its code
+// picks one of these sentences: its own text is never shown.
+const REFUSALS = {
+  stale_request: "The service refused the request because this computer's clock is more than two minutes off.",
+  replayed_request: "The service refused a repeated request; reload the page.",
+};
+
+function notPaired(serviceUrl, code) {
+  return new NotPaired(REFUSALS[code] || `The emptor service at ${serviceUrl} does not accept this browser's pairing code. ${C.PAIR_HINT}`);
+}
+
+async function call(path, { method = "GET", json, timeoutMs, settings }) {
+  const { serviceUrl, token } = settings;
+  if (!token) throw new NotPaired(`This browser is not paired with the emptor service yet. ${C.PAIR_HINT}`);
+  const url = new URL(serviceUrl + API_PREFIX + path);
   const headers = {};
-  if (token) headers.Authorization = `Bearer ${token}`;
   let body;
   if (json !== undefined) {
     headers["Content-Type"] = "application/json";
-    // A rendered listing is 1-2 MB of HTML that compresses about 8:1 (docs/performance.md).
-    if (typeof CompressionStream === "function") {
-      body = await gzip(JSON.stringify(json));
-      headers["Content-Encoding"] = "gzip";
-    } else {
-      body = JSON.stringify(json);
-    }
+    // Not compressed: on the loopback a megabyte costs nothing to send, while gzip cost the
+    // service 3.4 ms to inflate a 1 MB page (docs/performance.md, "Over HTTP") and the worker
+    // as much to compress it.
+    body = new TextEncoder().encode(JSON.stringify(json));
   }
+  const nonce = newNonce();
+  headers.Authorization = await authorization({
+    secret: token,
+    method,
+    pathWithQuery: url.pathname + url.search, // what fetch puts on the wire
+    body,
+    ts: Math.floor(Date.now() / 1000),
+    nonce,
+  });
   let response;
+  let bytes;
   try {
-    response = await fetch(serviceUrl + API_PREFIX + path, {
-      method,
-      headers,
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-      credentials: "omit",
-      cache: "no-store",
-    });
+    response = await fetch(url, { method, headers, body, signal: AbortSignal.timeout(timeoutMs), credentials: "omit", cache: "no-store" });
+    bytes = new Uint8Array(await response.arrayBuffer());
   } catch (error) {
+    forgetConfirmation();
     throw new ServiceDown(`No answer from the emptor service at ${serviceUrl} (${error.name}).`);
   }
-  let parsed = null;
+  if (response.status === 401) {
+    forgetConfirmation();
+    let code = null;
+    try {
+      code = JSON.parse(new TextDecoder().decode(bytes)).code;
+    } catch {
+      // not JSON: the generic sentence below
+    }
+    throw notPaired(serviceUrl, code);
+  }
+  const signature = response.headers.get("X-Emptor-Signature");
+  if (!(await isSignedAnswer({ secret: token, nonce, status: response.status, body: bytes, signature }))) {
+    forgetConfirmation();
+    throw new NotOurService(
+      `The program answering at ${serviceUrl} is not your emptor service: it does not know your pairing code, ` +
+        "so nothing from this page was sent to it. Stop it and start emptor (make run), or check the code in emptor's options.",
+    );
+  }
+  let parsed;
   try {
-    parsed = await response.json();
+    parsed = JSON.parse(new TextDecoder().decode(bytes));
   } catch {
     throw new ServiceError(response.status, { message: `The service at ${serviceUrl} did not answer with JSON.` });
   }
@@ -61,11 +106,28 @@ async function call(path, { method = "GET", json, timeoutMs }) {
   return parsed;
 }
 
+/** The signed challenge: the service proves it knows the secret before it is sent anything. */
+async function confirm(settings, { fresh = false } = {}) {
+  const recent = Date.now() - confirmed.at < PAIRING_CHECK_INTERVAL_MS;
+  if (!fresh && recent && confirmed.serviceUrl === settings.serviceUrl && confirmed.token === settings.token) return null;
+  const answer = await call("/pairing", { timeoutMs: HEALTH_TIMEOUT_MS, settings });
+  if (!answer || answer.paired !== true) throw new NotOurService(`The service at ${settings.serviceUrl} did not confirm the pairing.`);
+  confirmed = { at: Date.now(), serviceUrl: settings.serviceUrl, token: settings.token };
+  return answer;
+}
+
+async function confirmedCall(path, options) {
+  const settings = await readSettings();
+  await confirm(settings);
+  return call(path, { ...options, settings });
+}
+
 export const service = {
-  analyze: (request) => call("/analyze", { method: "POST", json: request, timeoutMs: ANALYZE_TIMEOUT_MS }),
-  health: () => call("/health", { timeoutMs: HEALTH_TIMEOUT_MS }),
+  analyze: (request) => confirmedCall("/analyze", { method: "POST", json: request, timeoutMs: ANALYZE_TIMEOUT_MS }),
+  /** {paired, service, version}, asked afresh (the popup and the options page). */
+  pairing: async () => confirm(await readSettings(), { fresh: true }),
   history: (marketplace, productId) =>
-    call(`/products/${encodeURIComponent(marketplace)}/${encodeURIComponent(productId)}/history`, {
+    confirmedCall(`/products/${encodeURIComponent(marketplace)}/${encodeURIComponent(productId)}/history`, {
       timeoutMs: HISTORY_TIMEOUT_MS,
     }),
 };

@@ -10,7 +10,7 @@ import "../lib/ttl-cache.js";
 import { makeRouter } from "./dispatch.js";
 import { analysisBody, cacheKey, fitToLimit, refusedBlobIndex, summaryForTab } from "./requests.js";
 import { fetchReviewPages } from "./review-feed.js";
-import { service, ServiceDown, ServiceError } from "./service-client.js";
+import { forgetConfirmation, NotOurService, NotPaired, service, ServiceDown, ServiceError } from "./service-client.js";
 import { readSettings } from "./settings.js";
 
 const C = globalThis.EMPTOR;
@@ -54,21 +54,19 @@ function forgetTab(tabId) {
   chrome.storage.session.remove([tabKey(tabId), timingsKey(tabId)]).catch(() => {});
 }
 
+/** Whether the shopper's own service answers: {state, serviceUrl, version, ...}, where state is
+ * "ok", "service-down", "not-paired" or "not-our-service" (the popup and options page say which). */
 async function serviceStatus({ fresh = false } = {}) {
   if (!fresh && health.value && Date.now() - health.checkedAt < C.REPORT_CACHE_TTL_MS) return health.value;
   const { serviceUrl } = await readSettings();
+  const base = { serviceUrl, extensionVersion: EXTENSION_VERSION };
   let value;
   try {
-    const answer = await service.health();
-    value = {
-      running: true,
-      serviceUrl,
-      version: answer.version,
-      extensionVersion: EXTENSION_VERSION,
-      versionMatches: answer.version === EXTENSION_VERSION,
-    };
+    const answer = await service.pairing();
+    value = { ...base, state: "ok", version: answer.version, versionMatches: answer.version === EXTENSION_VERSION };
   } catch (error) {
-    value = { running: false, serviceUrl, extensionVersion: EXTENSION_VERSION, message: error.message };
+    const { state, message } = failure(error);
+    value = { ...base, state, message };
   }
   health = { checkedAt: Date.now(), value };
   return value;
@@ -78,6 +76,11 @@ function failure(error) {
   if (error instanceof ServiceDown) {
     health = { checkedAt: 0, value: null };
     return { ok: false, state: "service-down", message: error.message };
+  }
+  if (error instanceof NotPaired) return { ok: false, state: "not-paired", message: error.message };
+  if (error instanceof NotOurService) {
+    health = { checkedAt: 0, value: null };
+    return { ok: false, state: "not-our-service", message: error.message };
   }
   if (error instanceof ServiceError) return { ok: false, state: "error", message: error.message, code: error.code };
   console.error("emptor: unexpected error", error);
@@ -280,6 +283,7 @@ chrome.tabs.onUpdated.addListener((tabId, change) => {
 chrome.storage.onChanged.addListener((changes, area) => {
   if (area !== "local" || !Object.values(C.STORAGE_KEYS).some((key) => key in changes)) return;
   settingsGeneration++;
+  forgetConfirmation();
   reports.clear();
   reviewsTried.clear();
   health = { checkedAt: 0, value: null };

@@ -101,7 +101,8 @@
   function show(answer) {
     if (!answer || !answer.ok) {
       current.status = null;
-      view.render({ kind: answer && answer.state === "service-down" ? "service-down" : "error", message: answer && answer.message });
+      const kind = answer && C.FAILURE_STATES.includes(answer.state) ? answer.state : "error";
+      view.render({ kind, message: answer && answer.message });
       return;
     }
     current.status = answer.report.page.status;

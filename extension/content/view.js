@@ -128,7 +128,7 @@
     ui.host.style.top = `${above >= 0 ? above : rect.bottom + window.scrollY + 6}px`;
   }
 
-  /** Show `state`: {kind: "loading" | "service-down" | "error", message} or
+  /** Show `state`: {kind: "loading" | one of EMPTOR.FAILURE_STATES, message} or
    * {kind: "report", report, service}. Before the styles are read (a few milliseconds, while the
    * first analysis is on its way), the latest state waits for them. */
   function render(state) {
@@ -206,7 +206,7 @@
   function reportSections(report, service) {
     const serviceUrl = (service && service.serviceUrl) || C.DEFAULT_SERVICE_URL;
     const sections = [];
-    if (service && service.running && !service.versionMatches) {
+    if (service && service.state === "ok" && !service.versionMatches) {
       sections.push(el("p", { class: "warning", text: `The emptor service is version ${service.version}; this extension is ${service.extensionVersion}. Update whichever is older.` }));
     }
     if (report.page.status !== "ok") return sections;

@@ -43,6 +43,9 @@
     // timeouts leave room for a slow machine without leaving the badge spinning for long.
     ANALYZE_TIMEOUT_MS: 10000,
     HEALTH_TIMEOUT_MS: 2000,
+    // The service proves it knows the pairing secret before a page is sent to it, at least this
+    // often and after any failure (issue 8; docs/api.md, "Pairing").
+    PAIRING_CHECK_INTERVAL_MS: 60 * 1000,
     HISTORY_TIMEOUT_MS: 4000,
     REVIEW_FETCH_TIMEOUT_MS: 8000,
     // A product analysed less than this long ago is answered from the cache.
@@ -79,8 +82,14 @@
       TEMPLATE_VARIABLE: "window._d_c_",
     }),
 
+    // Why the worker could not give a verdict (service-worker.js, failure()); each has its own badge.
+    FAILURE_STATES: Object.freeze(["service-down", "not-paired", "not-our-service", "error"]),
+
     // What the badge, the popup and the options page say when the service does not answer.
     START_SERVICE_HINT: "Start the local service with make run (or emptor serve), then reload the page.",
+    // server/config.py MIN_TOKEN_CHARACTERS: the service refuses shorter secrets.
+    MIN_PAIRING_CODE_CHARS: 16,
+    PAIR_HINT: "Run emptor pair (.venv/bin/emptor pair in emptor's folder) and paste the code it prints into emptor's options page.",
 
     ROOT_ID: "emptor-root",
   });

@@ -24,6 +24,13 @@
         detail: globalThis.EMPTOR.START_SERVICE_HINT,
       };
     }
+    if (state.kind === "not-paired") {
+      return { level: "unknown", label: "emptor is not paired", detail: state.message || globalThis.EMPTOR.PAIR_HINT };
+    }
+    if (state.kind === "not-our-service") {
+      // The message is the extension's own sentence (service-client.js), never the impostor's.
+      return { level: "unknown", label: "This is not your emptor service", detail: state.message || "" };
+    }
     if (state.kind === "error") {
       return { level: "unknown", label: "emptor could not check this page", detail: state.message || "" };
     }

@@ -1,4 +1,4 @@
-/* The options page: the service address (loopback only) and an optional token. */
+/* The options page: the service address (loopback only) and the pairing code `emptor pair` prints. */
 (function () {
   "use strict";
 
@@ -25,16 +25,29 @@
       say(checked.message, "error");
       return;
     }
-    await chrome.storage.local.set({ [C.STORAGE_KEYS.SERVICE_URL]: checked.url, [C.STORAGE_KEYS.TOKEN]: form.token.value.trim() });
+    const code = form.token.value.replace(/\s+/g, "");
+    if (code && code.length < C.MIN_PAIRING_CODE_CHARS) {
+      say(`That code is too short: emptor pair prints ${C.MIN_PAIRING_CODE_CHARS} characters or more.`, "error");
+      return;
+    }
+    await chrome.storage.local.set({ [C.STORAGE_KEYS.SERVICE_URL]: checked.url, [C.STORAGE_KEYS.TOKEN]: code });
     form.serviceUrl.value = checked.url;
-    say("Saved.", "ok");
+    form.token.value = code;
+    await check("Saved. ");
   });
 
-  document.getElementById("test").addEventListener("click", async () => {
+  /** Ask the service worker to have the service prove it knows the code (a signed challenge). */
+  async function check(prefix = "") {
+    say(`${prefix}Checking…`, "");
     const status = await chrome.runtime.sendMessage({ type: C.MESSAGE.GET_SERVICE_STATUS });
-    if (status && status.running) say(`Connected: emptor ${status.version} at ${status.serviceUrl}.`, "ok");
-    else say(`No answer from ${status ? status.serviceUrl : "the service"}. ${C.START_SERVICE_HINT}`, "error");
-  });
+    if (!status) say(`${prefix}The extension did not answer.`, "error");
+    else if (status.state === "ok") say(`${prefix}Paired with emptor ${status.version} at ${status.serviceUrl}.`, "ok");
+    else if (status.state === "service-down") say(`${prefix}No answer from ${status.serviceUrl}. ${C.START_SERVICE_HINT}`, "error");
+    else say(`${prefix}${status.message}`, "error");
+    document.body.dataset.pairing = status ? status.state : "error";
+  }
+
+  document.getElementById("test").addEventListener("click", () => check());
 
   load();
 })();

@@ -14,16 +14,19 @@
 
   function showService(status) {
     const section = document.getElementById("service");
-    if (status.running) {
-      const lines = [text("p", `Service ${status.version} running at ${status.serviceUrl}.`, "muted")];
+    if (status.state === "ok") {
+      const lines = [text("p", `Your emptor service ${status.version} is running at ${status.serviceUrl}.`, "muted")];
       if (!status.versionMatches) lines.push(text("p", `This extension is ${status.extensionVersion}: update whichever is older.`));
       section.replaceChildren(...lines);
-    } else {
+    } else if (status.state === "service-down") {
       section.replaceChildren(
         text("p", `The emptor service is not answering at ${status.serviceUrl}.`),
         text("p", C.START_SERVICE_HINT, "muted"),
       );
+    } else {
+      section.replaceChildren(text("p", status.message || "emptor could not reach its service."));
     }
+    section.dataset.state = status.state;
   }
 
   function showVerdict(answer) {

@@ -41,6 +41,15 @@ test("the service-down badge says how to start the service", () => {
   assert.match(content.detail, /make run/);
 });
 
+test("an unpaired browser is told how to pair, and an impostor is named as one, with no level", () => {
+  const unpaired = badgeContent({ kind: "not-paired" });
+  assert.equal(unpaired.level, "unknown");
+  assert.match(unpaired.detail, /emptor pair/);
+  const impostor = badgeContent({ kind: "not-our-service", message: "The program answering at http://127.0.0.1:8765 is not your emptor service." });
+  assert.deepEqual([impostor.level, impostor.label], ["unknown", "This is not your emptor service"]);
+  assert.match(impostor.detail, /not your emptor service/);
+});
+
 test("findings are grouped by family, heaviest first, named as the report names them", () => {
   const groups = groupFindings(report.findings);
   assert.deepEqual(groups.map((g) => g.family), ["CNT", "SEL", "SHP"]);

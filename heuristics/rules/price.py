@@ -16,9 +16,15 @@ from ..model import Confidence, Severity, risk
 from ..phrasing import share_in_words
 from ..registry import rule
 
+_STORED_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
+
 
 def _moment(text: str) -> dt.datetime:
-    return dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    """A stored timestamp (2022-12-20T18:36:11Z) as a UTC moment; fromisoformat after a shape
+    check, several times quicker than strptime on a long history."""
+    if not _STORED_MOMENT.fullmatch(text):
+        raise ValueError(f"{text!r} is not a stored timestamp")
+    return dt.datetime.fromisoformat(text)
 
 
 def _recorded_moment(text) -> dt.datetime | None:

@@ -1,4 +1,5 @@
-"""GET /api/v1/health and GET /api/v1/rules: what the service is and what it checks."""
+"""GET /api/v1/health, GET /api/v1/pairing and GET /api/v1/rules: what the service is, that it is
+the shopper's own, and what it checks."""
 
 from __future__ import annotations
 
@@ -19,6 +20,13 @@ def health():
     """Is the service up, which version is it, and can it open its database."""
     get_db().execute("select 1")
     return jsonify({"ok": True, "service": "emptor", "version": version(), "rules": len(RULES)})
+
+
+@bp.get("/pairing")
+def pairing_check():
+    """The extension's challenge: answered only to a signed request, and signed back
+    (server/pairing.py), so a good answer shows the program on the port knows the secret."""
+    return jsonify({"paired": True, "service": "emptor", "version": version()})
 
 
 @bp.get("/rules")

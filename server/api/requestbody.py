@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 import zlib
 
-from flask import current_app, request
+from flask import current_app, g, request
 
 from .. import jsontext
-from ..config import EXTENSION_ORIGINS, MEGABYTE
-from ..problems import Forbidden, InvalidRequest, TooLarge, UnsupportedMediaType
+from ..config import MEGABYTE
+from ..problems import InvalidRequest, TooLarge, UnsupportedMediaType
 
 
 def _too_large(size: int, limit: int, after: str = "") -> TooLarge:
@@ -37,37 +36,41 @@ def _gunzip(raw: bytes, limit: int) -> bytes:
     return body
 
 
-def check_caller() -> None:
-    """Only the extension and local programs may post.
-
-    A web page can send a "simple" cross-origin POST (text/plain, no preflight) that CORS does
-    not stop, only hides the answer of. So the body must be declared JSON, which makes browsers
-    ask first (and flask-cors refuses web origins), and a browser request that says it comes
-    from a web page is refused outright.
-    """
-    origin = request.headers.get("Origin")
-    if origin and not any(re.fullmatch(pattern, origin) for pattern in EXTENSION_ORIGINS):
-        raise Forbidden(
-            "forbidden_origin",
-            f"Requests from {origin} are not accepted; only the emptor extension and local programs may call the service.",
-        )
+def check_content_type() -> None:
+    """The body must be declared JSON: a web page can send a "simple" cross-origin POST
+    (text/plain, no preflight) that CORS does not stop, only hides the answer of; declaring JSON
+    makes browsers ask first, and flask-cors refuses web origins (server/callers.py refuses
+    their requests outright)."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType(
             "not_json_content_type", f"The Content-Type is {request.mimetype or 'missing'}; send application/json."
         )
 
 
-def json_object() -> dict:
-    """The request's JSON object, or a :class:`~server.problems.Problem` saying exactly what is wrong."""
-    check_caller()
+def raw_body() -> bytes:
+    """The body as sent (before any gzip is undone), read once and at most the size limit: the
+    signature check (server/pairing.py) and the JSON reader below share it."""
+    if "raw_body" in g:
+        return g.raw_body
     limit = current_app.config["MAX_REQUEST_BYTES"]
     if request.content_length is not None and request.content_length > limit:
         raise _too_large(request.content_length, limit)
     # Read one byte past the limit: a chunked body (no Content-Length) that is too large is
-    # then seen as too large instead of being cut off at the limit.
-    raw = request.stream.read(limit + 1)
+    # then seen as too large instead of being cut off at the limit. A declared length is read as
+    # such: asking for the whole limit makes Werkzeug allocate 16 MB for every request.
+    wanted = limit + 1 if request.content_length is None else request.content_length
+    raw = request.stream.read(wanted)
     if len(raw) > limit:
         raise _too_large(len(raw), limit)
+    g.raw_body = raw
+    return raw
+
+
+def json_object() -> dict:
+    """The request's JSON object, or a :class:`~server.problems.Problem` saying exactly what is wrong."""
+    check_content_type()
+    limit = current_app.config["MAX_REQUEST_BYTES"]
+    raw = raw_body()
     encoding = (request.headers.get("Content-Encoding") or "").strip().lower()
     if encoding == "gzip":
         raw = _gunzip(raw, limit)
@@ -78,17 +81,15 @@ def json_object() -> dict:
     if not raw.strip():
         raise InvalidRequest("empty_body", "The request body is empty; send a JSON object.")
     try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InvalidRequest("not_utf8", f"The request body is not UTF-8 text (byte {exc.start}).") from None
-    try:
-        value = jsontext.loads(text)
+        value = jsontext.loads_body(raw)
+    except jsontext.NotUTF8 as exc:
+        raise InvalidRequest("not_utf8", f"The request body is not UTF-8 text (byte {exc.position}).") from None
+    except jsontext.LoneSurrogate:
+        raise InvalidRequest(
+            "bad_unicode", "The request holds a string with an unpaired surrogate escape (\\ud800…), which is not text."
+        ) from None
     except jsontext.NotJSON as exc:
         raise InvalidRequest("not_json", f"The request body is not valid JSON: {exc}.") from None
     if not isinstance(value, dict):
         raise InvalidRequest("not_object", f"The request body must be a JSON object, not a {type(value).__name__}.")
-    if jsontext.unpaired_surrogate(value):
-        raise InvalidRequest(
-            "bad_unicode", "The request holds a string with an unpaired surrogate escape (\\ud800…), which is not text."
-        )
     return value

@@ -80,7 +80,7 @@ def browser():
 @pytest.fixture
 def emptor(browser, service):
     """The extension pointed at the live service, with a clean error log for each test."""
-    browser.configure(service.url)
+    browser.configure(service.url, service.secret)
     browser.extension_errors.clear()
     service.recorder.analyze_requests.clear()
     yield browser

@@ -6,27 +6,10 @@ import re
 
 import pytest
 
+from tests.support.browser import ROOT_SELECTOR, open_listing
 from tests.support.constructed import LATE_PRODUCT, gen_d_pdp_jsonp
 from tests.support.fixtures import F2020, F2212, NOT_FOUND, PUNISH, SHELL, read_text
 from tests.support.live_server import service_report
-
-ROOT_SELECTOR = "#emptor-root"
-
-
-def open_listing(emptor, site, host, path, state=None, color_scheme=None):
-    """Open a saved page at its real-looking address and wait for emptor's verdict."""
-    page = emptor.new_page(color_scheme=color_scheme)
-    page.goto(site.url(host, path), wait_until="load")
-    wait_state = f'{ROOT_SELECTOR}[data-state="{state}"]' if state else f"{ROOT_SELECTOR}:not([data-state=loading])"
-    try:
-        page.wait_for_selector(wait_state, state="attached", timeout=15000)
-    except Exception:
-        shown = page.evaluate("""() => {
-            const root = document.getElementById('emptor-root');
-            return root && [root.dataset.state, root.shadowRoot.querySelector('.badge').textContent];
-        }""")
-        raise AssertionError(f"{path}: waited for state {state or 'not loading'}, the badge shows {shown}") from None
-    return page
 
 
 def panel_codes(page) -> list[str]:
@@ -48,7 +31,7 @@ ALL_PAGES = LISTINGS + [
 @pytest.mark.parametrize("host, path, fixture", LISTINGS, ids=[f.name for *_, f in LISTINGS])
 def test_badge_and_panel_show_the_service_verdict(emptor, site, service, host, path, fixture):
     page = open_listing(emptor, site, host, path, state="ok")
-    expected = service_report(service.url, {"url": f"https://{host}{path}", "html": read_text(fixture)})
+    expected = service_report(service, {"url": f"https://{host}{path}", "html": read_text(fixture)})
     root = page.locator(ROOT_SELECTOR)
     assert root.get_attribute("data-level") == expected["verdict"]["level"]
     assert root.get_attribute("data-score") == str(expected["verdict"]["score"])
@@ -74,9 +57,9 @@ def test_stripped_page_plus_captured_data_gives_the_full_page_report(emptor, sit
     if fixture in (F2020, F2212):
         assert [blob["source"] for blob in sent["data"]] == ["runParams"]  # the data the scripts held
         assert "csrfToken" not in str(sent["data"])
-    from_extension = service_report(service.url, sent)
+    from_extension = service_report(service, sent)
     # The full saved page, under the address the browser showed it at.
-    full_page = service_report(service.url, {"url": sent["url"], "html": read_text(fixture)})
+    full_page = service_report(service, {"url": sent["url"], "html": read_text(fixture)})
     for report in (from_extension, full_page):
         report.pop("emptor_version")
         report["verdict"].pop("judged_at")  # a page without a capture time is judged on arrival
@@ -125,7 +108,7 @@ def test_2024_feed_captured_in_the_page_gives_a_verdict(emptor, site, service, p
     # script stopped waiting for it, and the page is judged again when it does (the next test).
     sent = _wait_for_analysis(service, 0, lambda body: body["data"])
     assert [blob["source"] for blob in sent["data"]] == ["mtop.aliexpress.pdp.pc.query"]
-    report = service_report(service.url, sent)
+    report = service_report(service, sent)
     assert report["page"]["generation"] == "D"
     assert page.locator(ROOT_SELECTOR).get_attribute("data-level") == report["verdict"]["level"]
 
@@ -137,16 +120,14 @@ def test_a_feed_that_comes_after_the_wait_is_judged_when_it_comes(emptor, site, 
     page.evaluate("window.loadFeed()")
     page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached", timeout=15000)
     sent = _wait_for_analysis(service, 0, lambda body: body["data"])
-    assert service_report(service.url, sent)["listing"]["product_id"] == LATE_PRODUCT
+    assert service_report(service, sent)["listing"]["product_id"] == LATE_PRODUCT
 
 
 def test_price_history_chart_renders(emptor, site, service):
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
     page.locator(f"{ROOT_SELECTOR} .badge").click()
     page.wait_for_selector(f"{ROOT_SELECTOR} svg.price-chart", timeout=5000)
-    import httpx
-
-    series = httpx.get(f"{service.url}/api/v1/products/aliexpress/32993251330/history").json()["series"]
+    series = service.http.get("/api/v1/products/aliexpress/32993251330/history").json()["series"]
     headline = [row for row in series if row["sku_id"] is None]
     assert headline
     assert page.locator(f"{ROOT_SELECTOR} svg.price-chart circle").count() == len(headline)
@@ -185,11 +166,11 @@ def test_service_down_state_says_how_to_start_it(browser, site, tmp_path):
     from tests.support.live_server import LiveServer
 
     with LiveServer(create_app({"TESTING": True, "DATABASE": tmp_path / "emptor.db"})) as stopping:
-        browser.configure(stopping.url)
+        browser.configure(stopping.url, stopping.secret)
         page = browser.new_page()
         page.goto(site.url("he.aliexpress.com", "/item/32993251330.html"), wait_until="load")
         page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached", timeout=20000)
-    browser.configure(stopping.url)  # the same address, its cached answers forgotten
+    browser.configure(stopping.url, stopping.secret)  # the same address, its cached answers forgotten
     page.reload(wait_until="load")
     page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="service-down"]', state="attached", timeout=20000)
     assert page.locator(ROOT_SELECTOR).get_attribute("data-level") == "unknown"
@@ -219,7 +200,7 @@ def test_reviews_fetched_in_the_browser_update_the_badge(emptor, site, service, 
     with_reviews = [r["body"] for r in service.recorder.analyze_requests if r["body"].get("reviews")]
     assert len(with_reviews) == 1 and len(with_reviews[0]["reviews"]) == 1
     rows = page.locator(f"{ROOT_SELECTOR} table.review-tests tbody tr")
-    expected = service_report(service.url, with_reviews[0])
+    expected = service_report(service, with_reviews[0])
     assert rows.evaluate_all("rows => rows.map(r => [r.dataset.code, r.dataset.status])") == [
         [test["code"], test["status"]] for test in expected["reviews"]["tests"]]
     assert with_reviews[0]["record"] is False  # the prices were recorded by the first analysis
@@ -363,7 +344,7 @@ def test_a_forged_capture_about_another_product_does_not_change_the_verdict(empt
     forged = {"source": "mtop.aliexpress.pdp.pc.query", "body": other}
     sent = _wait_for_analysis(service, first, lambda body: forged in body["data"])  # it was sent...
     page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached")
-    report = service_report(service.url, sent)
+    report = service_report(service, sent)
     assert report["verdict"]["score"] == 72  # ...and set aside by the service
     assert [error["code"] for error in report["errors"]] == ["data"]
     assert "describes product 1005006717259012" in report["errors"][0]["message"]
@@ -438,7 +419,7 @@ def test_another_listing_opened_without_a_reload_is_not_judged_from_the_old_one(
     sent = _wait_for_analysis(service, first, lambda body: body["url"].endswith("/item/1005006717259012.html"))
     assert "Another product" in sent["html"]  # sent once the new title was on the page
     assert sent["data"] == []  # the first listing's runParams stayed behind
-    report = service_report(service.url, sent)
+    report = service_report(service, sent)
     assert report["page"]["status"] == "no_data"
     assert [error["code"] for error in report["errors"]] == ["html"]
     page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="no_data"]', state="attached", timeout=5000)
@@ -469,7 +450,7 @@ def test_a_late_answer_for_a_previous_page_is_ignored(emptor, site, service):
     _stale_update_is_ignored(emptor, page, first_id, second_id)
 
 
-def test_options_page_accepts_only_loopback_addresses(emptor, service):
+def test_options_page_accepts_only_loopback_addresses_and_checks_the_pairing_code(emptor, service):
     options = emptor.new_page()
     options.goto(f"{emptor.origin}/options/options.html")
     options.fill("#serviceUrl", "http://example.com:8765")
@@ -477,23 +458,27 @@ def test_options_page_accepts_only_loopback_addresses(emptor, service):
     options.locator("#message.error").wait_for()
     assert emptor.worker.evaluate("chrome.storage.local.get('serviceUrl')")["serviceUrl"] == service.url
     options.fill("#serviceUrl", service.url + "/")
-    options.fill("#token", "s3cret")
+    options.fill("#token", "short")
     options.click("button[type=submit]")
-    options.locator("#message.ok").wait_for()
+    options.locator("#message.error", has_text="too short").wait_for()
+    options.fill("#token", "a-code-this-service-never-made")
+    options.click("button[type=submit]")
+    options.locator("#message.error", has_text="does not accept this browser's pairing code").wait_for()
+    options.fill("#token", f"  {service.secret[:16]} {service.secret[16:]}\n")  # pasted with spaces around and in it
+    options.click("button[type=submit]")
+    options.locator("#message.ok", has_text="Paired with emptor").wait_for()
     stored = emptor.worker.evaluate("chrome.storage.local.get(['serviceUrl', 'token'])")
-    assert stored == {"serviceUrl": service.url, "token": "s3cret"}
+    assert stored == {"serviceUrl": service.url, "token": service.secret}
     options.click("#test")
-    options.locator("#message.ok", has_text="Connected").wait_for()
+    options.locator("#message.ok", has_text="Paired with emptor").wait_for()
 
 
-def test_the_token_is_sent_as_a_bearer_header(emptor, site, service):
-    emptor.configure(service.url, token="s3cret")
+def test_the_secret_never_travels_and_the_service_proves_itself_first(emptor, site, service):
     seen = []
     original = service.recorder.wsgi_app
 
     def spy(environ, start_response):
-        if environ.get("PATH_INFO") == "/api/v1/analyze" and environ.get("REQUEST_METHOD") == "POST":
-            seen.append(environ.get("HTTP_AUTHORIZATION"))
+        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], environ.get("HTTP_AUTHORIZATION", "")))
         return original(environ, start_response)
 
     service.recorder.wsgi_app = spy
@@ -501,7 +486,10 @@ def test_the_token_is_sent_as_a_bearer_header(emptor, site, service):
         open_listing(emptor, site, "www.aliexpress.us", "/item/3256803382674519.html", state="ok")
     finally:
         service.recorder.wsgi_app = original
-    assert "Bearer s3cret" in seen
+    paired = [(method, path) for method, path, header in seen if header]
+    assert paired[:2] == [("GET", "/api/v1/pairing"), ("POST", "/api/v1/analyze")]  # the challenge comes first
+    assert all(header.startswith("Emptor-HMAC-SHA256 ts=") for _, _, header in seen if header)
+    assert not any(service.secret in header for _, _, header in seen)
 
 
 def test_the_worker_refuses_unknown_messages(emptor):
@@ -511,12 +499,12 @@ def test_the_worker_refuses_unknown_messages(emptor):
     assert reply == {"ok": False, "state": "error", "message": "Unknown or unauthorised message."}
 
 
-def test_a_service_of_another_version_is_pointed_out(emptor, site, monkeypatch):
+def test_a_service_of_another_version_is_pointed_out(emptor, site, service, monkeypatch):
     """Simulated: the running service reports another version (only one version exists here)."""
     import server.api.meta
 
     monkeypatch.setattr(server.api.meta, "version", lambda: "9.9.9")
-    emptor.configure(emptor.worker.evaluate("chrome.storage.local.get('serviceUrl')")["serviceUrl"])  # forget the cached health
+    emptor.configure(service.url, service.secret)  # forget the cached health
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
     page.locator(f"{ROOT_SELECTOR} .badge").click()
     warning = page.locator(f"{ROOT_SELECTOR} .warning")
@@ -537,7 +525,7 @@ def test_timings_are_collected_only_when_make_bench_asks_for_them(emptor, site, 
     assert refused == {"ok": False, "state": "error", "message": "Timings are not being collected."}
     assert emptor.ask_worker({"type": "getTimings"}, about=page)["timings"] is None
 
-    emptor.configure(service.url, debug_timings=True)
+    emptor.configure(service.url, service.secret, debug_timings=True)
     timed = open_listing(emptor, site, "www.aliexpress.us", "/item/3256803382674519.html", state="ok")
     timings = _wait_for(lambda: emptor.ask_worker({"type": "getTimings"}, about=timed)["timings"])
     assert {name for name, _ in timings["blocks"]} >= {"serialize", "render"}

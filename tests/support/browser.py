@@ -75,10 +75,12 @@ class ExtensionBrowser:
         if (worker is not None and worker.url.startswith(self.origin)) or location.startswith(self.origin):
             self.extension_errors.append(f"{location or (worker.url if worker else '')}: {message.text}")
 
-    def configure(self, service_url: str, token: str = "", *, debug_timings: bool = False) -> None:
-        """Point the extension at a service. Clearing first guarantees a settings change, which
-        makes the service worker forget its cached answers (each test starts fresh).
-        ``debug_timings`` has the content script time its work (`make bench` only)."""
+    def configure(self, service_url: str, token: str, *, debug_timings: bool = False) -> None:
+        """Point the extension at a service and pair it with ``token`` (the service's secret, as a
+        shopper pastes it into the options page; "" leaves it unpaired). Clearing first
+        guarantees a settings change, which makes the service worker forget its cached answers
+        and its confirmed service (each test starts fresh). ``debug_timings`` has the content
+        script time its work (`make bench` only)."""
         self.worker.evaluate(
             """async ([url, token, timings]) => {
                 await chrome.storage.local.clear();
@@ -182,3 +184,22 @@ def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 9
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
+
+
+ROOT_SELECTOR = "#emptor-root"
+
+
+def open_listing(emptor, site, host, path, state=None, color_scheme=None):
+    """Open a saved page at its real-looking address and wait for emptor's verdict."""
+    page = emptor.new_page(color_scheme=color_scheme)
+    page.goto(site.url(host, path), wait_until="load")
+    wait_state = f'{ROOT_SELECTOR}[data-state="{state}"]' if state else f"{ROOT_SELECTOR}:not([data-state=loading])"
+    try:
+        page.wait_for_selector(wait_state, state="attached", timeout=15000)
+    except Exception:
+        shown = page.evaluate("""() => {
+            const root = document.getElementById('emptor-root');
+            return root && [root.dataset.state, root.shadowRoot.querySelector('.badge').textContent];
+        }""")
+        raise AssertionError(f"{path}: waited for state {state or 'not loading'}, the badge shows {shown}") from None
+    return page

@@ -1,5 +1,5 @@
 """The real emptor service on 127.0.0.1 (Werkzeug's threaded server in a thread), for tests,
-benchmarks and screenshots."""
+benchmarks and screenshots, with a paired HTTP client for it."""
 
 from __future__ import annotations
 
@@ -11,14 +11,20 @@ import threading
 import httpx
 from werkzeug.serving import make_server
 
+from tests.support.pairing import PairedAuth
+
 
 class LiveServer:
-    """``with LiveServer(app) as server:`` serves ``app`` at ``server.url`` until the block ends."""
+    """``with LiveServer(app) as server:`` serves ``app`` at ``server.url`` until the block ends;
+    ``server.http`` is an httpx client paired with it (every request signed, every answer's
+    signature checked), ``server.secret`` the secret they share."""
 
     def __init__(self, app):
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.port = self._server.server_port
         self.url = f"http://127.0.0.1:{self.port}"
+        self.secret = app.extensions["emptor_pairing"].secrets.current()
+        self.http = httpx.Client(base_url=self.url, auth=PairedAuth(self.secret), timeout=30)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     def __enter__(self):
@@ -26,6 +32,7 @@ class LiveServer:
         return self
 
     def __exit__(self, *exc):
+        self.http.close()
         self._server.shutdown()
         self._server.server_close()
         self._thread.join(5)
@@ -51,8 +58,8 @@ class RequestRecorder:
         return self.wsgi_app(environ, start_response)
 
 
-def service_report(service_url: str, body: dict) -> dict:
-    """What the service at ``service_url`` says about an analysis request, without recording it."""
-    response = httpx.post(f"{service_url}/api/v1/analyze", json={**body, "record": False}, timeout=30)
+def service_report(service: LiveServer, body: dict) -> dict:
+    """What the live ``service`` says about an analysis request, without recording it."""
+    response = service.http.post("/api/v1/analyze", json={**body, "record": False})
     response.raise_for_status()
     return response.json()
