@@ -84,6 +84,9 @@ def drop_implausible_prices(listing: Listing, tables: Reference) -> None:
                 setattr(variant, name, None)
 
 
+# How a page reached emptor (docs/api.md): open in the browser now, or saved earlier.
+CAPTURES = ("live", "saved")
+
 ReviewFetcher = Callable[[Marketplace, Listing], tuple[list, list[dict]]]
 HistoryLoader = Callable[[str, str], ListingHistory]
 
@@ -96,6 +99,7 @@ def analyze(
     fetch_reviews: ReviewFetcher | None = None,
     load_history: HistoryLoader | None = None,
     debug: bool = False,
+    capture: str = "live",
 ) -> Analysis:
     """Analyse one page.
 
@@ -105,7 +109,12 @@ def analyze(
     :param load_history: ``(marketplace, product_id) -> ListingHistory``: what was recorded about
         the listing before, for the price and listing-change rules.
     :param debug: let a failing rule raise instead of being reported in ``errors``.
+    :param capture: ``"live"``, a page open now, is judged at ``now`` whatever times it holds
+        (a page script can write any date into a page); ``"saved"``, a page saved earlier, is
+        judged at its own capture time when it carries one.
     """
+    if capture not in CAPTURES:
+        raise InvalidRequest("bad_capture", f"capture must be one of {', '.join(CAPTURES)}.", field="capture")
     if page.html is not None:
         check_html(page.html)
     if page.html is None and not page.blobs:
@@ -127,7 +136,7 @@ def analyze(
         # The product's own star split for all its reviews, when the page did not carry it.
         listing.rating = merge(review_set.statistics, listing.rating)
         extraction.sources.append("review-feed")
-    judged_at = extraction.captured_at or now
+    judged_at = (extraction.captured_at or now) if capture == "saved" else now
     verdict = None
     if extraction.status == "ok":
         history = load_history(listing.marketplace, listing.product_id) if load_history and listing.product_id else None
@@ -146,5 +155,6 @@ def analyze(
         review_feed_urls=marketplace.review_feed_urls(listing, REVIEW_PAGES_TO_FETCH) if extraction.status == "ok" else [],
         reviews=reviews_report,
         errors=errors,
+        capture=capture,
     )
     return Analysis(report=built, extraction=extraction, judged_at=judged_at)

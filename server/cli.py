@@ -224,7 +224,7 @@ def _review_fetcher(fetcher):
     "--reviews", "review_files", multiple=True, type=click.Path(dir_okay=False), help="A saved review feed page (repeatable)."
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
-@click.option("--record", is_flag=True, help="Add the page's prices to the history (dated by the page's capture time).")
+@click.option("--record", is_flag=True, help="Add the prices of an address fetched now to the history (not of a saved page).")
 def scan(path_or_url: str, review_files, as_json: bool, record: bool):
     """Analyse a saved listing page (.html), a saved product feed (.json) or an https address.
 
@@ -232,15 +232,23 @@ def scan(path_or_url: str, review_files, as_json: bool, record: bool):
     Examples:
         emptor scan page.html
         emptor scan https://www.aliexpress.com/item/1005003568989271.html --json
-        emptor scan page.html --reviews reviews-page-1.json --record
+        emptor scan page.html --reviews reviews-page-1.json
+        emptor scan https://www.aliexpress.com/item/1005003568989271.html --record
+
+    A saved page is judged at the time it was saved, when it says, and never recorded: a date
+    written in a page proves nothing, and the history must hold only what was seen.
     """
+    is_address = path_or_url.startswith(("http://", "https://"))
+    if record and not is_address:
+        raise click.UsageError("--record adds only pages fetched now (emptor scan https://…) to the history, "
+                               "never a saved page, whose date cannot be checked.")
     options = settings()
     database, limit = Path(options["DATABASE"]), options["MAX_REQUEST_BYTES"]
     try:
         now = dt.datetime.now(dt.timezone.utc)
         review_pages = _review_pages(review_files, limit)
         load_history = _history_loader(database)
-        if path_or_url.startswith(("http://", "https://")):
+        if is_address:
             from .fetch import make_fetcher
 
             for_url(path_or_url)  # refuse other sites before any network traffic
@@ -254,11 +262,11 @@ def scan(path_or_url: str, review_files, as_json: bool, record: bool):
         else:
             page, marketplace = _page_from_file(Path(path_or_url), limit)
             page.review_pages.extend(review_pages)
-            result = analyze(page, now=now, marketplace=marketplace, load_history=load_history)
+            result = analyze(page, now=now, marketplace=marketplace, load_history=load_history, capture="saved")
         if record and result.extraction.status == "ok":
             db = store.open_configured(options)
             try:
-                store.record(db, result.extraction.listing, result.judged_at)
+                store.record(db, result.extraction.listing, now)
             finally:
                 db.close()
     except Problem as exc:
@@ -337,6 +345,49 @@ def history(product_id: str, marketplace: str, as_json: bool):
             f"{row['observed_at']:20}  {row['sku_id'] or '(listing)':18}  {row['country'] or '':4}  "
             f"{row['price']:>7.2f} {row['currency'] or '':3}  {original:>10}"
         )
+
+
+@cli.group("autostart")
+def autostart_group():
+    """Start the service when you log in: a systemd user unit (Linux), a launchd agent (macOS)
+    or a scheduled task (Windows) that runs this emptor's `serve` (server/autostart.py).
+
+    \b
+    Example:
+        emptor autostart install   # starts now and at every login
+        emptor autostart status
+        emptor autostart remove
+    """
+
+
+def _autostart(action: str) -> None:
+    from . import autostart
+
+    try:
+        lines = getattr(autostart, action)()
+    except autostart.AutostartError as exc:
+        fail(str(exc))
+    for line in lines:
+        click.echo(line)
+
+
+@autostart_group.command("install")
+def autostart_install():
+    """Write the login entry for this emptor (with EMPTOR_DATA_DIR and the other non-secret
+    settings set now) and start the service. Running it again updates the entry."""
+    _autostart("install")
+
+
+@autostart_group.command("remove")
+def autostart_remove():
+    """Stop the service and delete the login entry; says so when there is none."""
+    _autostart("remove")
+
+
+@autostart_group.command("status")
+def autostart_status():
+    """Say whether the login entry exists, whether it is current, and whether the service runs."""
+    _autostart("status")
 
 
 def main() -> None:

@@ -93,6 +93,7 @@ def build(
     review_feed_urls: list[str] | None = None,
     reviews: dict | None = None,
     errors: list[dict] | None = None,
+    capture: str = "live",
 ) -> dict:
     """The report. ``explanation`` says what a page status other than ``ok`` means;
     ``review_feed_urls`` are where the listing's reviews can be read (the extension fetches them
@@ -106,6 +107,7 @@ def build(
             "generation": extraction.generation,
             "url": extraction.listing.url,
             "captured_at": iso(extraction.captured_at) if extraction.captured_at else None,
+            "capture": capture,
             "sources": list(extraction.sources),
             "explanation": explanation,
         },

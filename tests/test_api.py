@@ -42,15 +42,24 @@ def test_rules_page_has_an_anchor_per_code(client):
 
 
 def test_analyze_records_prices_and_history_returns_them(client, app):
+    """A live page (the default) is recorded at the service's clock, not at the time the page
+    itself carries (this one says 2022-12-20: a page script could write any date there)."""
+    import datetime as dt
+
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
     report = post(client, {"url": PAGE_URLS[F2212.name], "html": read_text(F2212)}).get_json()
-    assert report["page"]["status"] == "ok"
+    after = dt.datetime.now(dt.timezone.utc)
+    assert report["page"]["status"] == "ok" and report["page"]["capture"] == "live"
+    assert report["page"]["captured_at"] == "2022-12-20T18:36:11Z"  # what the page says, reported
     history = client.get("/api/v1/products/aliexpress/1005003568989271/history").get_json()
     assert history["product_id"] == "1005003568989271"
     series = history["series"]
     assert len(series) == 16  # the headline range and 15 variants
     headline = series[0]
-    assert headline == {"observed_at": "2022-12-20T18:36:11Z", "sku_id": None, "country": "US", "currency": "USD",
-                        "price": 1.73, "original_price": 2.55}
+    assert before <= dt.datetime.fromisoformat(headline["observed_at"]) <= after
+    assert report["verdict"]["judged_at"] == headline["observed_at"]
+    assert {k: v for k, v in headline.items() if k != "observed_at"} == {
+        "sku_id": None, "country": "US", "currency": "USD", "price": 1.73, "original_price": 2.55}
     # The alias the US site shows finds the same history.
     assert client.get("/api/v1/products/aliexpress/3256803382674519/history").get_json()["series"] == series
 
@@ -294,11 +303,10 @@ def test_history_recorded_by_earlier_analyses_is_used(client):
     assert "CNT005" not in {f["code"] for f in first["findings"]}
     swapped = read_text(F2212).replace("Unisex Glasses Windproof Outdoor Sport Eyewear Motocross Sunglasses",
                                        "Wireless Earbuds Bluetooth Headphones Noise Cancelling Sport Headset")
-    swapped = swapped.replace("2103399116715613719752379e7fca", "2103399117015613719752379e7fca")  # served ~35 days later
     second = post(client, {"url": PAGE_URLS[F2212.name], "html": swapped}).get_json()
     changed = next(f for f in second["findings"] if f["code"] == "CNT005")
     assert set(changed["evidence"]["changes"]) == {"title"}
-    assert changed["evidence"]["last_seen"] == "2022-12-20T18:36:11Z"
+    assert changed["evidence"]["last_seen"] == first["verdict"]["judged_at"]  # recorded at the service's clock
 
 
 def test_data_about_another_product_is_reported_in_the_errors_shape(client):
@@ -325,3 +333,33 @@ def test_data_from_a_source_emptor_does_not_read_is_set_aside_with_its_reason(cl
     assert report["page"]["status"] == "ok"
     assert [(error["code"], error["field"]) for error in report["errors"]] == [("data", "data[0]")]
     assert "'cookies', which emptor does not read" in report["errors"][0]["message"]
+
+
+def test_a_saved_page_is_judged_at_its_own_time_and_never_recorded(client, app):
+    body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "capture": "saved", "record": True}
+    report = post(client, body).get_json()
+    assert report["page"]["capture"] == "saved"
+    assert report["verdict"]["judged_at"] == "2022-12-20T18:36:11Z"
+    assert price_rows(app) == 0
+
+
+def test_a_live_page_cannot_date_itself(client, app):
+    """Issue 8: a page script could write any time into the page (2011, 2033...): a live page is
+    judged and recorded at the service's clock whatever the page says."""
+    import datetime as dt
+
+    forged = read_text(F2212).replace("2103399116715613719752379e7fca", "2103399113000000000002379e7fca")
+    report = post(client, {"url": PAGE_URLS[F2212.name], "html": forged}).get_json()
+    assert report["page"]["captured_at"] == "2011-03-13T07:06:40Z"  # what the forged trace id says
+    judged = dt.datetime.fromisoformat(report["verdict"]["judged_at"])
+    assert abs(judged - dt.datetime.now(dt.timezone.utc)) < dt.timedelta(minutes=5)
+    series = client.get("/api/v1/products/aliexpress/1005003568989271/history").get_json()["series"]
+    assert {row["observed_at"] for row in series} == {report["verdict"]["judged_at"]}
+
+
+@pytest.mark.parametrize("capture", ["LIVE", "archived", 1, None, ""])
+def test_capture_must_be_live_or_saved(client, app, capture):
+    body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "capture": capture}
+    error = assert_error(post(client, body), 400, "bad_capture")
+    assert error["field"] == "capture" and "live" in error["message"]
+    assert price_rows(app) == 0

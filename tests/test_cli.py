@@ -56,15 +56,31 @@ def test_scan_with_reviews(tmp_path):
     assert (report["reviews"]["received"], report["reviews"]["duplicates_dropped"]) == (66, 14)
 
 
-def test_record_then_history_dated_by_the_page(tmp_path):
-    assert run("scan", str(F2212), tmp_path=tmp_path).returncode == 0
+def test_record_then_history_dated_by_the_service_clock(tmp_path, marketplace_server):
+    """A page fetched now is recorded at the service's clock, not at the time the page carries."""
+    import datetime as dt
+
+    host_map = ",".join(f"{host}={target}" for host, target in marketplace_server.items())
+    address = "https://www.aliexpress.us/item/3256803382674519.html"
+    env = {"EMPTOR_TEST_HOST_MAP": host_map}
+    assert run("scan", address, env_extra=env, tmp_path=tmp_path).returncode == 0
     assert not (tmp_path / "emptor.db").exists()  # scanning without --record stores nothing
-    assert run("scan", str(F2212), "--record", tmp_path=tmp_path).returncode == 0
+    before = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    assert run("scan", address, "--record", env_extra=env, tmp_path=tmp_path).returncode == 0
     history = json.loads(run("history", "3256803382674519", "--json", tmp_path=tmp_path).stdout)
     assert history["product_id"] == "1005003568989271"
-    assert {row["observed_at"] for row in history["series"]} == {"2022-12-20T18:36:11Z"}
+    (observed,) = {row["observed_at"] for row in history["series"]}
+    assert before <= dt.datetime.fromisoformat(observed) <= dt.datetime.now(dt.timezone.utc)
     table = run("history", "1005003568989271", tmp_path=tmp_path)
     assert table.returncode == 0 and "(listing)" in table.stdout and "1.73 USD" in table.stdout
+
+
+def test_a_saved_page_is_never_recorded(tmp_path):
+    result = run("scan", str(F2212), "--record", tmp_path=tmp_path)
+    assert result.returncode == 2 and "never a saved page" in result.stderr
+    assert not (tmp_path / "emptor.db").exists()
+    report = json.loads(run("scan", str(F2212), "--json", tmp_path=tmp_path).stdout)
+    assert report["page"]["capture"] == "saved" and report["verdict"]["judged_at"] == "2022-12-20T18:36:11Z"
 
 
 def test_scan_a_saved_jsonp_feed(tmp_path):
@@ -79,11 +95,10 @@ def test_scan_a_saved_jsonp_feed(tmp_path):
     assert (report["page"]["generation"], report["listing"]["product_id"]) == ("D", "1005006717259012")
 
 
-def test_blocked_page_is_exit_0_and_records_nothing(tmp_path):
-    result = run("scan", str(PUNISH), "--record", "--json", tmp_path=tmp_path)
+def test_blocked_page_is_exit_0(tmp_path):
+    result = run("scan", str(PUNISH), "--json", tmp_path=tmp_path)
     assert result.returncode == 0
     assert json.loads(result.stdout)["page"]["status"] == "blocked"
-    assert json.loads(run("history", "1005008204179129", "--json", tmp_path=tmp_path).stdout)["series"] == []
     readable = run("scan", str(PUNISH), tmp_path=tmp_path)
     assert "AliExpress showed a robot check instead of the listing, so emptor could not read it." in readable.stdout
 
@@ -185,13 +200,14 @@ def test_the_test_host_map_refuses_non_loopback_targets(tmp_path):
 
 def test_scan_url_redirected_to_the_punish_page_is_blocked(tmp_path, marketplace_server):
     host_map = ",".join(f"{host}={target}" for host, target in marketplace_server.items())
-    result = run("scan", "https://www.aliexpress.com/item/punished.html", "--json",
+    result = run("scan", "https://www.aliexpress.com/item/punished.html", "--json", "--record",
                  env_extra={"EMPTOR_TEST_HOST_MAP": host_map}, tmp_path=tmp_path)
     assert result.returncode == 0, result.stderr
     report = json.loads(result.stdout)
     assert report["page"]["status"] == "blocked" and report["verdict"]["level"] == "unknown"
     assert report["listing"]["product_id"] == "1005008204179129"
     assert report["reviews"] is None  # nothing is fetched for a page that was not read
+    assert json.loads(run("history", "1005008204179129", "--json", tmp_path=tmp_path).stdout)["series"] == []
 
 
 def test_scan_uses_colours_on_a_terminal(tmp_path):

@@ -23,10 +23,12 @@ def test_every_page_fixture_has_a_golden_outcome():
 
 
 def request_for(name: str) -> dict:
+    """A saved fixture as a saved page: judged at its own capture time, never recorded."""
     path = PAGES / name
     if path.suffix == ".json":
-        return {"url": PAGE_URLS[name], "data": [{"source": "_init_data_", "body": json.loads(read_text(path))}]}
-    return {"url": PAGE_URLS[name], "html": read_text(path)}
+        return {"url": PAGE_URLS[name], "data": [{"source": "_init_data_", "body": json.loads(read_text(path))}],
+                "capture": "saved"}
+    return {"url": PAGE_URLS[name], "html": read_text(path), "capture": "saved"}
 
 
 @pytest.mark.parametrize("name", sorted(GOLDEN))

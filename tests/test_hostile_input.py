@@ -314,7 +314,7 @@ def test_stored_prices_that_cannot_be_real_break_no_rule(app, client):
         db.conn.commit()
     finally:
         db.close()
-    body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "record": False}
+    body = {"url": PAGE_URLS[F2212.name], "html": read_text(F2212), "capture": "saved"}  # judged in 2022, as its golden
     report = client.post("/api/v1/analyze", json=body).get_json()
     assert report["errors"] == []  # DEBUG_RULES: a rule that raised would have failed the request
     assert not {f["code"] for f in report["findings"]} & {"PRC001", "PRC002", "PRC003"}

@@ -13,7 +13,6 @@ import pytest
 
 from server import config, create_app, store
 from tests.support.cli import run_emptor
-from tests.support.fixtures import F2212
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
 
@@ -88,10 +87,11 @@ def test_the_service_keeps_its_database_private(tmp_path, permissive_umask):
     assert mode(tmp_path / "data" / "emptor.db") == 0o600
 
 
-def test_the_cli_records_into_a_private_database(tmp_path):
+def test_the_cli_records_into_a_private_database(tmp_path, marketplace_server):
     data = tmp_path / "data"
-    result = run_emptor("scan", str(F2212), "--record", tmp_path=data,
-                        preexec_fn=lambda: os.umask(0))
+    host_map = ",".join(f"{host}={target}" for host, target in marketplace_server.items())
+    result = run_emptor("scan", "https://www.aliexpress.us/item/3256803382674519.html", "--record", tmp_path=data,
+                        env_extra={"EMPTOR_TEST_HOST_MAP": host_map}, preexec_fn=lambda: os.umask(0))
     assert result.returncode == 0, result.stderr
     assert mode(data) == 0o700
     for file in data.iterdir():

@@ -6,14 +6,29 @@ import "../lib/constants.js";
 
 const { MAX_REQUEST_BYTES } = globalThis.EMPTOR;
 
-/** The analysis request body for the service. */
-export function analysisBody(request) {
+/** The analysis request body for the service: a live page, recorded only when `record`. */
+export function analysisBody(request, { record = false } = {}) {
   return {
     url: request.url,
     html: request.html,
     data: request.data,
     selected_sku_id: request.selectedSkuId || undefined,
+    capture: "live",
+    record,
   };
+}
+
+/** Whether an analysis may add to the price history: only the product the tab loaded (the
+ * address at document load, which a page script cannot change) and not one it moved to with
+ * history.pushState, where a page script chose the address and the data posted for it. */
+export function isLoadedProduct(url, loadedUrl) {
+  try {
+    const now = new URL(url);
+    const loaded = new URL(loadedUrl);
+    return now.origin === loaded.origin && now.pathname === loaded.pathname;
+  } catch {
+    return false;
+  }
 }
 
 function utf8Length(text) {

@@ -8,7 +8,7 @@
 import "../lib/constants.js";
 import "../lib/ttl-cache.js";
 import { makeRouter } from "./dispatch.js";
-import { analysisBody, cacheKey, fitToLimit, refusedBlobIndex, summaryForTab } from "./requests.js";
+import { analysisBody, cacheKey, fitToLimit, isLoadedProduct, refusedBlobIndex, summaryForTab } from "./requests.js";
 import { fetchReviewPages } from "./review-feed.js";
 import { forgetConfirmation, NotOurService, NotPaired, service, ServiceDown, ServiceError } from "./service-client.js";
 import { readSettings } from "./settings.js";
@@ -26,6 +26,10 @@ const reviewWaiters = new Map();
 // tabId -> the latest analysis request of that tab ({documentId, frameId, requestId}): only its
 // answers are remembered for the popup or sent as review updates.
 const latestRequest = new Map();
+// The page loads (tab and document) whose product has been recorded: each load adds to the
+// history once. (A worker stopped while idle forgets them; the service then finds the same
+// prices within its repeat window and stores nothing new.)
+const recordedLoads = new TtlCache({ ttlMs: C.RECORDED_LOAD_TTL_MS, maxEntries: C.RECORDED_LOADS_MAX_ENTRIES });
 // Bumped when the settings change: answers from the previous service or token are not kept.
 let settingsGeneration = 0;
 let health = { checkedAt: 0, value: null };
@@ -91,6 +95,8 @@ function validAnalyzeRequest(request) {
   return (
     typeof request.url === "string" &&
     /^https?:\/\//.test(request.url) &&
+    typeof request.loadedUrl === "string" &&
+    Number.isFinite(request.loadId) &&
     (typeof request.html === "string" || request.html === null) &&
     Array.isArray(request.data) &&
     Number.isSafeInteger(request.requestId)
@@ -136,7 +142,9 @@ async function analyzePage(request, sender) {
   const who = { tabId: sender.tab.id, frameId: sender.frameId, documentId: sender.documentId, requestId: request.requestId };
   latestRequest.set(who.tabId, who);
   const generation = settingsGeneration;
-  const fitted = fitToLimit(analysisBody({ ...request, data: request.data.filter(readableBlob) }));
+  const load = `${who.tabId}:${sender.documentId || request.loadId}`;
+  const record = isLoadedProduct(request.url, request.loadedUrl) && !recordedLoads.get(load);
+  const fitted = fitToLimit(analysisBody({ ...request, data: request.data.filter(readableBlob) }, { record }));
   if (!fitted.body) {
     const megabytes = (fitted.size / 1024 / 1024).toFixed(1);
     const answer = { ok: false, state: "error", message: `This page is too large for emptor to analyse (${megabytes} MB).` };
@@ -150,6 +158,7 @@ async function analyzePage(request, sender) {
   if (!answer) {
     try {
       const report = await analyzeWithService(body);
+      if (record && report.page.status === "ok") recordedLoads.set(load, true);
       answer = { ok: true, report, service: await serviceStatus() };
     } catch (error) {
       answer = failure(error);

@@ -20,6 +20,12 @@
 
   // Request ids start at a random number in every document, so that an answer addressed to the
   // previous page shown in this tab can never match one of this page's requests.
+  // The address this document was loaded at. A page script can change location with
+  // history.pushState, but not the navigation entry this isolated world reads: only an
+  // analysis of the product at this address may be recorded (service-worker.js).
+  const navigation = performance.getEntriesByType("navigation")[0];
+  const LOADED_AT = { url: (navigation && navigation.name) || location.href, load: performance.timeOrigin };
+
   const current = {
     path: location.pathname,
     url: location.href,
@@ -84,7 +90,16 @@
     const arrivals = capture.arrivals(); // the hook answers with every capture before it says it is done
     const html = await capture.serializePage();
     if (requestId !== current.requestId) return; // a newer analysis started meanwhile
-    const request = { type: C.MESSAGE.ANALYZE_PAGE, requestId, url: location.href, html, data, selectedSkuId: current.sku };
+    const request = {
+      type: C.MESSAGE.ANALYZE_PAGE,
+      requestId,
+      url: location.href,
+      html,
+      data,
+      selectedSkuId: current.sku,
+      loadedUrl: LOADED_AT.url,
+      loadId: LOADED_AT.load,
+    };
     let answer;
     try {
       answer = await chrome.runtime.sendMessage(request);

@@ -51,6 +51,9 @@
     // A product analysed less than this long ago is answered from the cache.
     REPORT_CACHE_TTL_MS: 60 * 1000,
     REPORT_CACHE_MAX_ENTRIES: 50,
+    // Page loads already recorded (service-worker.js): a tab open for a day is still one load.
+    RECORDED_LOAD_TTL_MS: 24 * 60 * 60 * 1000,
+    RECORDED_LOADS_MAX_ENTRIES: 1000,
 
     // The service refuses bodies over 16 MB; a rendered 2024+ page is 1-2 MB. A character can
     // take 3 bytes in UTF-8, so the page is capped at a third of that in characters.

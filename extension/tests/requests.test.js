@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import "../lib/constants.js";
-import { analysisBody, cacheKey, fitToLimit, refusedBlobIndex, summaryForTab } from "../background/requests.js";
+import { analysisBody, cacheKey, fitToLimit, isLoadedProduct, refusedBlobIndex, summaryForTab } from "../background/requests.js";
 
 const C = globalThis.EMPTOR;
 const request = {
@@ -18,7 +18,10 @@ test("the service is sent the page, the data and the variant", () => {
     html: request.html,
     data: request.data,
     selected_sku_id: request.selectedSkuId,
+    capture: "live",
+    record: false,
   });
+  assert.equal(analysisBody(request, { record: true }).record, true);
   assert.equal(analysisBody({ ...request, selectedSkuId: null }).selected_sku_id, undefined);
 });
 
@@ -86,4 +89,13 @@ test("a blob the service refuses is named by index; other errors are not about b
   assert.equal(refusedBlobIndex({ code: "bad_blob" }, body), null);
   assert.equal(refusedBlobIndex({ code: "too_large", field: "data[0]" }, body), null);
   assert.equal(refusedBlobIndex(new Error("network"), body), null);
+});
+
+test("only the product the tab loaded may be recorded, not one a page script moved to", () => {
+  const loaded = "https://www.aliexpress.com/item/1005003568989271.html?spm=a2g0o.1";
+  assert.equal(isLoadedProduct("https://www.aliexpress.com/item/1005003568989271.html?sku_id=1", loaded), true);
+  assert.equal(isLoadedProduct("https://www.aliexpress.com/item/1005006717259012.html", loaded), false); // pushState
+  assert.equal(isLoadedProduct("https://he.aliexpress.com/item/1005003568989271.html", loaded), false);
+  assert.equal(isLoadedProduct("not an address", loaded), false);
+  assert.equal(isLoadedProduct(loaded, ""), false);
 });

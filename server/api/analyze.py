@@ -8,6 +8,7 @@ import re
 from flask import Blueprint, current_app, jsonify
 
 from .. import store
+from ..analysis import CAPTURES
 from ..analysis import analyze as run_analysis
 from ..db import get_db
 from ..marketplaces import Blob, PageInput
@@ -17,10 +18,10 @@ from .requestbody import json_object
 
 bp = Blueprint("analyze", __name__, url_prefix=PREFIX)
 
-_FIELDS = {"url", "html", "data", "reviews", "selected_sku_id", "record"}
+_FIELDS = {"url", "html", "data", "reviews", "selected_sku_id", "record", "capture"}
 
 
-def page_from_request(body: dict) -> tuple[PageInput, bool]:
+def page_from_request(body: dict) -> tuple[PageInput, bool, str]:
     """Validate the request object field by field; every error names the field."""
     unknown = sorted(set(body) - _FIELDS)
     if unknown:
@@ -51,23 +52,27 @@ def page_from_request(body: dict) -> tuple[PageInput, bool]:
     record = body.get("record", True)
     if not isinstance(record, bool):
         raise InvalidRequest("bad_record", "record must be true or false.", field="record")
+    capture = body.get("capture", "live")
+    if capture not in CAPTURES:
+        raise InvalidRequest("bad_capture", f"capture must be one of {', '.join(CAPTURES)}.", field="capture")
     page = PageInput(url=url.strip(), html=html, blobs=blobs, review_pages=reviews, selected_sku_id=sku)
-    return page, record
+    return page, record, capture
 
 
 @bp.post("/analyze")
 def analyze():
     """Analyse a listing page: extraction, explained verdict, and (by default) price history."""
-    page, record = page_from_request(json_object())
+    page, record, capture = page_from_request(json_object())
     now = dt.datetime.now(dt.timezone.utc)
     result = run_analysis(
         page,
         now=now,
         load_history=lambda marketplace, product_id: store.load_history(get_db(), marketplace, product_id),
         debug=current_app.config["DEBUG_RULES"],
+        capture=capture,
     )
-    if record and result.extraction.status == "ok" and current_app.config["RECORD_OBSERVATIONS"]:
-        # Dated like the verdict: by the page's own capture time when it carries one (a saved
-        # page sent again keeps its date), else by when it arrived.
-        store.record(get_db(), result.extraction.listing, result.judged_at)
+    # Only a live page enters the history, dated by the service's clock: a saved page, or any
+    # time written inside a page, could put prices anywhere in the past or the future.
+    if record and capture == "live" and result.extraction.status == "ok" and current_app.config["RECORD_OBSERVATIONS"]:
+        store.record(get_db(), result.extraction.listing, now)
     return jsonify(result.report)
