@@ -16,7 +16,7 @@ import heuristics
 from heuristics.model import Listing, ListingHistory, Reference, merge
 
 from . import reference, report
-from .config import REVIEW_PAGES_TO_FETCH, version
+from .config import MAX_MARKUP_TAGS, REVIEW_PAGES_TO_FETCH, version
 from .marketplaces import MARKETPLACES, Extraction, Marketplace, PageInput, for_url, host_of
 from .marketplaces.problems import NoAddress, PageFromOtherSite
 from .problems import InvalidRequest, UnreadableInput
@@ -44,6 +44,14 @@ def check_html(html: str) -> None:
         tag in head.lower() for tag in ("<html", "<head", "<body", "<!doctype", "<div", "<script", "<meta")
     ):
         raise UnreadableInput("not_html", "The page is not HTML: no HTML tags in its first 4 KB.", field="html")
+    tags = html.count("<")
+    if tags > MAX_MARKUP_TAGS:
+        raise UnreadableInput(
+            "too_many_elements",
+            f"The page has {tags:,} tags; emptor reads at most {MAX_MARKUP_TAGS:,}: the largest real listings have "
+            "about 40,000, so this is not a listing.",
+            field="html",
+        )
 
 
 def marketplace_for(page: PageInput, marketplace: Marketplace | None = None) -> Marketplace:

@@ -7,7 +7,7 @@ from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 
-from . import callers, config, db, errors, pairing
+from . import callers, config, db, errors, pairing, workers
 from .api import analyze, landing, meta, products, rules_page
 
 
@@ -53,6 +53,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.before_request(callers.check_origin)
     pairing.init_app(app)  # after the two checks above: a forbidden caller is told so, not asked to pair
     db.init_app(app)
+    if app.config["ANALYSIS_WORKERS"]:
+        app.extensions["emptor_workers"] = workers.AnalysisWorkers(
+            app.config["ANALYSIS_WORKERS"], app.config["DATABASE"],
+            workers.Budget(app.config["ANALYSIS_SECONDS"], config.WORKER_MEMORY_BYTES, config.WORKER_RECYCLE_BYTES),
+            debug=app.config["DEBUG_RULES"],
+        )
     app.register_blueprint(analyze.bp)
     app.register_blueprint(products.bp)
     app.register_blueprint(meta.bp)

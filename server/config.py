@@ -38,6 +38,23 @@ EXTENSION_ORIGINS = (r"chrome-extension://[a-p]{32}", r"moz-extension://[0-9a-f-
 # adds the address it listens on.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
+# Analysis budgets (server/workers.py). The largest page a request can carry (16 MB of real
+# listing markup, 337,000 tags) takes 0.34 s to analyse on the 2-core test machine, a 2 MB
+# listing 45 ms (docs/performance.md): 2 s leaves a sixfold margin on the slowest machine
+# measured, and stops a page of 40,000 nested elements (4 s and rising with the square of its
+# depth) at half of its cost.
+ANALYSIS_SECONDS = 2.0
+# A worker's address space: the 15 MB page peaks at 233 MB resident; 1.5 GB leaves room for
+# the interpreter's own mappings and refuses the 800 MB pages of tiny elements the audit built.
+WORKER_MEMORY_BYTES = 1536 * MEGABYTE
+# A worker that has grown past this after a request is replaced, so memory returns to the
+# service's baseline after a heavy page (an idle worker holds about 60 MB).
+WORKER_RECYCLE_BYTES = 200 * MEGABYTE
+# More '<' than this is not a listing: the largest real rendered listing has 38,500 (2 MB); a
+# 16 MB page of real listing markup has 337,000. Counted before parsing (0.8 ms per MB), so a
+# page of millions of tiny elements never reaches the parser.
+MAX_MARKUP_TAGS = 400_000
+
 # `emptor serve` runs requests on this many threads; more queue (server/serve.py). Analyses are
 # CPU-bound and the GIL lets about one run at a time, so more threads would add memory, not
 # speed (docs/performance.md, "Under load").
@@ -78,6 +95,16 @@ def _switch(value) -> bool:
     if isinstance(value, str) and value.strip().lower() in _TRUE + _FALSE:
         return value.strip().lower() in _TRUE
     raise ValueError(f"expected one of {', '.join(_TRUE + _FALSE)}")
+
+
+def _seconds(value) -> float:
+    try:
+        seconds = float(value.strip()) if isinstance(value, str) else float(value)
+    except (TypeError, ValueError):
+        raise ValueError("expected a number of seconds") from None
+    if not 0 < seconds <= 600:
+        raise ValueError("expected more than 0 and at most 600 seconds")
+    return seconds
 
 
 def _host_names(value) -> list[str] | None:
@@ -157,6 +184,10 @@ SETTINGS = (
     Setting("TOKEN", _token, None,
             "The pairing secret, instead of the one `emptor pair` keeps in DATA_DIR (tests, automation).",
             secret=True),
+    Setting("ANALYSIS_WORKERS", _whole_number, 2,
+            "Worker processes analysing pages, each stopped past its time budget (0: in the request's thread, no budget)."),
+    Setting("ANALYSIS_SECONDS", _seconds, ANALYSIS_SECONDS,
+            "The longest one analysis may take before its worker is stopped and the page refused."),
     Setting("RECORD_OBSERVATIONS", _switch, True, "Whether analysed listings add to the price history."),
     Setting("ALLOWED_HOSTS", _host_names, lambda _settings: list(LOOPBACK_HOSTS),
             "The names a request's Host header may use (server/callers.py); `emptor serve --host` adds its own."),

@@ -73,6 +73,8 @@ def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THRE
         server.task_dispatcher.shutdown(cancel_pending=False, timeout=1)
         for channel in list(socket_map.values()):
             channel.close()
+        if "emptor_workers" in app.extensions:
+            app.extensions["emptor_workers"].close()
 
 
 def _drain(socket_map: dict) -> None:
