@@ -38,11 +38,11 @@ EXTENSION_ORIGINS = (r"chrome-extension://[a-p]{32}", r"moz-extension://[0-9a-f-
 # adds the address it listens on.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
-# Analysis budgets (server/workers.py). The largest page a request can carry (16 MB of real
-# listing markup, 337,000 tags) takes 0.34 s to analyse on the 2-core test machine, a 2 MB
-# listing 45 ms (docs/performance.md): 2 s leaves a sixfold margin on the slowest machine
-# measured, and stops a page of 40,000 nested elements (4 s and rising with the square of its
-# depth) at half of its cost.
+# Analysis budgets (server/workers.py), in processor time. The largest page a request can carry
+# (16 MB of real listing markup, 337,000 tags) takes 0.34 s to analyse on the 2-core test
+# machine, a 2 MB listing 45 ms (docs/performance.md): 2 s leaves a sixfold margin on the slowest
+# machine measured, and stops a page of 40,000 nested elements (4 s and rising with the square
+# of its depth) at half of its cost.
 ANALYSIS_SECONDS = 2.0
 # A worker's address space: the 15 MB page peaks at 233 MB resident; 1.5 GB leaves room for
 # the interpreter's own mappings and refuses the 800 MB pages of tiny elements the audit built.
@@ -187,7 +187,7 @@ SETTINGS = (
     Setting("ANALYSIS_WORKERS", _whole_number, 2,
             "Worker processes analysing pages, each stopped past its time budget (0: in the request's thread, no budget)."),
     Setting("ANALYSIS_SECONDS", _seconds, ANALYSIS_SECONDS,
-            "The longest one analysis may take before its worker is stopped and the page refused."),
+            "The processor time one analysis may use before its worker is stopped and the page refused."),
     Setting("RECORD_OBSERVATIONS", _switch, True, "Whether analysed listings add to the price history."),
     Setting("ALLOWED_HOSTS", _host_names, lambda _settings: list(LOOPBACK_HOSTS),
             "The names a request's Host header may use (server/callers.py); `emptor serve --host` adds its own."),

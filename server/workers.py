@@ -2,12 +2,14 @@
 
 A thread cannot be stopped, and the HTML parser's work grows with the square of a page's nesting
 depth (40,000 nested elements, 430 KB, take 4 s of a core; a 16 MB page of them would take
-hours). So the service analyses in a few worker processes: a request that is not answered
-within ANALYSIS_SECONDS has its worker killed and replaced, and is answered 422
-``page_too_complex``; a worker may not grow past WORKER_MEMORY_BYTES (an analysis that would is
-answered 422 ``page_too_large_to_analyse``) and is replaced once it has grown past
-WORKER_RECYCLE_BYTES, so the service's memory returns to where it started after a heavy page.
-No work outlives the answer. Workers also let two analyses use two cores at once.
+hours). So the service analyses in a few worker processes. A job that uses more than
+ANALYSIS_SECONDS of processor time ends its worker (the kernel's profiling timer), which is
+replaced, and the request is answered 422 ``page_too_complex``; a worker that does not answer
+within WALL_CLOCK_FACTOR budgets on the clock is killed the same way. A worker may not grow past
+WORKER_MEMORY_BYTES (an analysis that would is answered 422 ``page_too_large_to_analyse``) and
+is replaced once it has grown past WORKER_RECYCLE_BYTES, so the service's memory returns to
+where it started after a heavy page. No work outlives the answer. Workers also let two analyses
+use two cores at once.
 
 Each worker opens its own read-only connection for the price history; recording stays with
 the service's threads and their one-writer discipline (server/store/database.py).
@@ -19,6 +21,7 @@ import datetime as dt
 import multiprocessing
 import os
 import queue
+import signal
 import socket
 import sys
 import threading
@@ -56,6 +59,18 @@ def _resident_bytes() -> int | None:
         return None
 
 
+def _cpu_alarm(seconds: float) -> None:
+    """Have the kernel end this worker once the job has used ``seconds`` of CPU (0: disarm).
+
+    CPU time, not time on the clock: on a machine busy with other work an honest page may wait
+    for a core, and must not be refused for it. SIGPROF's default action ends the process even
+    while the parser holds the thread in C, where no Python handler could run; the service
+    sees the worker gone and answers page_too_complex.
+    """
+    if hasattr(signal, "setitimer"):
+        signal.setitimer(signal.ITIMER_PROF, seconds)
+
+
 def _worker(connection, database: str, budget: Budget, debug: bool) -> None:
     """A worker's life: answer jobs until the service closes the pipe or the worker has grown."""
     if resource is not None:
@@ -76,6 +91,7 @@ def _worker(connection, database: str, budget: Budget, debug: bool) -> None:
             raw = connection.recv_bytes()  # the page as bytes, not pickled: no copy on either side
         except (EOFError, OSError):
             return
+        _cpu_alarm(budget.seconds)
         try:
             outcome = analysis_request.run(raw, encoding, limit=limit, now=now, load_history=load_history, debug=debug)
             reply = ("ok", outcome)
@@ -87,6 +103,8 @@ def _worker(connection, database: str, budget: Budget, debug: bool) -> None:
                      "real listings need a small part of that.", None)
         except Exception:  # reported to the service, which logs it and answers 500
             reply = ("crash", traceback.format_exc())
+        finally:
+            _cpu_alarm(0)
         del raw
         resident = _resident_bytes()
         retiring = resident is not None and resident > budget.recycle_bytes
@@ -100,6 +118,11 @@ def _rebuild(kind: type[Problem], code: str, message: str, field: str | None) ->
     Exception.__init__(problem, message)
     problem.code, problem.message, problem.field = code, message, field
     return problem
+
+
+# Where the kernel cannot count a worker's CPU time (Windows), or a worker stops answering at
+# all, the service waits this many budgets on the clock before it stops the worker.
+WALL_CLOCK_FACTOR = 5
 
 
 class WorkerCrashed(RuntimeError):
@@ -181,16 +204,15 @@ class AnalysisWorkers:
         try:
             worker.connection.send((encoding, limit, now))
             worker.connection.send_bytes(raw)
-            if not worker.connection.poll(self._budget.seconds):
-                self._replace(worker)
-                raise UnreadableInput(
-                    "page_too_complex",
-                    f"Analysing this page took longer than {self._budget.seconds:g} s, emptor's limit, and was stopped: "
-                    "real listings take well under a second (docs/performance.md), so this page is not one.",
-                )
+            if not worker.connection.poll(self._budget.seconds * WALL_CLOCK_FACTOR):
+                self._replace(worker)  # a worker that does not answer at all, whatever it is doing
+                raise self._too_complex()
             reply = worker.connection.recv()
-        except (EOFError, OSError, BrokenPipeError):
+        except (EOFError, OSError):
+            worker.process.join(5)
             self._replace(worker)
+            if worker.process.exitcode == -getattr(signal, "SIGPROF", 0):
+                raise self._too_complex() from None
             raise UnreadableInput("page_too_large_to_analyse",
                                   "The analysis of this page ended its worker (most likely out of memory); "
                                   "real listings do not.") from None
@@ -208,6 +230,13 @@ class AnalysisWorkers:
         if answer[0] == "problem":
             raise _rebuild(*answer[1:])
         raise WorkerCrashed(answer[1])
+
+    def _too_complex(self) -> UnreadableInput:
+        return UnreadableInput(
+            "page_too_complex",
+            f"Analysing this page took more than {self._budget.seconds:g} s of processor time, emptor's limit, and was "
+            "stopped: real listings take well under a second (docs/performance.md), so this page is not one.",
+        )
 
     def close(self) -> None:
         while True:
