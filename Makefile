@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install install-js run test test-js test-python bench docs screenshots clean
+.PHONY: install install-js run test test-js test-python bench bench-load docs screenshots clean
 
 install: $(STAMP)
 
@@ -41,6 +41,10 @@ test-python: install
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extension.py
+
+# 50 busy tabs against the real service for about two minutes (docs/performance.md, "Under load").
+bench-load: install
+	$(BIN)/python bench/load.py
 
 # docs/rules.md is built from the rule registry (server/rules_doc/); a test fails when it is stale.
 docs: install
