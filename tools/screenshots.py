@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from server import create_app  # noqa: E402
-from tests.support.browser import extension_browser, find_chromium  # noqa: E402
+from tests.support.browser import extension_browser, find_chromium, wait_for_state  # noqa: E402
 from tests.support.fixture_site import FixtureSite  # noqa: E402
 from tests.support.fixtures import REVIEWS  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
@@ -28,12 +28,19 @@ LISTING = ("he.aliexpress.com", "/item/32993251330.html")
 REVIEW_CAPTURE = REVIEWS / "reviews_1005006717259012_2024-09.json"
 
 
-def shoot_panel(page, path: Path) -> None:
-    panel_box = page.locator("#emptor-root .wrap").bounding_box()  # relative to the viewport
+def frame_box(frame) -> dict:
+    """The box of emptor's iframe element, relative to the viewport. The element is in a closed
+    shadow root, out of the page's reach; the DevTools protocol still finds it from its frame."""
+    return frame.frame_element().bounding_box()
+
+
+def shoot_panel(page, frame, path: Path) -> None:
+    """The open panel: the iframe at its open size, which the panel fills."""
+    box = frame_box(frame)
     scroll_y = page.evaluate("window.scrollY")
     page.screenshot(path=str(path), full_page=True, clip={
-        "x": max(0, panel_box["x"] - 16), "y": max(0, panel_box["y"] + scroll_y - 16),
-        "width": 760, "height": panel_box["height"] + 32})
+        "x": max(0, box["x"] - 16), "y": max(0, box["y"] + scroll_y - 16),
+        "width": 760, "height": box["height"] + 32})
 
 
 def take(out: Path, chromium: str) -> list[Path]:
@@ -45,23 +52,28 @@ def take(out: Path, chromium: str) -> list[Path]:
             browser.configure(server.url, server.secret)
             page = browser.new_page()
             page.goto(site.url(*LISTING), wait_until="load")
-            page.wait_for_selector('#emptor-root[data-state="ok"]', state="attached", timeout=15000)
-            root = page.locator("#emptor-root")
-            root.scroll_into_view_if_needed()
-            box = root.bounding_box()
+            frame = wait_for_state(page, "ok")
+            frame.frame_element().scroll_into_view_if_needed()
+            box = frame_box(frame)
+            # The badge, with the title it sits above.
             badge = out / "badge.png"
             page.screenshot(path=str(badge), clip={"x": max(0, box["x"] - 16), "y": max(0, box["y"] - 16),
                                                    "width": 760, "height": box["height"] + 90})
-            page.locator("#emptor-root .badge").click()
-            page.wait_for_selector("#emptor-root table.review-tests", timeout=10000)
-            page.wait_for_selector("#emptor-root svg.price-chart", timeout=10000)
+            frame.locator(".badge").click()
+            frame.wait_for_selector("table.review-tests", timeout=10000)
+            frame.wait_for_selector("svg.price-chart", timeout=10000)
+            # The content script gives the iframe its open size when the frame asks (through the
+            # service worker): the host, which holds only the iframe, grows with it.
+            page.wait_for_function("height => document.getElementById('emptor-root').getBoundingClientRect().height > height",
+                                   arg=box["height"])
             panel = out / "panel.png"
-            shoot_panel(page, panel)
-            page.locator("#emptor-root table.review-tests").evaluate(
-                "table => table.previousElementSibling.previousElementSibling.scrollIntoView()"
+            shoot_panel(page, frame, panel)
+            # The reviews section, scrolled to inside the panel.
+            frame.locator("table.review-tests").evaluate(
+                "table => table.previousElementSibling.previousElementSibling.scrollIntoView({block: 'start'})"
             )
             reviews = out / "reviews.png"
-            shoot_panel(page, reviews)
+            shoot_panel(page, frame, reviews)
     return [badge, panel, reviews]
 
 

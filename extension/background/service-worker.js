@@ -1,5 +1,7 @@
 /*
- * The service worker: the only part of the extension that talks to the emptor service.
+ * The service worker: the only part of the extension that talks to the emptor service, and the
+ * only way between the content script and emptor's frame (frames.js), so that nothing the frame
+ * shows passes through the page.
  *
  * One message dispatcher (Privacy Badger / uBO Lite style) whose routing rules live in
  * dispatch.js; a refused message is answered with an error and logged. Listeners are registered
@@ -7,7 +9,8 @@
  */
 import "../lib/constants.js";
 import "../lib/ttl-cache.js";
-import { makeRouter } from "./dispatch.js";
+import { isOwnFrame, makeRouter } from "./dispatch.js";
+import { attachFrame, forgetFrameState, isFrameState, showInTab } from "./frames.js";
 import { analysisBody, cacheKey, fitToLimit, isLoadedProduct, refusedBlobIndex, summaryForTab } from "./requests.js";
 import { fetchReviewPages } from "./review-feed.js";
 import { forgetConfirmation, NotOurService, NotPaired, service, ServiceDown, ServiceError } from "./service-client.js";
@@ -55,7 +58,7 @@ async function rememberForTab(who, answer) {
 
 function forgetTab(tabId) {
   latestRequest.delete(tabId);
-  chrome.storage.session.remove([tabKey(tabId), timingsKey(tabId)]).catch(() => {});
+  chrome.storage.session.remove([tabKey(tabId), timingsKey(tabId), forgetFrameState(tabId)]).catch(() => {});
 }
 
 /** Whether the shopper's own service answers: {state, serviceUrl, version, ...}, where state is
@@ -211,6 +214,28 @@ async function addReviews(key, body, first, generation) {
   }
 }
 
+/** What the content script's tab shows now (it decides: the answer to its latest analysis, a
+ * failure, or "loading"), for emptor's frame in that tab. */
+async function showInFrame(request, sender) {
+  // The content script runs in the listing's top-level document only (content/timings.js).
+  if (sender.frameId !== 0) return { ok: false, state: "error", message: "showInFrame comes from the listing's own document only." };
+  if (!isFrameState(request.state)) return { ok: false, state: "error", message: "Malformed showInFrame message." };
+  await showInTab(sender.tab.id, request.state);
+  return { ok: true };
+}
+
+/** The frame opened or closed its panel: the content script of the frame's tab sets the iframe's
+ * size (the frame cannot reach it but through here; window.parent.postMessage would tell the page). */
+async function setPanelOpen(request, sender) {
+  if (typeof request.open !== "boolean") return { ok: false, state: "error", message: "Malformed setPanelOpen message." };
+  try {
+    await chrome.tabs.sendMessage(sender.tab.id, { type: C.MESSAGE.RESIZE_FRAME, open: request.open }, { frameId: 0 });
+  } catch (error) {
+    return { ok: false, state: "error", message: `The listing's page did not answer (${error.message}).` };
+  }
+  return { ok: true };
+}
+
 async function getHistory(request) {
   if (typeof request.marketplace !== "string" || !/^\d+$/.test(String(request.productId))) {
     return { ok: false, state: "error", message: "Malformed getHistory message." };
@@ -261,14 +286,22 @@ async function getTimings(request) {
 
 const HANDLERS = {
   [C.MESSAGE.ANALYZE_PAGE]: analyzePage,
-  [C.MESSAGE.GET_HISTORY]: getHistory,
+  [C.MESSAGE.SHOW_IN_FRAME]: showInFrame,
   [C.MESSAGE.REPORT_TIMINGS]: reportTimings,
+  [C.MESSAGE.GET_HISTORY]: getHistory,
+  [C.MESSAGE.SET_PANEL_OPEN]: setPanelOpen,
   [C.MESSAGE.GET_TAB_VERDICT]: getTabVerdict,
   [C.MESSAGE.GET_SERVICE_STATUS]: () => serviceStatus({ fresh: true }),
   [C.MESSAGE.GET_TIMINGS]: getTimings,
 };
 
-const route = makeRouter(HANDLERS, { extensionId: chrome.runtime.id, extensionOrigin: chrome.runtime.getURL("") });
+// emptor's frame page: its address under the extension's id, and this session's dynamic one
+// (dispatch.js says which the browser reports).
+const OWN_FRAME = {
+  extensionId: chrome.runtime.id,
+  frameUrls: [...new Set([chrome.runtime.getURL("") + C.FRAME.PAGE, chrome.runtime.getURL(C.FRAME.PAGE)])],
+};
+const route = makeRouter(HANDLERS, { ...OWN_FRAME, extensionOrigin: chrome.runtime.getURL("") });
 
 chrome.runtime.onMessage.addListener((request, sender, sendResponse) => {
   const handler = route(request, sender);
@@ -279,6 +312,16 @@ chrome.runtime.onMessage.addListener((request, sender, sendResponse) => {
   }
   Promise.resolve(handler(request, sender)).then(sendResponse, (error) => sendResponse(failure(error)));
   return true; // async response
+});
+
+// emptor's frame connects to learn what to show. A port from anything else is left unanswered
+// (not disconnected: the frame connects again whenever its port closes).
+chrome.runtime.onConnect.addListener((port) => {
+  if (port.name !== C.FRAME.PORT_NAME || !isOwnFrame(port.sender, OWN_FRAME)) {
+    console.warn("emptor: ignored a connection", port.name, "from", port.sender && (port.sender.url || port.sender.id));
+    return;
+  }
+  attachFrame(port).catch((error) => console.warn("emptor: could not send the frame its state", error.message));
 });
 
 // A closed tab, or a tab loading a new document, no longer shows the verdict it had. (Without

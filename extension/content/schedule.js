@@ -4,8 +4,8 @@
  *
  * 1. Wait (bounded) until the page has rendered its product, or its data was captured.
  * 2. Send the service worker the rendered page and the captured data (capture.js).
- * 3. Show the answer as a badge and panel (view.js); show it again when the worker sends the
- *    review results for it.
+ * 3. Show the answer as a badge and panel (view.js places emptor's frame, and the service worker
+ *    hands the frame what to show); show it again when the worker sends the review results for it.
  * 4. Analyse again when the shopper switches variant, or the page moves to another listing
  *    without a reload; a newer analysis makes every older one's answer stale.
  */

@@ -15,10 +15,16 @@
   const MESSAGE = Object.freeze({
     // content script -> service worker
     ANALYZE_PAGE: "analyzePage",
-    GET_HISTORY: "getHistory",
+    SHOW_IN_FRAME: "showInFrame",
     REPORT_TIMINGS: "reportTimings",
+    // emptor's frame (view/frame.html, which renders the badge and the panel) -> service worker
+    GET_HISTORY: "getHistory",
+    SET_PANEL_OPEN: "setPanelOpen",
     // service worker -> content script
     REPORT_UPDATED: "reportUpdated",
+    RESIZE_FRAME: "resizeFrame",
+    // service worker -> emptor's frame, on the port the frame opens
+    FRAME_STATE: "frameState",
     // popup / options -> service worker
     GET_TAB_VERDICT: "getTabVerdict",
     GET_SERVICE_STATUS: "getServiceStatus",
@@ -28,9 +34,26 @@
   root.EMPTOR = Object.freeze({
     MESSAGE,
     // Message types a content script may send; everything else from a web page's tab is refused.
-    CONTENT_SCRIPT_MESSAGES: Object.freeze([MESSAGE.ANALYZE_PAGE, MESSAGE.GET_HISTORY, MESSAGE.REPORT_TIMINGS]),
+    CONTENT_SCRIPT_MESSAGES: Object.freeze([MESSAGE.ANALYZE_PAGE, MESSAGE.SHOW_IN_FRAME, MESSAGE.REPORT_TIMINGS]),
+    // Message types only emptor's own frame page, embedded in a listing's tab, may send.
+    FRAME_MESSAGES: Object.freeze([MESSAGE.GET_HISTORY, MESSAGE.SET_PANEL_OPEN]),
     // Message types only the extension's own pages (popup, options, the benchmark) may send.
     EXTENSION_PAGE_MESSAGES: Object.freeze([MESSAGE.GET_TAB_VERDICT, MESSAGE.GET_SERVICE_STATUS, MESSAGE.GET_TIMINGS]),
+    // Message types the service worker sends and never accepts.
+    WORKER_MESSAGES: Object.freeze([MESSAGE.REPORT_UPDATED, MESSAGE.RESIZE_FRAME, MESSAGE.FRAME_STATE]),
+
+    // The badge and the panel render in this extension page, which the content script embeds
+    // above the title in an iframe (docs/extension.md, "The badge and the panel"). The iframe
+    // has one size when the panel is closed and one when it is open, whatever the verdict and
+    // however long the panel, so that a page script reading its size learns only which of the
+    // two it is. The badge sits INSET_PX inside the frame, room for its focus ring and shadow.
+    FRAME: Object.freeze({
+      PAGE: "view/frame.html",
+      PORT_NAME: "emptor-frame",
+      INSET_PX: 5,
+      COLLAPSED: Object.freeze({ width: 470, height: 40 }),
+      OPEN: Object.freeze({ width: 470, height: 600 }),
+    }),
 
     DEFAULT_SERVICE_URL: "http://127.0.0.1:8765",
     STORAGE_KEYS: Object.freeze({ SERVICE_URL: "serviceUrl", TOKEN: "token" }),
@@ -94,6 +117,8 @@
     MIN_PAIRING_CODE_CHARS: 16,
     PAIR_HINT: "Run emptor pair (.venv/bin/emptor pair in emptor's folder) and paste the code it prints into emptor's options page.",
 
+    // The id of the one element emptor adds to a listing page (content/view.js): the host of the
+    // closed shadow root that holds emptor's frame. It carries nothing about the verdict.
     ROOT_ID: "emptor-root",
   });
 })(globalThis);

@@ -12,11 +12,21 @@ test("constants are frozen and complete", () => {
 });
 
 test("every message type belongs to exactly one sender group", () => {
-  const all = Object.values(C.MESSAGE).filter((type) => type !== C.MESSAGE.REPORT_UPDATED);
-  for (const type of all) {
-    const groups = [C.CONTENT_SCRIPT_MESSAGES.includes(type), C.EXTENSION_PAGE_MESSAGES.includes(type)];
-    assert.equal(groups.filter(Boolean).length, 1, type);
+  for (const type of Object.values(C.MESSAGE)) {
+    const groups = [C.CONTENT_SCRIPT_MESSAGES, C.FRAME_MESSAGES, C.EXTENSION_PAGE_MESSAGES, C.WORKER_MESSAGES];
+    assert.equal(groups.filter((group) => group.includes(type)).length, 1, type);
   }
+});
+
+test("the frame's two sizes fit the badge and leave the open panel room", () => {
+  const { COLLAPSED, OPEN, INSET_PX, PAGE } = C.FRAME;
+  assert.equal(COLLAPSED.width, OPEN.width); // opening only grows the frame downwards
+  assert.ok(OPEN.height > COLLAPSED.height * 5);
+  assert.ok(COLLAPSED.height - 2 * INSET_PX >= 30); // the badge's own height
+  const manifest = JSON.parse(readFileSync(new URL("../manifest.json", import.meta.url), "utf8"));
+  const resources = manifest.web_accessible_resources.flatMap((entry) => entry.resources);
+  assert.deepEqual(resources, [PAGE]); // the only file a page may load, and only at the dynamic address
+  assert.ok(manifest.web_accessible_resources.every((entry) => entry.use_dynamic_url === true));
 });
 
 test("the page-world hook uses the same message tag", () => {

@@ -6,14 +6,14 @@ import re
 
 import pytest
 
-from tests.support.browser import ROOT_SELECTOR, open_listing
+from tests.support.browser import FRAME_ROOT, ROOT_SELECTOR, emptor_frame, open_listing, shown, wait_for_state
 from tests.support.constructed import LATE_PRODUCT, gen_d_pdp_jsonp
 from tests.support.fixtures import F2020, F2212, NOT_FOUND, PUNISH, SHELL, read_text
 from tests.support.live_server import service_report
 
 
-def panel_codes(page) -> list[str]:
-    return page.locator(f"{ROOT_SELECTOR} li.finding").evaluate_all("nodes => nodes.map(n => n.dataset.code)")
+def panel_codes(frame) -> list[str]:
+    return frame.locator("li.finding").evaluate_all("nodes => nodes.map(n => n.dataset.code)")
 
 
 LISTINGS = [
@@ -32,18 +32,19 @@ ALL_PAGES = LISTINGS + [
 def test_badge_and_panel_show_the_service_verdict(emptor, site, service, host, path, fixture):
     page = open_listing(emptor, site, host, path, state="ok")
     expected = service_report(service, {"url": f"https://{host}{path}", "html": read_text(fixture)})
-    root = page.locator(ROOT_SELECTOR)
+    frame = emptor_frame(page)
+    root = frame.locator(FRAME_ROOT)
     assert root.get_attribute("data-level") == expected["verdict"]["level"]
     assert root.get_attribute("data-score") == str(expected["verdict"]["score"])
-    assert page.locator(f"{ROOT_SELECTOR} .badge").inner_text().startswith(
+    assert frame.locator(".badge").inner_text().startswith(
         {"low": "Low risk", "medium": "Medium risk", "high": "High risk"}[expected["verdict"]["level"]])
-    page.locator(f"{ROOT_SELECTOR} .badge").click()
-    page.wait_for_selector(f"{ROOT_SELECTOR} .panel:not([hidden])")
+    frame.locator(".badge").click()
+    frame.wait_for_selector(".panel:not([hidden])")
     # Grouped by family in the panel, so compare as sets; the trust reasons come after.
-    codes = panel_codes(page)
+    codes = panel_codes(frame)
     assert sorted(codes) == sorted(f["code"] for f in expected["findings"] + expected["trust"])
     assert codes[-len(expected["trust"]):] == [f["code"] for f in expected["trust"]] or not expected["trust"]
-    links = page.locator(f"{ROOT_SELECTOR} li.finding a.code").evaluate_all("nodes => nodes.map(n => n.href)")
+    links = frame.locator("li.finding a.code").evaluate_all("nodes => nodes.map(n => n.href)")
     assert links == [f"{service.url}/rules#{code}" for code in codes]
 
 
@@ -77,10 +78,10 @@ def test_stripped_page_plus_captured_data_gives_the_full_page_report(emptor, sit
 )
 def test_pages_without_a_listing_get_no_risk_badge(emptor, site, service, host, path, state):
     page = open_listing(emptor, site, host, path, state=state)
-    root = page.locator(ROOT_SELECTOR)
-    assert root.get_attribute("data-level") == "unknown"
-    assert root.get_attribute("data-score") is None
-    assert "risk" not in page.locator(f"{ROOT_SELECTOR} .badge").inner_text().lower()
+    frame = emptor_frame(page)
+    assert shown(page, "data-level") == "unknown"
+    assert shown(page, "data-score") is None
+    assert "risk" not in frame.locator(".badge").inner_text().lower()
 
 
 # The page-world hook runs at document_start wherever the extension runs, before any page
@@ -110,7 +111,7 @@ def test_2024_feed_captured_in_the_page_gives_a_verdict(emptor, site, service, p
     assert [blob["source"] for blob in sent["data"]] == ["mtop.aliexpress.pdp.pc.query"]
     report = service_report(service, sent)
     assert report["page"]["generation"] == "D"
-    assert page.locator(ROOT_SELECTOR).get_attribute("data-level") == report["verdict"]["level"]
+    assert shown(page, "data-level") == report["verdict"]["level"]
 
 
 def test_a_feed_that_comes_after_the_wait_is_judged_when_it_comes(emptor, site, service):
@@ -118,19 +119,20 @@ def test_a_feed_that_comes_after_the_wait_is_judged_when_it_comes(emptor, site, 
     said the page had no product data yet (a slow page, or a loaded machine)."""
     page = open_listing(emptor, site, "es.aliexpress.com", f"/item/{LATE_PRODUCT}.html", state="no_data")
     page.evaluate("window.loadFeed()")
-    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached", timeout=15000)
+    wait_for_state(page, "ok")
     sent = _wait_for_analysis(service, 0, lambda body: body["data"])
     assert service_report(service, sent)["listing"]["product_id"] == LATE_PRODUCT
 
 
 def test_price_history_chart_renders(emptor, site, service):
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
-    page.locator(f"{ROOT_SELECTOR} .badge").click()
-    page.wait_for_selector(f"{ROOT_SELECTOR} svg.price-chart", timeout=5000)
+    frame = emptor_frame(page)
+    frame.locator(".badge").click()
+    frame.wait_for_selector("svg.price-chart", timeout=5000)
     series = service.http.get("/api/v1/products/aliexpress/32993251330/history").json()["series"]
     headline = [row for row in series if row["sku_id"] is None]
     assert headline
-    assert page.locator(f"{ROOT_SELECTOR} svg.price-chart circle").count() == len(headline)
+    assert frame.locator("svg.price-chart circle").count() == len(headline)
 
 
 def test_price_chart_draws_the_price_rules_evidence(emptor, site, service):
@@ -149,14 +151,15 @@ def test_price_chart_draws_the_price_rules_evidence(emptor, site, service):
     record(open_database(service.database), earlier, dt.datetime.now(dt.timezone.utc) - dt.timedelta(weeks=3))
 
     page = open_listing(emptor, site, "www.aliexpress.us", "/item/3256803382674519.html", state="ok")
-    page.locator(f"{ROOT_SELECTOR} .badge").click()
-    page.wait_for_selector(f"{ROOT_SELECTOR} svg.price-chart", timeout=5000)
-    assert "PRC003" in panel_codes(page)
-    mark = page.locator(f'{ROOT_SELECTOR} svg.price-chart line.chart-mark[data-code="PRC003"]')
+    frame = emptor_frame(page)
+    frame.locator(".badge").click()
+    frame.wait_for_selector("svg.price-chart", timeout=5000)
+    assert "PRC003" in panel_codes(frame)
+    mark = frame.locator('svg.price-chart line.chart-mark[data-code="PRC003"]')
     assert mark.count() == 1
-    assert f"recorded low {earlier.price.min}" in page.locator(f"{ROOT_SELECTOR} .chart .marks").inner_text()
+    assert f"recorded low {earlier.price.min}" in frame.locator(".chart .marks").inner_text()
     # The line sits at the bottom of the chart: the recorded low is the lowest price drawn.
-    dots = page.locator(f"{ROOT_SELECTOR} svg.price-chart circle").evaluate_all("cs => cs.map(c => Number(c.getAttribute('cy')))")
+    dots = frame.locator("svg.price-chart circle").evaluate_all("cs => cs.map(c => Number(c.getAttribute('cy')))")
     assert float(mark.get_attribute("y1")) >= max(dots)
 
 
@@ -169,12 +172,12 @@ def test_service_down_state_says_how_to_start_it(browser, site, tmp_path):
         browser.configure(stopping.url, stopping.secret)
         page = browser.new_page()
         page.goto(site.url("he.aliexpress.com", "/item/32993251330.html"), wait_until="load")
-        page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached", timeout=20000)
+        wait_for_state(page, "ok", timeout=20)
     browser.configure(stopping.url, stopping.secret)  # the same address, its cached answers forgotten
     page.reload(wait_until="load")
-    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="service-down"]', state="attached", timeout=20000)
-    assert page.locator(ROOT_SELECTOR).get_attribute("data-level") == "unknown"
-    assert "make run" in page.locator(f"{ROOT_SELECTOR} .badge").inner_text()
+    frame = wait_for_state(page, "service-down", timeout=20)
+    assert shown(page, "data-level") == "unknown"
+    assert "make run" in frame.locator(".badge").inner_text()
     browser.close_pages()
 
 
@@ -193,13 +196,14 @@ def test_the_page_content_does_not_move(emptor, site):
 
 def test_reviews_fetched_in_the_browser_update_the_badge(emptor, site, service, review_feed):
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
-    page.locator(f"{ROOT_SELECTOR} .badge").click()
-    reviews = page.locator(f"{ROOT_SELECTOR} .reviews")
+    frame = emptor_frame(page)
+    frame.locator(".badge").click()
+    reviews = frame.locator(".reviews")
     # The page says the product has 2 reviews, so the report names one feed page (of 20).
     reviews.filter(has_text="20 reviews analysed").wait_for(timeout=10000)
     with_reviews = [r["body"] for r in service.recorder.analyze_requests if r["body"].get("reviews")]
     assert len(with_reviews) == 1 and len(with_reviews[0]["reviews"]) == 1
-    rows = page.locator(f"{ROOT_SELECTOR} table.review-tests tbody tr")
+    rows = frame.locator("table.review-tests tbody tr")
     expected = service_report(service, with_reviews[0])
     assert rows.evaluate_all("rows => rows.map(r => [r.dataset.code, r.dataset.status])") == [
         [test["code"], test["status"]] for test in expected["reviews"]["tests"]]
@@ -216,22 +220,72 @@ def test_switching_variant_or_address_analyses_again(emptor, site, service):
     # The click alone leads to a new analysis of the page as it now is (the review feed's second
     # analysis of the first page may arrive meanwhile).
     _wait_for_analysis(service, first, lambda body: "€ 128,72" in (body["html"] or ""))
-    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached")
+    wait_for_state(page, "ok")
     after_click = len(service.recorder.analyze_requests)
     page.evaluate("history.pushState({}, '', location.pathname + '?sku_id=66869138704')")
     _wait_for_analysis(service, after_click, lambda body: body.get("selected_sku_id") == "66869138704")
-    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached")
+    wait_for_state(page, "ok")
+
+
+# The height of emptor's element on the page: its iframe's, closed or open.
+HOST_HEIGHT = "() => document.getElementById('emptor-root').getBoundingClientRect().height"
 
 
 def test_keyboard_opens_and_closes_the_panel(emptor, site):
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
-    page.locator(f"{ROOT_SELECTOR} .badge").focus()
+    frame = emptor_frame(page)
+    closed_height = page.evaluate(HOST_HEIGHT)
+    frame.locator(".badge").focus()
     page.keyboard.press("Enter")
-    page.wait_for_selector(f"{ROOT_SELECTOR} .panel:not([hidden])")
-    assert page.locator(f"{ROOT_SELECTOR} .badge").get_attribute("aria-expanded") == "true"
+    frame.wait_for_selector(".panel:not([hidden])")
+    assert frame.locator(".badge").get_attribute("aria-expanded") == "true"
+    page.wait_for_function(f"() => ({HOST_HEIGHT})() > {closed_height}")  # the iframe took its open size
     page.keyboard.press("Escape")
-    page.wait_for_selector(f"{ROOT_SELECTOR} .panel[hidden]", state="attached")
-    assert page.evaluate("document.getElementById('emptor-root').shadowRoot.activeElement.className") == "badge"
+    frame.wait_for_selector(".panel[hidden]", state="attached")
+    assert frame.evaluate("document.activeElement.className") == "badge"
+    page.wait_for_function(f"() => ({HOST_HEIGHT})() === {closed_height}")  # and its closed size again
+
+
+# Keep every port emptor's frames open to the worker, to close them as the browser does when it
+# stops an idle worker.
+KEEP_FRAME_PORTS = """() => {
+    globalThis.emptorFramePorts = [];
+    globalThis.emptorKeepPort = (port) => globalThis.emptorFramePorts.push(port);
+    chrome.runtime.onConnect.addListener(globalThis.emptorKeepPort);
+}"""
+CLOSE_FRAME_PORTS = "() => { for (const port of globalThis.emptorFramePorts) port.disconnect(); }"
+STOP_KEEPING_PORTS = "() => chrome.runtime.onConnect.removeListener(globalThis.emptorKeepPort)"
+# Every change to the frame's document from now on, and the panel scrolled down a little.
+WATCH_THE_FRAME = """() => {
+    window.emptorChanges = 0;
+    document.querySelector('.panel').scrollTop = 120;
+    new MutationObserver((records) => { window.emptorChanges += records.length; })
+        .observe(document.documentElement, { attributes: true, childList: true, subtree: true, characterData: true });
+}"""
+
+
+def test_the_frame_connects_again_when_its_port_closes_and_keeps_its_open_panel(emptor, site):
+    """The browser stops an idle service worker, which closes the frame's port. The frame connects
+    again at once and is sent the state on screen, which it does not draw again (the open panel
+    keeps its place); what the content script shows next reaches it on the new port."""
+    emptor.worker.evaluate(KEEP_FRAME_PORTS)
+    try:
+        page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
+        frame = emptor_frame(page)
+        frame.locator(".badge").click()
+        frame.wait_for_selector("svg.price-chart", timeout=5000)
+        frame.evaluate(WATCH_THE_FRAME)
+        assert emptor.worker.evaluate("globalThis.emptorFramePorts.length") == 1
+        emptor.worker.evaluate(CLOSE_FRAME_PORTS)
+        _wait_for(lambda: emptor.worker.evaluate("globalThis.emptorFramePorts.length") == 2)  # connected again
+    finally:
+        emptor.worker.evaluate(STOP_KEEPING_PORTS)
+    page.wait_for_timeout(300)  # time for the state on screen to arrive again, and not be drawn
+    assert frame.evaluate("[window.emptorChanges, document.querySelector('.panel').scrollTop]") == [0, 120]
+    page.evaluate("document.querySelector('.product-price-current .product-price-value').textContent = '€ 128,72'")
+    page.locator(".sku-property-item").first.click()  # a new analysis: "loading", then its answer
+    frame.wait_for_function("() => window.emptorChanges > 0", timeout=5000)
+    wait_for_state(page, "ok")
 
 
 def _contrast(rgb_text: str, rgb_background: str) -> float:
@@ -247,10 +301,12 @@ def _contrast(rgb_text: str, rgb_background: str) -> float:
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_panel_is_readable_in_light_and_dark_themes(emptor, site, scheme):
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok", color_scheme=scheme)
-    page.locator(f"{ROOT_SELECTOR} .badge").click()
-    colours = page.evaluate("""() => {
-        const root = document.getElementById('emptor-root').shadowRoot;
-        const style = (sel) => getComputedStyle(root.querySelector(sel));
+    frame = emptor_frame(page)
+    # The frame is a document of its own: it follows the shopper's theme as the page does.
+    assert frame.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
+    frame.locator(".badge").click()
+    colours = frame.evaluate("""() => {
+        const style = (sel) => getComputedStyle(document.querySelector(sel));
         return {panelText: style('.panel').color, panelBackground: style('.panel').backgroundColor,
                 badgeText: style('.badge').color, badgeBackground: style('.badge').backgroundColor};
     }""")
@@ -265,7 +321,7 @@ def test_popup_shows_the_service_status_and_the_tab_verdict(emptor, site, servic
     popup = emptor.extension_tab("popup/popup.html")
     popup.locator("#service").filter(has_text="running").wait_for()
     assert service.url in popup.locator("#service").inner_text()
-    score = listing.locator(ROOT_SELECTOR).get_attribute("data-score")
+    score = shown(listing, "data-score")
     verdict = popup.locator("#verdict")
     verdict.filter(has_text=f"High risk · {score}").wait_for(timeout=5000)
     assert "CNT001" in verdict.inner_text()
@@ -294,7 +350,7 @@ def test_the_tab_verdict_outlives_the_worker(emptor, site):
     lives). It is forgotten when the tab loads another page and when it closes."""
     listing = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
     key, stored = _stored_verdict(emptor, listing)
-    assert str(stored["answer"]["report"]["verdict"]["score"]) == listing.locator(ROOT_SELECTOR).get_attribute("data-score")
+    assert str(stored["answer"]["report"]["verdict"]["score"]) == shown(listing, "data-score")
     assert set(stored["answer"]["report"]) == {"page", "verdict", "findings", "trust"}  # what the popup shows
     listing.goto(site.url("yufanmodel.aliexpress.com", "/store/4682001"), wait_until="load")  # no content script there
     _wait_forgotten(emptor, key)
@@ -308,8 +364,8 @@ def test_the_tab_verdict_outlives_the_worker(emptor, site):
 
 def test_a_not_product_page_at_an_item_address_is_not_judged(emptor, site):
     page = open_listing(emptor, site, "www.aliexpress.com", "/item/4682001.html", state="not_product")
-    assert page.locator(ROOT_SELECTOR).get_attribute("data-level") == "unknown"
-    assert "not a product listing" in page.locator(f"{ROOT_SELECTOR} .badge").inner_text()
+    assert shown(page, "data-level") == "unknown"
+    assert "not a product listing" in emptor_frame(page).locator(".badge").inner_text()
 
 
 def _post_capture(page, source, body):
@@ -344,13 +400,13 @@ def test_a_forged_capture_about_another_product_does_not_change_the_verdict(empt
     page.locator(".sku-property-item").first.click()
     forged = {"source": "mtop.aliexpress.pdp.pc.query", "body": other}
     sent = _wait_for_analysis(service, first, lambda body: forged in body["data"])  # it was sent...
-    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached")
+    wait_for_state(page, "ok")
     report = service_report(service, sent)
     alone = service_report(service, {**sent, "data": [blob for blob in sent["data"] if blob != forged]})
     assert report["verdict"]["score"] == alone["verdict"]["score"]  # ...and set aside by the service
     assert [error["code"] for error in report["errors"]] == ["data"]
     assert "describes product 1005006717259012" in report["errors"][0]["message"]
-    assert page.locator(ROOT_SELECTOR).get_attribute("data-score") == str(alone["verdict"]["score"])
+    assert shown(page, "data-score") == str(alone["verdict"]["score"])
 
 
 def test_captured_data_the_service_cannot_read_costs_the_data_not_the_verdict(emptor, site, service):
@@ -365,10 +421,10 @@ def test_captured_data_the_service_cannot_read_costs_the_data_not_the_verdict(em
     # Refused, then sent again without that blob: the page's own data kept.
     refused = _wait_for_analysis(service, first, lambda body: sources(body) == ["runParams", "mtop.aliexpress.pdp.pc.query"])
     retried = _wait_for_analysis(service, first, lambda body: sources(body) == ["runParams"])
-    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached")
+    wait_for_state(page, "ok")
     assert retried["html"] == refused["html"]
     expected = service_report(service, retried)["verdict"]["score"]
-    assert page.locator(ROOT_SELECTOR).get_attribute("data-score") == str(expected)
+    assert shown(page, "data-score") == str(expected)
 
 
 STORED_REQUEST_ID = """async () => {
@@ -384,9 +440,9 @@ LATE_UPDATE = """async ([requestId, score]) => {
     await chrome.tabs.sendMessage(tab.id, { type: "reportUpdated", requestId, answer }).catch(() => {});
 }"""
 
-# Every score the badge shows from now on, as the page can see it on emptor's element.
+# Every score the badge shows from now on, as emptor's frame has it on its root element.
 RECORD_SCORES = """() => {
-    const root = document.getElementById("emptor-root");
+    const root = document.documentElement;
     window.emptorScoresSeen = [];
     new MutationObserver(() => window.emptorScoresSeen.push(root.dataset.score || null))
         .observe(root, { attributes: true, attributeFilter: ["data-score"] });
@@ -396,11 +452,12 @@ RECORD_SCORES = """() => {
 def _stale_update_is_ignored(emptor, page, stale_id, current_id):
     """Send an update for ``stale_id``, then one for the id on screen: messages to a tab arrive in
     order, so once the second shows (score 2), the first has been handled, and it never showed."""
-    page.evaluate(RECORD_SCORES)
+    frame = emptor_frame(page)
+    frame.evaluate(RECORD_SCORES)
     emptor.worker.evaluate(LATE_UPDATE, [stale_id, 1])
     emptor.worker.evaluate(LATE_UPDATE, [current_id, 2])
-    page.wait_for_selector(f'{ROOT_SELECTOR}[data-score="2"]', state="attached", timeout=5000)
-    assert "1" not in page.evaluate("window.emptorScoresSeen")
+    frame.wait_for_selector(f'{FRAME_ROOT}[data-score="2"]', state="attached", timeout=5000)
+    assert "1" not in frame.evaluate("window.emptorScoresSeen")
 
 
 def _move_to_another_listing(page, path, title):
@@ -425,8 +482,8 @@ def test_another_listing_opened_without_a_reload_is_not_judged_from_the_old_one(
     report = service_report(service, sent)
     assert report["page"]["status"] == "no_data"
     assert [error["code"] for error in report["errors"]] == ["html"]
-    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="no_data"]', state="attached", timeout=5000)
-    assert page.locator(ROOT_SELECTOR).get_attribute("data-score") is None
+    wait_for_state(page, "no_data", timeout=5)
+    assert shown(page, "data-score") is None
 
 
 def test_a_page_script_cannot_record_prices_for_another_product_or_another_time(emptor, site, service):
@@ -471,13 +528,13 @@ def test_a_late_answer_for_a_previous_page_is_ignored(emptor, site, service):
     first = len(service.recorder.analyze_requests)
     _move_to_another_listing(page, "/item/1005006717259012.html", "Another product")
     _wait_for_analysis(service, first, lambda body: body["url"].endswith("/item/1005006717259012.html"))
-    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="no_data"]', state="attached", timeout=5000)
+    wait_for_state(page, "no_data", timeout=5)
     moved_id = emptor.worker.evaluate(STORED_REQUEST_ID)
     assert moved_id not in (None, first_id)
     _stale_update_is_ignored(emptor, page, first_id, moved_id)
 
     page.goto(site.url("www.aliexpress.us", "/item/3256803382674519.html"), wait_until="load")
-    page.wait_for_selector(f'{ROOT_SELECTOR}[data-state="ok"]', state="attached", timeout=15000)
+    wait_for_state(page, "ok")
     second_id = emptor.worker.evaluate(STORED_REQUEST_ID)
     assert second_id not in (None, first_id, moved_id)
     # The update for the id on screen is shown: the check is on the id, nothing else.
@@ -540,8 +597,9 @@ def test_a_service_of_another_version_is_pointed_out(emptor, site, service, monk
     monkeypatch.setattr(server.api.meta, "version", lambda: "9.9.9")
     emptor.configure(service.url, service.secret)  # forget the cached health
     page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
-    page.locator(f"{ROOT_SELECTOR} .badge").click()
-    warning = page.locator(f"{ROOT_SELECTOR} .warning")
+    frame = emptor_frame(page)
+    frame.locator(".badge").click()
+    warning = frame.locator(".warning")
     warning.wait_for()
     assert "version 9.9.9" in warning.inner_text() and "0.1.0" in warning.inner_text()
 

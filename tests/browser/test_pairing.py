@@ -3,7 +3,7 @@ secret receives no page and the badge shows nothing from it; an unpaired browser
 
 from __future__ import annotations
 
-from tests.support.browser import ROOT_SELECTOR, open_listing
+from tests.support.browser import emptor_frame, open_listing, shown
 from tests.support.impostor import Impostor
 
 LISTING = ("he.aliexpress.com", "/item/32993251330.html")
@@ -13,18 +13,18 @@ def test_an_impostor_on_the_port_receives_no_page_and_its_verdict_is_not_shown(e
     with Impostor() as impostor:
         emptor.configure(impostor.url, service.secret)
         page = open_listing(emptor, site, *LISTING, state="not-our-service")
-        badge = page.locator(f"{ROOT_SELECTOR} .badge").inner_text()
+        badge = emptor_frame(page).locator(".badge").inner_text()
     assert "This is not your emptor service" in badge
     assert "Low risk" not in badge and "genuine" not in badge
     assert [(method, path) for method, path, _ in impostor.received] == [("GET", "/api/v1/pairing")]
-    assert page.locator(ROOT_SELECTOR).get_attribute("data-level") == "unknown"
+    assert shown(page, "data-level") == "unknown"
 
 
 def test_a_refusal_from_the_port_says_not_paired_in_emptors_own_words(emptor, site, service):
     with Impostor(status=401) as impostor:
         emptor.configure(impostor.url, service.secret)
         page = open_listing(emptor, site, *LISTING, state="not-paired")
-        badge = page.locator(f"{ROOT_SELECTOR} .badge").inner_text()
+        badge = emptor_frame(page).locator(".badge").inner_text()
     assert "emptor pair" in badge and "Trust me" not in badge
     assert all(path == "/api/v1/pairing" for _, path, _ in impostor.received)
 
@@ -33,7 +33,7 @@ def test_a_browser_without_a_code_sends_nothing_and_says_how_to_pair(emptor, sit
     service.recorder.analyze_requests.clear()
     emptor.configure(service.url, "")
     page = open_listing(emptor, site, *LISTING, state="not-paired")
-    assert "emptor pair" in page.locator(f"{ROOT_SELECTOR} .badge").inner_text()
+    assert "emptor pair" in emptor_frame(page).locator(".badge").inner_text()
     assert service.recorder.analyze_requests == []
 
 

@@ -11,8 +11,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = ROOT / "extension"
@@ -186,20 +188,50 @@ def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 9
             shutil.rmtree(profile, ignore_errors=True)
 
 
+# The element emptor adds to a listing: the host of a closed shadow root holding emptor's frame.
+# It carries nothing about the verdict; the frame does (``emptor_frame``).
 ROOT_SELECTOR = "#emptor-root"
+# emptor's frame page, which renders the badge and the panel. Its document's root element says
+# what it shows: data-state, data-level and data-score.
+FRAME_PAGE = "/view/frame.html"
+FRAME_ROOT = "html"
+
+
+def emptor_frame(page, timeout: float = 15.0):
+    """The Playwright Frame of emptor's badge and panel in ``page``, once it is there. Found by its
+    page's path: the content script loads it from this session's dynamic address (use_dynamic_url),
+    whose id is not the extension's."""
+    deadline = time.monotonic() + timeout
+    while True:
+        for frame in page.frames:
+            address = urlsplit(frame.url)
+            if address.scheme == "chrome-extension" and address.path == FRAME_PAGE:
+                return frame
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no emptor frame in {page.url}: frames {[frame.url for frame in page.frames]}")
+        page.wait_for_timeout(50)
+
+
+def wait_for_state(page, state=None, timeout: float = 15.0):
+    """emptor's frame in ``page``, once it shows ``state`` (any state but loading when None)."""
+    frame = emptor_frame(page, timeout)
+    selector = f'{FRAME_ROOT}[data-state="{state}"]' if state else f"{FRAME_ROOT}:not([data-state=loading])"
+    try:
+        frame.wait_for_selector(selector, state="attached", timeout=timeout * 1000)
+    except Exception:
+        shown = frame.evaluate("() => [document.documentElement.dataset.state, document.querySelector('.badge').textContent]")
+        raise AssertionError(f"{page.url}: waited for state {state or 'not loading'}, the badge shows {shown}") from None
+    return frame
+
+
+def shown(page, attribute: str):
+    """What emptor's frame in ``page`` says in ``attribute`` (data-level, data-state, data-score)."""
+    return emptor_frame(page).locator(FRAME_ROOT).get_attribute(attribute)
 
 
 def open_listing(emptor, site, host, path, state=None, color_scheme=None):
-    """Open a saved page at its real-looking address and wait for emptor's verdict."""
+    """Open a saved page at its real-looking address and wait for emptor's verdict in its frame."""
     page = emptor.new_page(color_scheme=color_scheme)
     page.goto(site.url(host, path), wait_until="load")
-    wait_state = f'{ROOT_SELECTOR}[data-state="{state}"]' if state else f"{ROOT_SELECTOR}:not([data-state=loading])"
-    try:
-        page.wait_for_selector(wait_state, state="attached", timeout=15000)
-    except Exception:
-        shown = page.evaluate("""() => {
-            const root = document.getElementById('emptor-root');
-            return root && [root.dataset.state, root.shadowRoot.querySelector('.badge').textContent];
-        }""")
-        raise AssertionError(f"{path}: waited for state {state or 'not loading'}, the badge shows {shown}") from None
+    wait_for_state(page, state)
     return page

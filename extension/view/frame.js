@@ -1,0 +1,246 @@
+/*
+ * The badge and the panel, in emptor's own page (view/frame.html), which content/view.js embeds
+ * above a listing's title. An extension-origin document: the listing's page cannot read it.
+ *
+ * What to show comes only from the service worker, over the port this page opens: the worker
+ * knows from the port's sender which tab the frame is in, sends that tab's current state when the
+ * frame connects and every later one (docs/extension.md, "The badge and the panel"). This page
+ * has no window "message" listener: a page script can post to any frame (window.frames), and
+ * nothing it posts is read.
+ *
+ * The verdict is on the root element for tests and tools: data-state (loading, a page status
+ * such as ok or no_data, or one of EMPTOR.FAILURE_STATES), data-level (low, medium, high,
+ * unknown) and data-score. What the badge and the panel say comes from lib/verdict-view.js and
+ * lib/price-chart.js (pure, and tested with node); this file only turns it into elements.
+ */
+(function () {
+  "use strict";
+
+  const C = globalThis.EMPTOR;
+  const lib = globalThis.emptorLib;
+  const SVG = "http://www.w3.org/2000/svg";
+
+  const rootElement = document.documentElement;
+  const badge = document.querySelector(".badge");
+  const panel = document.querySelector(".panel");
+  let shown = { kind: "loading" }; // the state on screen: {kind, report, service, message}
+  let shownId = null; // the worker's id of that state: a state sent again is not drawn again
+  let port = null;
+
+  rootElement.style.setProperty("--inset", `${C.FRAME.INSET_PX}px`);
+
+  function el(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
+  function svgElement(tag, attributes = {}, title = null) {
+    const node = document.createElementNS(SVG, tag);
+    for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+    if (title !== null) {
+      const tip = document.createElementNS(SVG, "title");
+      tip.textContent = title;
+      node.append(tip);
+    }
+    return node;
+  }
+
+  // --- what the service worker says to show ---------------------------------------------------
+
+  function connect() {
+    try {
+      port = chrome.runtime.connect({ name: C.FRAME.PORT_NAME });
+    } catch {
+      port = null; // the extension was reloaded or removed: nothing more will come
+      return;
+    }
+    port.onMessage.addListener((message) => {
+      if (!message || message.type !== C.MESSAGE.FRAME_STATE || !message.state || message.id === shownId) return;
+      shownId = message.id;
+      render(message.state);
+    });
+    // The browser stops an idle service worker, which closes this port: connect again at once,
+    // so that the worker (started for the connection) can reach this frame when there is
+    // something new to show. It sends the state on screen again, which is not redrawn (the same
+    // id), so an open panel keeps its place.
+    port.onDisconnect.addListener(() => {
+      port = null;
+      connect();
+    });
+  }
+
+  // A page restored from the back-forward cache had its ports closed while it was stored.
+  window.addEventListener("pageshow", (event) => {
+    if (event.persisted && !port) connect();
+  });
+
+  // --- the badge ------------------------------------------------------------------------------
+
+  function render(state) {
+    shown = state;
+    const badgeText = lib.badgeContent(state);
+    rootElement.setAttribute("data-level", badgeText.level);
+    rootElement.setAttribute("data-state", state.kind === "report" ? state.report.page.status : state.kind);
+    if (state.kind === "report" && state.report.verdict.score !== null) rootElement.setAttribute("data-score", String(state.report.verdict.score));
+    else rootElement.removeAttribute("data-score");
+    badge.replaceChildren(
+      el("span", { class: "dot", "aria-hidden": "true" }),
+      el("span", { class: "label", text: badgeText.label }),
+      el("span", { class: "detail", text: badgeText.detail }),
+    );
+    badge.setAttribute("aria-label", `${badgeText.label}. ${badgeText.detail}`);
+    if (!panel.hidden) fillPanel();
+  }
+
+  // --- the panel ------------------------------------------------------------------------------
+
+  function togglePanel(open = panel.hidden) {
+    panel.hidden = !open;
+    badge.setAttribute("aria-expanded", String(open));
+    // The iframe's size is the content script's to set: the worker passes the request on.
+    chrome.runtime.sendMessage({ type: C.MESSAGE.SET_PANEL_OPEN, open }).catch(() => {});
+    if (open) {
+      fillPanel();
+      const focusTarget = panel.querySelector("button.close");
+      if (focusTarget) focusTarget.focus();
+    } else {
+      badge.focus();
+    }
+  }
+
+  function ruleCode(code, serviceUrl) {
+    return el("a", { class: "code", href: lib.ruleLink(serviceUrl, code), target: "_blank", rel: "noopener noreferrer", text: code });
+  }
+
+  function findingItem(finding, serviceUrl) {
+    const sign = finding.weight > 0 ? `+${finding.weight}` : String(finding.weight);
+    const evidence = lib.evidenceLines(finding.evidence);
+    return el(
+      "li",
+      { class: "finding", "data-code": finding.code },
+      el("span", { class: "weight", text: sign }),
+      ruleCode(finding.code, serviceUrl),
+      el("span", { class: "meta", text: ` ${finding.severity} severity, ${finding.confidence} confidence` }),
+      el("div", { text: finding.message }),
+      evidence.length ? el("div", { class: "evidence", text: evidence.join(" · ") }) : null,
+    );
+  }
+
+  function reviewTestsTable(rows, serviceUrl) {
+    const head = el("tr", {}, el("th", { scope: "col", text: "Test" }), el("th", { scope: "col", text: "Result" }), el("th", { scope: "col", text: "Based on" }));
+    const body = rows.map((row) =>
+      el(
+        "tr",
+        { "data-code": row.code, "data-status": row.status },
+        el("td", {}, ruleCode(row.code, serviceUrl), ` ${row.name}`),
+        el("td", { class: `status ${row.status}`, text: row.result }),
+        el("td", { class: "meta", text: row.basis }),
+      ),
+    );
+    return el("table", { class: "review-tests" }, el("thead", {}, head), el("tbody", {}, ...body));
+  }
+
+  function reportSections(report, service) {
+    const serviceUrl = (service && service.serviceUrl) || C.DEFAULT_SERVICE_URL;
+    const sections = [];
+    if (service && service.state === "ok" && !service.versionMatches) {
+      sections.push(el("p", { class: "warning", text: `The emptor service is version ${service.version}; this extension is ${service.extensionVersion}. Update whichever is older.` }));
+    }
+    if (report.page.status !== "ok") return sections;
+    const groups = lib.groupFindings(report.findings);
+    sections.push(el("h3", { text: "Risks" }));
+    if (!groups.length) sections.push(el("p", { text: "No risks found." }));
+    for (const group of groups) {
+      sections.push(el("h3", { class: "family", text: group.name }), el("ul", {}, ...group.findings.map((f) => findingItem(f, serviceUrl))));
+    }
+    sections.push(el("h3", { text: "Reasons to trust" }));
+    sections.push(report.trust.length ? el("ul", {}, ...report.trust.map((f) => findingItem(f, serviceUrl))) : el("p", { text: "None shown on this page." }));
+    sections.push(el("h3", { text: "Reviews" }), el("p", { class: "reviews", text: lib.reviewsSummary(report) }));
+    const rows = lib.reviewTestRows(report);
+    if (rows.length) sections.push(reviewTestsTable(rows, serviceUrl));
+    const chart = el("div", { class: "chart" }, el("p", { class: "meta", text: "Loading price history…" }));
+    sections.push(el("h3", { text: "Price history" }), chart);
+    if (report.coverage && report.coverage.missing.length) {
+      sections.push(el("p", { class: "meta", text: `Not found on this page: ${report.coverage.missing.join(", ")}.` }));
+    }
+    loadChart(chart, report);
+    return sections;
+  }
+
+  function fillPanel() {
+    const close = el("button", { class: "close", type: "button", "aria-label": "Close", text: "×" });
+    close.addEventListener("click", () => togglePanel(false));
+    const badgeText = lib.badgeContent(shown);
+    const children = [close, el("h2", { text: badgeText.label }), el("p", { text: badgeText.detail })];
+    if (shown.kind === "report") children.push(...reportSections(shown.report, shown.service));
+    panel.replaceChildren(...children);
+  }
+
+  // --- the price chart --------------------------------------------------------------------------
+
+  function chartSvg(geometry) {
+    const svg = svgElement("svg", {
+      width: geometry.width,
+      height: geometry.height,
+      role: "img",
+      "aria-label": `Price from ${geometry.low} to ${geometry.high} ${geometry.currency}, ${geometry.points.length} observations`,
+      class: "price-chart",
+    });
+    for (const mark of geometry.marks) {
+      const attributes = { x1: 0, x2: geometry.width, y1: mark.y, y2: mark.y, class: "chart-mark", "data-code": mark.code };
+      svg.append(svgElement("line", attributes, `${mark.code}: ${mark.label} ${mark.price} ${geometry.currency}`));
+    }
+    svg.append(svgElement("path", { d: geometry.path, class: "chart-line" }));
+    for (const point of geometry.points) {
+      const attributes = { cx: point.x, cy: point.y, r: 3, class: "chart-dot" };
+      svg.append(svgElement("circle", attributes, `${point.price} ${geometry.currency} on ${point.observedAt.slice(0, 10)}`));
+    }
+    return svg;
+  }
+
+  function chartCaption(geometry) {
+    const count = geometry.points.length;
+    const range = geometry.low === geometry.high ? `${geometry.low}` : `${geometry.low}–${geometry.high}`;
+    const period = geometry.first === geometry.last ? `on ${geometry.first.slice(0, 10)}` : `from ${geometry.first.slice(0, 10)} to ${geometry.last.slice(0, 10)}`;
+    return `${count} observation${count === 1 ? "" : "s"}: ${range} ${geometry.currency} (${geometry.country || "any country"}) ${period}.`;
+  }
+
+  /** The recorded prices, asked of the service worker directly: they never pass through the page. */
+  async function loadChart(container, report) {
+    const { marketplace, product_id: productId } = report.listing || {};
+    if (!productId) return;
+    let answer;
+    try {
+      answer = await chrome.runtime.sendMessage({ type: C.MESSAGE.GET_HISTORY, marketplace, productId });
+    } catch (error) {
+      answer = { ok: false, message: error.message };
+    }
+    if (!answer || !answer.ok) {
+      container.replaceChildren(el("p", { class: "meta", text: "Price history unavailable." }));
+      return;
+    }
+    const geometry = lib.chartGeometry(answer.series, { marks: lib.priceMarks(report.findings) });
+    if (!geometry) {
+      container.replaceChildren(el("p", { class: "meta", text: "No prices recorded yet." }));
+      return;
+    }
+    const legend = geometry.marks.map((mark) => `${mark.label} ${mark.price} (${mark.code}, dashed)`);
+    const parts = [chartSvg(geometry), el("p", { class: "meta", text: chartCaption(geometry) })];
+    if (legend.length) parts.push(el("p", { class: "meta marks", text: legend.join(" · ") }));
+    container.replaceChildren(...parts);
+  }
+
+  // --- start ---------------------------------------------------------------------------------
+
+  badge.addEventListener("click", () => togglePanel());
+  panel.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") togglePanel(false);
+  });
+  render(shown);
+  connect();
+})();
