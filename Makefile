@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install install-js run test test-js test-python bench bench-load docs screenshots clean
+.PHONY: install install-js run test test-js test-python bench bench-load fuzz docs screenshots clean
 
 install: $(STAMP)
 
@@ -45,6 +45,10 @@ bench: install
 # 50 busy tabs against the real service for about two minutes (docs/performance.md, "Under load").
 bench-load: install
 	$(BIN)/python bench/load.py
+
+# The property tests' hostile inputs on thousands of random examples (bench/fuzz.py --help).
+fuzz: install
+	$(BIN)/python bench/fuzz.py
 
 # docs/rules.md is built from the rule registry (server/rules_doc/); a test fails when it is stale.
 docs: install

@@ -15,7 +15,7 @@ from typing import Callable
 import heuristics
 from heuristics.model import Listing, ListingHistory, Reference, merge
 
-from . import reference, report
+from . import jsontext, reference, report
 from .config import MAX_MARKUP_TAGS, REVIEW_PAGES_TO_FETCH, version
 from .marketplaces import MARKETPLACES, Extraction, Marketplace, PageInput, for_url, host_of
 from .marketplaces.problems import NoAddress, PageFromOtherSite
@@ -130,6 +130,7 @@ def analyze(
     marketplace = marketplace_for(page, marketplace)
     page.received_at = page.received_at or now
     extraction = marketplace.extract(page)
+    jsontext.without_lone_surrogates(extraction.listing)  # it is stored and reported: text only
     check_own_address(marketplace, extraction)
     tables = reference.load()
     drop_implausible_prices(extraction.listing, tables)
@@ -139,6 +140,8 @@ def analyze(
         page.review_pages.extend(pages)
         errors.extend(fetch_errors)
     review_set = marketplace.parse_review_pages(page.review_pages) if page.review_pages else None
+    if review_set is not None:
+        jsontext.without_lone_surrogates(review_set)
     listing = extraction.listing
     if review_set and review_set.statistics and extraction.status == "ok" and listing.rating.histogram is None:
         # The product's own star split for all its reviews, when the page did not carry it.
@@ -165,4 +168,5 @@ def analyze(
         errors=errors,
         capture=capture,
     )
-    return Analysis(report=built, extraction=extraction, judged_at=judged_at)
+    # Anything else the report quotes from the page (an error naming a blob, say) is text too.
+    return Analysis(report=jsontext.without_lone_surrogates(built), extraction=extraction, judged_at=judged_at)

@@ -8,7 +8,9 @@ outside data goes through here and fails with :class:`NotJSON` and a reason.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 
 import orjson
 
@@ -77,6 +79,42 @@ def unpaired_surrogate(value) -> bool:
             except UnicodeEncodeError:
                 return True
     return False
+
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def without_lone_surrogates(value):
+    """``value`` with every lone surrogate in its strings replaced by U+FFFD, the replacement
+    character: a page's own data can hold "\\ud800" escapes, which decode to text that cannot be
+    encoded as UTF-8 again (an answer, a database row, a terminal). Lists, tuples, dicts and
+    dataclasses are cleaned in place or rebuilt; a string that is ASCII or encodes is returned
+    as it is, so the common case costs one check per string."""
+    if isinstance(value, str):
+        if value.isascii():
+            return value
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return _LONE_SURROGATE.sub("\ufffd", value)
+        return value
+    if isinstance(value, dict):
+        cleaned = {without_lone_surrogates(key): without_lone_surrogates(item) for key, item in value.items()}
+        unchanged = all(k is key and v is item for (k, v), (key, item) in zip(cleaned.items(), value.items()))
+        return value if unchanged else cleaned
+    if isinstance(value, (list, tuple)):
+        cleaned = [without_lone_surrogates(item) for item in value]
+        if all(a is b for a, b in zip(cleaned, value)):
+            return value
+        return cleaned if isinstance(value, list) else tuple(cleaned)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        for field in dataclasses.fields(value):
+            current = getattr(value, field.name)
+            cleaned = without_lone_surrogates(current)
+            if cleaned is not current:
+                object.__setattr__(value, field.name, cleaned)
+        return value
+    return value
 
 
 def loads(text: str):

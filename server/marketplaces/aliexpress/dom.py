@@ -23,7 +23,7 @@ from selectolax.lexbor import LexborHTMLParser
 from heuristics.model import DESCRIPTION_CHARS, MIN_PRICE, Badges, Listing, Locale, Price, Rating, Shipping, Spec
 
 from ... import textparse
-from .shared import image_keys, new_listing, new_seller
+from .shared import image_keys, language_from_locale, new_listing, new_seller
 from .shared import protection_days as shared_protection_days
 
 # "Free shipping" as AliExpress prints it in its storefront languages; the page's own
@@ -286,5 +286,5 @@ def meta_url(tree: LexborHTMLParser, base: str | None = None) -> str | None:
 def locale_from_meta(tree: LexborHTMLParser) -> Locale:
     html_node = tree.css_first("html")
     language = html_node.attributes.get("lang") if html_node is not None else None
-    return Locale(language=(language or None) and language.split("-")[0].lower())
+    return Locale(language=language_from_locale(language))
 

@@ -24,7 +24,23 @@ _INIT_DATA = re.compile(r"_init_data_\s*=\s*\{")
 _VIEW_NAME = re.compile(_TEMPLATE + r"\.viewName\s*=\s*['\"](\w+)['\"]")
 _IS_CSR = re.compile(_TEMPLATE + r"\.isCSR\s*=\s*true")
 _DC_DATA = re.compile(_TEMPLATE + r"\.DCData\s*=\s*\{")
-_JSONP = re.compile(r"^\s*[\w$.]+\s*\(\s*(.*?)\s*\)\s*;?\s*$", re.DOTALL)
+# The callback's name and its opening parenthesis; the payload runs to the last ")". Read with
+# string methods, not one pattern: a pattern spanning the payload backtracked over whitespace,
+# taking 114 s on "cb(" and 5,000 spaces (found by tests/test_properties.py).
+_JSONP_CALL = re.compile(r"\s*[\w$.]+\s*\(")
+
+
+def _jsonp_payload(text: str) -> str | None:
+    """The argument of ``callback(...)`` with an optional ";", or None if ``text`` is not JSONP."""
+    call = _JSONP_CALL.match(text)
+    if not call:
+        return None
+    end = text.rstrip()
+    if end.endswith(";"):
+        end = end[:-1].rstrip()
+    if not end.endswith(")") or len(end) <= call.end():
+        return None
+    return end[call.end():-1]
 _APACHE_ID = re.compile(r"ali_apache_id=(?:[\d]+(?:\.|%2e)){4}(\d{13})(?:\.|%2e)", re.IGNORECASE)
 
 
@@ -116,23 +132,40 @@ def decode_body(body):
         return jsontext.loads(text)
     except NotJSON as exc:
         first_error = exc
-    match = _JSONP.match(text)
-    if match:
+    payload = _jsonp_payload(text)
+    if payload is not None:
         try:
-            return jsontext.loads(match.group(1))
+            return jsontext.loads(payload)
         except NotJSON as exc:
             raise NotJSON(f"the JSONP payload is not valid JSON ({exc})") from None
     raise NotJSON(f"not JSON or JSONP ({first_error})")
 
 
-_PUNISHED_URL = re.compile(r"(//[^\"'\s<>]+?)/_____tmd_____/punish")
+_PUNISH_PATH = "/_____tmd_____/punish"
+# The longest address before the punish path that is read (real ones are about 60 characters).
+_PUNISHED_URL_MAX = 2048
+_NOT_IN_URL = frozenset("\"'<> \t\n\r\f\v")
 _X5SEC_TIME = re.compile(r"x5secdata=[0-9a-z]*?(1[5-9]\d{8})a-")
 
 
 def punished_url(html: str | None) -> str | None:
-    """The address the anti-bot page stands in for (its iframe points at ``<url>/_____tmd_____/punish``)."""
-    match = _PUNISHED_URL.search(html or "")
-    return "https:" + match.group(1) if match else None
+    """The address the anti-bot page stands in for (its iframe points at ``//<url>/_____tmd_____/punish``).
+
+    Read backwards from the punish path to the first character that cannot be in an address,
+    then forwards to the first "//": linear, where a pattern searching for the "//" first took
+    seconds on a run of slashes (found by tests/test_properties.py).
+    """
+    end = (html or "").find(_PUNISH_PATH)
+    if end < 0:
+        return None
+    start = end
+    while start > 0 and end - start < _PUNISHED_URL_MAX and html[start - 1] not in _NOT_IN_URL:
+        start -= 1
+    address = html[start:end]
+    scheme_end = address.find("//")
+    if scheme_end < 0 or scheme_end + 2 == len(address):
+        return None
+    return "https:" + address[scheme_end:]
 
 
 def punish_time(html: str | None):

@@ -325,12 +325,17 @@ def new_seller(name=None, **fields) -> Seller:
 JAVA_LANGUAGES = {"iw": "he", "in": "id", "ji": "yi"}
 
 
+_LANGUAGE_CODE = re.compile(r"[a-z]{2,3}")
+
+
 def language_from_locale(locale: str | None) -> str | None:
-    """"iw_IL" → "he", "en_US" → "en"."""
+    """"iw_IL" → "he", "en_US" → "en", "de-DE" → "de"; None for anything that is not an ISO 639
+    code once the region is cut ("english", "x": a page can say anything)."""
     if not locale:
         return None
-    language = re.split(r"[_-]", locale)[0].lower()
-    return JAVA_LANGUAGES.get(language, language) or None
+    language = re.split(r"[_-]", locale.strip())[0].lower()
+    language = JAVA_LANGUAGES.get(language, language)
+    return language if _LANGUAGE_CODE.fullmatch(language) else None
 
 
 def locale_of_language(language: str | None) -> str:
