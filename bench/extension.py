@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import statistics
 import sys
 import tempfile
@@ -114,6 +115,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--json", type=Path)
     args = parser.parse_args()
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request would bury the table
     print(f"machine: {machine()}\n")
     summary = summarise(measure(args.runs))
     print(f"{'page':34} {'longest block':>13} {'(max)':>7} {'all blocks':>10} {'badge after load':>16} "

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Hashable, Mapping
 
 from . import rules as _builtin_rules  # noqa: F401  (registers the built-in rules)
 from . import scoring
@@ -35,6 +35,12 @@ class RuleContext:
     @property
     def today(self) -> dt.date:
         return self.now.date()
+
+    def once(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()``, worked out once per verdict however many rules ask for ``key``."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
 
     @property
     def review_analysis(self) -> ReviewAnalysis | None:

@@ -127,6 +127,43 @@ def test_prc003_fires_well_above_a_recent_low():
     assert finding.evidence["recorded_low"] == 4.90
 
 
+def test_prc003_window_counts_its_first_second_and_nothing_after_the_verdict():
+    """Windows compare stored timestamps as text (heuristics/rules/price.py, _as_stored): a low
+    recorded exactly 90 days before the verdict is in the window, one a second earlier is not,
+    and one recorded after the moment judged is never history."""
+    listing = pen_listing("2025-03-20")
+    listing.price.min = 6.50
+    now = at("2025-06-18")
+    start = (now - dt.timedelta(days=90)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    before = (now - dt.timedelta(days=90, seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    later = (now + dt.timedelta(seconds=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def low_at(when):
+        return ListingHistory(prices=[PricePoint(when, None, "US", "USD", 4.90, 6.13)])
+
+    assert fired(listing, "PRC003", now, low_at(start)).evidence["low_on"] == start
+    assert fired(listing, "PRC003", now, low_at(before)) is None
+    assert fired(listing, "PRC003", now, low_at(later)) is None
+    assert fired(listing, "PRC003", now.astimezone(dt.timezone(dt.timedelta(hours=8))), low_at(start)) is not None
+
+
+def test_price_rules_read_a_long_history_once_per_verdict():
+    """Three rules look at the headline history; it is filtered once, not once per rule."""
+
+    class CountingHistory(ListingHistory):
+        reads = 0
+
+        def __getattribute__(self, name):
+            if name == "prices":
+                type(self).reads += 1
+            return super().__getattribute__(name)
+
+    history = CountingHistory(prices=[PricePoint(f"2025-0{m}-01T12:00:00Z", None, "US", "USD", 4.90, 6.13) for m in range(1, 10)])
+    listing = pen_listing("2025-10-01")
+    heuristics.analyze(listing, at("2025-10-01"), history=history, reference=REFERENCE, select=("PRC001", "PRC002", "PRC003"))
+    assert CountingHistory.reads == 1
+
+
 # --- PRC004 -------------------------------------------------------------------------------
 
 

@@ -32,7 +32,7 @@ def open_configured(settings) -> sqlite_utils.Database:
 def load_history(db: sqlite_utils.Database, marketplace: str, product_id: str) -> ListingHistory:
     """What was recorded about a listing, for the rules that compare a page with its past."""
     return ListingHistory(
-        prices=[PricePoint(**row) for row in prices.series(db, marketplace, product_id)],
+        prices=[PricePoint(*row) for row in prices.series_rows(db, marketplace, product_id)],
         facts=[
             FactsSnapshot(
                 first_seen=row["first_seen"],

@@ -68,16 +68,23 @@ def record(db: sqlite_utils.Database, listing: Listing, observed: dt.datetime) -
     return len(fresh)
 
 
-def series(db: sqlite_utils.Database, marketplace: str, product_id: str) -> list[dict]:
-    """Every observation of a product, oldest first, as the history endpoint returns it."""
+# The columns of an observation, in PricePoint's order (heuristics/model.py).
+COLUMNS = ("observed_at", "sku_id", "country", "currency", "price", "original_price")
+
+
+def series_rows(db: sqlite_utils.Database, marketplace: str, product_id: str) -> list[tuple]:
+    """Every observation of a product, oldest first, as tuples in COLUMNS order: read for every
+    analysis of a listing, whose history may hold thousands of rows, so no dict per row."""
     if not db.table(TABLE).exists():
         return []
-    return [
-        dict(row)
-        for row in db.query(
-            f"""select observed_at, sku_id, country, currency, price, original_price
-                from {TABLE} where marketplace = ? and product_id = ?
-                order by observed_at, sku_id is not null, sku_id""",
-            [marketplace, product_id],
-        )
-    ]
+    return db.execute(
+        f"""select {", ".join(COLUMNS)}
+            from {TABLE} where marketplace = ? and product_id = ?
+            order by observed_at, sku_id is not null, sku_id""",
+        [marketplace, product_id],
+    ).fetchall()
+
+
+def series(db: sqlite_utils.Database, marketplace: str, product_id: str) -> list[dict]:
+    """Every observation of a product, oldest first, as the history endpoint returns it."""
+    return [dict(zip(COLUMNS, row)) for row in series_rows(db, marketplace, product_id)]
