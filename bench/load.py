@@ -194,12 +194,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="the sustained phase")
     parser.add_argument("--closed-seconds", type=float, default=30.0, help="the closed-loop phase")
     parser.add_argument("--burst", type=int, default=200)
+    parser.add_argument("--threads", type=int, default=None, help="the service's threads (default: its own)")
+    parser.add_argument("--one-listing", action="store_true",
+                        help="every tab on the same listing: its history grows by every request (a worst case)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
-    tabs = listings(read_text(F2212), args.clients)
+    tabs = listings(read_text(F2212), 1 if args.one_listing else args.clients) * (args.clients if args.one_listing else 1)
     prices = Prices()
     print(f"machine: {machine()}\n")
-    with Service() as service:
+    with Service(**({"threads": args.threads} if args.threads else {})) as service:
         # Warm-up: imports done, every worker started (requests at once, or one worker would
         # answer them all), so that "before" is the service ready for work.
         warm_up = burst(service, tabs, prices, 8)

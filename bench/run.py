@@ -258,6 +258,43 @@ def history_cost(runs: int, sizes=(0, 100, 1000, 5000)) -> list[dict]:
     return rows
 
 
+def nested(depth: int) -> str:
+    return "<html><body>" + "<div>" * depth + "x" + "</div>" * depth + "</body></html>"
+
+
+def budgets() -> dict:
+    """What the analysis budget (issue 8) costs and saves, on the real `emptor serve` with its
+    default limits (server/config.py): the parser's time on nested markup, which grows with the
+    square of the depth; how long the service takes to refuse a page of too many elements, a
+    page too complex for its processor-time budget and JSON nested too deep; and the largest
+    page a request can carry, built from real listing markup, analysed within the budget."""
+    from server.config import MAX_MARKUP_TAGS, MAX_REQUEST_BYTES
+
+    figures = {"parse_nested_ms": {}}
+    for depth in (5_000, 10_000, 20_000):
+        markup = nested(depth)
+        figures["parse_nested_ms"][depth] = p(timed(lambda: LexborHTMLParser(markup).body, 3), 0.5)
+    largest = built_page(MAX_REQUEST_BYTES)
+    while len(request_body(largest)) > MAX_REQUEST_BYTES:  # JSON's escapes make the body longer than the page
+        largest = built_page(len(largest.encode()) - (len(request_body(largest)) - MAX_REQUEST_BYTES) - 64 * 1024)
+    figures["largest_page_kb"], figures["largest_page_tags"] = len(largest.encode()) // 1024, largest.count("<")
+    cases = {
+        "too_many_elements": request_body("<html><body>" + "<a>" * (MAX_MARKUP_TAGS + 1) + "</body></html>"),
+        "page_too_complex": request_body(nested(40_000)),
+        "deep_json": b'{"url": "' + BASE_URL.encode() + b'", "data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        "largest_page": request_body(largest),
+    }
+    with Service() as service, httpx.Client(timeout=60) as client:
+        service.post(client, ANALYZE, request_body(BASE_PAGE.read_text(encoding="utf-8")), JSON).raise_for_status()
+        for name, body in cases.items():
+            start = time.perf_counter()
+            response = service.post(client, ANALYZE, body, JSON)
+            elapsed = (time.perf_counter() - start) * 1000
+            code = "ok" if response.status_code == 200 else response.json().get("code")
+            figures[name] = {"status": response.status_code, "code": code, "ms": elapsed}
+    return figures
+
+
 def throughput_http(html: str, seconds: float, clients: int = 4) -> float:
     body = request_body(html)
     done = 0
@@ -377,11 +414,20 @@ def main() -> None:
           f"in-process one thread {throughput['in_process_1_thread']:.1f}/s "
           f"({throughput['http_4_clients'] / throughput['in_process_1_thread']:.2f}x)")
 
+    limits = budgets()
+    print("\nbudgets: Lexbor parse of nested <div>s " + ", ".join(
+        f"{depth:,} deep {ms:.0f} ms" for depth, ms in limits["parse_nested_ms"].items()))
+    print(f"  largest page a request carries: {limits['largest_page_kb']:,} KB of real listing markup, "
+          f"{limits['largest_page_tags']:,} tags")
+    for name in ("too_many_elements", "page_too_complex", "deep_json", "largest_page"):
+        case = limits[name]
+        print(f"  {name}: HTTP {case['status']} {case['code']} in {case['ms']:.0f} ms")
+
     if args.json:
         args.json.write_text(
             json.dumps(
                 {"machine": machine(), "pages": rows, "reviews": reviews, "http": http, "decoding": decoding,
-                 "throughput": throughput, "history": history}, indent=2
+                 "throughput": throughput, "history": history, "budgets": limits}, indent=2
             )
         )
 

@@ -55,9 +55,10 @@ WORKER_RECYCLE_BYTES = 200 * MEGABYTE
 # page of millions of tiny elements never reaches the parser.
 MAX_MARKUP_TAGS = 400_000
 
-# `emptor serve` runs requests on this many threads; more queue (server/serve.py). Analyses are
-# CPU-bound and the GIL lets about one run at a time, so more threads would add memory, not
-# speed (docs/performance.md, "Under load").
+# `emptor serve` runs requests on this many threads; more queue (server/serve.py). The analyses
+# run in ANALYSIS_WORKERS processes; 4 threads keep two of them busy while others read, record
+# and answer: 141 answers/s with 2 threads, 184/s with 4, 189/s with 8 under 50 clients
+# (docs/performance.md, "Under load").
 SERVE_THREADS = 4
 
 DEFAULT_HOST = "127.0.0.1"

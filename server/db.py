@@ -2,8 +2,9 @@
 
 Each of the server's threads keeps one connection for its life instead of opening one per
 request: opening costs the pragmas, and closing the last connection to a WAL database
-checkpoints it, which made every request pay for a checkpoint (2.7 % of the service's time under
-load, docs/performance.md). waitress runs a fixed pool of threads, so the connections are few.
+checkpoints it, which made every request pay for a checkpoint (2.7 % of the service's time in a
+profile of the load benchmark, bench/load.py). waitress runs a fixed pool of threads, so the
+connections are few.
 """
 
 from __future__ import annotations

@@ -54,7 +54,7 @@ def test_a_real_page_is_within_every_limit(client):
 
 
 def test_an_analysis_over_budget_is_stopped_and_the_service_goes_on(budget_app):
-    """20,000 nested elements take the parser about 0.7 s (bench/run.py measures it): over this
+    """20,000 nested elements take the parser about 0.6 s (bench/run.py measures it): over this
     app's 0.5 s budget. The worker is killed, not left running, and a fresh one answers the next
     request."""
     client = budget_app.test_client()

@@ -56,7 +56,7 @@ async function call(path, { method = "GET", json, timeoutMs, settings }) {
   if (json !== undefined) {
     headers["Content-Type"] = "application/json";
     // Not compressed: on the loopback a megabyte costs nothing to send, while gzip cost the
-    // service 3.4 ms to inflate a 1 MB page (docs/performance.md, "Over HTTP") and the worker
+    // service 2.4-3.4 ms to inflate a 1 MB page (docs/performance.md, "Over HTTP") and the worker
     // as much to compress it.
     body = new TextEncoder().encode(JSON.stringify(json));
   }
