@@ -165,8 +165,8 @@ def _page_from_file(path: Path, limit: int) -> tuple[PageInput, Marketplace | No
                 return PageInput(blobs=[blob]), marketplace
         raise UnreadableInput(
             "unsupported_json",
-            f"{path} is JSON but not a product feed emptor knows (runParams, _init_data_ or an mtop response). "
-            "A review feed goes with --reviews.",
+            f"{path} is JSON but not a product feed emptor knows (runParams, _init_data_, an mtop response "
+            "or a saved window._d_c_). A review feed goes with --reviews.",
         )
     return PageInput(html=text), None
 

@@ -26,7 +26,8 @@ _NUMBER = re.compile(r"\d[\d\s.,\u00a0\u202f']*")
 _CURRENCY_SYMBOLS = (
     ("US $", "USD"), ("US$", "USD"), ("CA $", "CAD"), ("C$", "CAD"), ("AU $", "AUD"), ("A$", "AUD"),
     ("NZ $", "NZD"), ("MX$", "MXN"), ("R$", "BRL"), ("руб", "RUB"), ("₽", "RUB"), ("€", "EUR"),
-    ("£", "GBP"), ("₪", "ILS"), ("₺", "TRY"), ("₩", "KRW"), ("zł", "PLN"), ("₹", "INR"),
+    ("£", "GBP"), ("￡", "GBP"), ("CN￥", "CNY"), ("CN¥", "CNY"),
+    ("₪", "ILS"), ("₺", "TRY"), ("₩", "KRW"), ("zł", "PLN"), ("₹", "INR"),
     ("¥", "JPY"), ("$", "USD"),
 )
 
@@ -273,3 +274,35 @@ def time_from_trace_id(trace_id) -> dt.datetime | None:
     if not match:
         return None
     return dt.datetime.fromtimestamp(int(match.group(1)) / 1000, tz=dt.timezone.utc)
+
+
+# "Free returns" as AliExpress words it in the languages of its storefronts (issue 9 lists the
+# English, Spanish, French, German, Portuguese, Russian and Hebrew forms; the real 2026 English
+# page says "Free returns within 90 days"). Matched anywhere in a service or shipping text.
+_FREE_RETURN = re.compile(
+    r"free\s+returns?|devoluci[oó]n(?:es)?\s+(?:gratis|gratuitas?)|retours?\s+gratuits?|"
+    r"kostenlose\s+r[üu]ckgaben?|devolu[çc](?:[ãa]o|[õo]es)\s+(?:gr[aá]tis|gratuitas?)|"
+    r"бесплатн\w*\s+возврат|החזר(?:ה|ות)?\s+(?:חינם|בחינם)|reso\s+gratuito|resi\s+gratuiti|"
+    r"darmowy\s+zwrot|[üu]cretsiz\s+iade|gratis\s+retour|무료\s*반품|返品無料",
+    re.IGNORECASE,
+)
+
+# A refund promised in the same words ("Refund if no delivery in 35 days", "Reembolso si no
+# llega en 35 días").
+_REFUND = re.compile(r"refund|reembols|rembours|erstatt|r[üu]ckerstatt|возврат\w* (?:денег|средств)|החזר כספי", re.IGNORECASE)
+_DAYS = re.compile(r"(?<!\d)(\d{1,3})\s*(?:days?|d[ií]as|jours|tage?n?|дн\w*|ימים|giorni|dni|gün|일|日)", re.IGNORECASE)
+
+
+def says_free_return(text: str | None) -> bool:
+    return bool(text) and bool(_FREE_RETURN.search(text))
+
+
+def refund_days(text: str | None) -> int | None:
+    """The days in a refund promise ("Refund if no delivery in 35 days" → 35), or None when the
+    text promises no refund or names no days."""
+    if not text or not _REFUND.search(text):
+        return None
+    match = _DAYS.search(text)
+    days = int(match.group(1)) if match else None
+    return days if days and days <= MAX_DAYS else None
+

@@ -7,7 +7,8 @@ import re
 import pytest
 
 from tests.support.browser import FRAME_ROOT, ROOT_SELECTOR, emptor_frame, open_listing, shown, wait_for_state
-from tests.support.constructed import LATE_PRODUCT, gen_d_pdp_jsonp
+from tests.support.capture_reader import assert_listing_matches, expected_from_capture, raw_components
+from tests.support.constructed import LATE_PRODUCT, REAL_FEED_PRODUCT, gen_d_pdp_jsonp, real_pdp_envelope
 from tests.support.fixtures import F2020, F2212, NOT_FOUND, PUNISH, SHELL, read_text
 from tests.support.live_server import service_report
 
@@ -111,6 +112,21 @@ def test_2024_feed_captured_in_the_page_gives_a_verdict(emptor, site, service, p
     assert [blob["source"] for blob in sent["data"]] == ["mtop.aliexpress.pdp.pc.query"]
     report = service_report(service, sent)
     assert report["page"]["generation"] == "D"
+    assert shown(page, "data-level") == report["verdict"]["level"]
+
+
+def test_the_real_2026_feed_reaches_the_service_as_the_page_received_it(emptor, site, service):
+    """Constructed page, real feed: the 2024 shell under the 2026 listing's address, whose
+    stand-in loader requests the real components of F2607 by JSONP. The extension hands the
+    service the feed exactly as the page received it (unwrapped from its JSONP callback, every
+    component and value as served), and the verdict reads every field as
+    tests/test_generation_d.py's independent reader of the raw capture does."""
+    page = open_listing(emptor, site, "www.aliexpress.com", f"/item/{REAL_FEED_PRODUCT}.html", state="ok")
+    sent = _wait_for_analysis(service, 0, lambda body: body["data"] and body["url"].endswith(f"/{REAL_FEED_PRODUCT}.html"))
+    assert sent["data"] == [{"source": "mtop.aliexpress.pdp.pc.query", "body": real_pdp_envelope()}]
+    report = service_report(service, sent)
+    assert report["page"]["generation"] == "D" and report["errors"] == []
+    assert_listing_matches(report["listing"], expected_from_capture(raw_components()))
     assert shown(page, "data-level") == report["verdict"]["level"]
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from .fixtures import FIXTURES, SHELL, read_text
+from .fixtures import F2607, FIXTURES, SHELL, read_text
 
 SCRAPED = FIXTURES / "scraped"
 
@@ -277,18 +277,34 @@ FETCH_PRODUCT, JSONP_PRODUCT = "1005006717259012", "1005006717259013"
 # A shell whose feed comes only when the test says so (window.loadFeed()), long after the
 # content script stopped waiting for it: its own product and feed path, like the JSONP page's.
 LATE_PRODUCT, LATE_FEED_PATH = "1005006717259014", "/h5/mtop.aliexpress.pdp.pc.query/3.0/"
+# The real 2026 listing (F2607), whose shell requests the real components as its feed by JSONP.
+REAL_FEED_PRODUCT, REAL_FEED_PATH = "1005010171981745", "/h5/mtop.aliexpress.pdp.pc.query/4.0/"
+
+
+def real_pdp_envelope() -> dict:
+    """The real 2026 components (F2607) as the answer of ``mtop.aliexpress.pdp.pc.query``: the
+    components are the capture's; the envelope (api, ret, data.result) is the documented one,
+    constructed."""
+    (event,) = json.loads(read_text(F2607))["state"]["lifeCycleEventList"]
+    return {"api": "mtop.aliexpress.pdp.pc.query", "v": "1.0", "ret": ["SUCCESS::调用成功"], "data": {"result": event["data"]}}
+
+
+def real_pdp_jsonp() -> str:
+    """:func:`real_pdp_envelope` as the JSONP text the page's loader receives."""
+    return "mtopjsonp4(" + json.dumps(real_pdp_envelope(), ensure_ascii=False) + ")"
 
 
 def shell_requesting_feed(how: str) -> bytes:
-    product = {"fetch": FETCH_PRODUCT, "jsonp": JSONP_PRODUCT, "late": LATE_PRODUCT}[how]
+    product = {"fetch": FETCH_PRODUCT, "jsonp": JSONP_PRODUCT, "late": LATE_PRODUCT, "real": REAL_FEED_PRODUCT}[how]
     if how == "fetch":
         loader = f'<script>fetch("{FEED_PATH}?productId={product}&type=originaljson").then(r => r.text())</script>'
     elif how == "late":
         loader = f'<script>window.loadFeed = () => fetch("{LATE_FEED_PATH}?productId={product}").then(r => r.text());</script>'
     else:
+        callback, path = ("mtopjsonp4", REAL_FEED_PATH) if how == "real" else ("mtopjsonp3", JSONP_FEED_PATH)
         loader = (
-            "<script>window.mtopjsonp3 = function (payload) { window.__feed = payload; };"
-            f'var s = document.createElement("script"); s.src = "{JSONP_FEED_PATH}?productId={product}&callback=mtopjsonp3";'
+            f"<script>window.{callback} = function (payload) {{ window.__feed = payload; }};"
+            f'var s = document.createElement("script"); s.src = "{path}?productId={product}&callback={callback}";'
             "document.head.appendChild(s);</script>"
         )
     html = read_text(SHELL).replace("1005006180026951", product)
@@ -301,9 +317,11 @@ SHELLS_REQUESTING_FEEDS = {
     FETCH_PRODUCT: lambda: shell_requesting_feed("fetch"),
     JSONP_PRODUCT: lambda: shell_requesting_feed("jsonp"),
     LATE_PRODUCT: lambda: shell_requesting_feed("late"),
+    REAL_FEED_PRODUCT: lambda: shell_requesting_feed("real"),
 }
 SHELL_FEEDS = {
     FEED_PATH: gen_d_pdp_jsonp(),
     JSONP_FEED_PATH: gen_d_pdp_jsonp().replace(FETCH_PRODUCT, JSONP_PRODUCT),
     LATE_FEED_PATH: gen_d_pdp_jsonp().replace(FETCH_PRODUCT, LATE_PRODUCT),
+    REAL_FEED_PATH: real_pdp_jsonp(),
 }

@@ -20,6 +20,11 @@ SHELL = PAGES / "ali_1005006180026951_desktop_es_CSRshell_2024-08.html"
 NOT_FOUND = PAGES / "ali_1005008204179129_desktop_de_NOTFOUND_DCData_2025-10.html"
 PUNISH = PAGES / "ali_1005008204179129_PUNISH_captcha_2025-07.html"
 STORE = PAGES / "ali_store_4682001_desktop_2024-02.html"
+# The first real generation D data (2026): the page's window._d_c_ as a listing tool dumped it,
+# whose life-cycle event holds the mtop.aliexpress.pdp.pc.query components; and the same
+# listing's rendered DOM as saved.
+F2607 = PAGES / "ali_1005010171981745_uk_GBP_dcState-pdp_2026-07.json"
+F2607_DOM = PAGES / "ali_1005010171981745_uk_GBP_renderedDOM_2026-07.html"
 # A real eBay listing: a supported-looking page from a site emptor does not read.
 EBAY = FIXTURES / "other" / "itm_298293090902_2026-07-09.html"
 
@@ -32,6 +37,8 @@ PAGE_URLS = {
     NOT_FOUND.name: "https://de.aliexpress.com/item/1005008204179129.html",
     PUNISH.name: "https://www.aliexpress.com/item/1005008204179129.html",
     STORE.name: "https://yufanmodel.aliexpress.com/store/4682001",
+    F2607.name: "https://www.aliexpress.com/item/1005010171981745.html",
+    F2607_DOM.name: "https://www.aliexpress.com/item/1005010171981745.html",
 }
 
 

@@ -7,7 +7,7 @@ import json
 
 import jsonschema
 
-from .fixtures import F2020, F2209, F2212, NOT_FOUND, PUNISH, ROOT, SHELL, STORE
+from .fixtures import F2020, F2209, F2212, F2607, F2607_DOM, NOT_FOUND, PUNISH, ROOT, SHELL, STORE
 
 SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
@@ -31,4 +31,17 @@ GOLDEN = {
     NOT_FOUND.name: {"status": "not_found", "generation": None, "level": "unknown", "score": None, "findings": [], "trust": []},
     PUNISH.name: {"status": "blocked", "generation": None, "level": "unknown", "score": None, "findings": [], "trust": []},
     STORE.name: {"status": "not_product", "generation": None, "level": "unknown", "score": None, "findings": [], "trust": []},
+    F2607.name: {
+        # A Choice item with a delivery guarantee and free returns from a store 94.5% positive:
+        # the protections (-40) outweigh the store (+16) today. Issue 9's calibration (a
+        # protection offsets only the risks it covers) will change this outcome.
+        "status": "ok", "generation": "D", "level": "low", "score": 0,
+        "findings": ["SEL001"], "trust": ["PRT001", "PRT004", "PRT002"],
+    },
+    F2607_DOM.name: {
+        # The rendered page alone: the DOM shows the store's rating but not the programme, the
+        # returns or the guarantee, which only the feed (F2607) carries.
+        "status": "ok", "generation": "dom-2024", "level": "low", "score": 12,
+        "findings": ["SEL001"], "trust": [],
+    },
 }

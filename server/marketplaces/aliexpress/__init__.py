@@ -21,7 +21,7 @@ from heuristics.model import Listing, Locale, merge
 from ..base import Blob, Extraction, PageInput
 from ..problems import BadBlob, NotAFeed
 from . import dom, embedded, generations, hosts, review_pages
-from .shared import NAME, as_dict, locale_of_language, new_listing
+from .shared import NAME, as_dict, as_list, locale_of_language, new_listing
 
 # Signs of the anti-bot "punish" page (docs/sources.md, "The anti-bot page"); the extension stops
 # waiting for a product when it sees them (extension/lib/constants.js, PRODUCT_PAGE).
@@ -56,6 +56,18 @@ def _has_modules(data: dict) -> bool:
 
 def _has_components(data: dict) -> bool:
     return any(key.endswith("Component") for key in data)
+
+
+def _dc_components(value: dict) -> dict | None:
+    """The product components a saved ``window._d_c_`` holds: the object itself, or a tool's dump
+    of it (``{"window_key": "_d_c_", "state": {…}}``); the components are the data of its
+    life-cycle events (the real 2026 capture: one RENDER event)."""
+    state = as_dict(value.get("state")) if value.get("window_key") == "_d_c_" else value
+    for event in as_list(state.get("lifeCycleEventList")):
+        data = as_dict(as_dict(event).get("data"))
+        if "GLOBAL_DATA" in data:
+            return data
+    return None
 
 
 # --- reading captured blobs: one reader per source the browser captures ----------------------
@@ -352,7 +364,9 @@ class AliExpress:
 
     def blob_from_capture(self, text: str) -> Blob | None:
         """Recognise a saved product feed (``emptor scan FILE.json``) by its shape: a runParams
-        object, an ``_init_data_`` object, or an mtop response as JSON or as captured JSONP.
+        object, an ``_init_data_`` object, an mtop response as JSON or as captured JSONP, or the
+        2024+ page's ``window._d_c_`` as saved after the page loaded (the components of the
+        ``mtop.aliexpress.pdp.pc.query`` result in ``lifeCycleEventList[].data``).
 
         :raises NotAFeed: the text is not JSON or JSONP.
         """
@@ -374,6 +388,9 @@ class AliExpress:
             return Blob("runParams", {"data": value})
         if "GLOBAL_DATA" in as_dict(data.get("result")):
             return Blob("mtop.aliexpress.pdp.pc.query", value)
+        components = _dc_components(value)
+        if components is not None:
+            return Blob("mtop.aliexpress.pdp.pc.query", {"data": {"result": components}})
         if _has_components(as_dict(data.get("data"))):
             return Blob("mtop.aliexpress.itemdetail.pc.asyncPCDetail", value)
         return None

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from heuristics.model import Badges, Listing, Locale, Price, Rating, Seller
+from heuristics.model import Badges, DeliveryGuarantee, Listing, Locale, Price, Rating, Seller
 
 from ... import jsontext, textparse
 from .shared import (
@@ -312,48 +312,167 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
 # --- Gen D ---------------------------------------------------------------------------------
 
 
+# The service blocks of a 2026 listing name the programme the item is sold under
+# ("sceneType"); ONLY_CHOICE is a Choice item (the real 2026 capture, tests/fixtures/pages/
+# ali_1005010171981745_uk_GBP_dcState-pdp_2026-07.json, whose page shows the Choice badge).
+CHOICE_SCENES = frozenset({"ONLY_CHOICE"})
+_SERVICE_BLOCKS = ("DELIVERY_GUARANTEE_SERVICE", "AFTER_SALE_SERVICE_BLOCK")
+
+
+def _pdp_price_rows(price: dict) -> dict[str, dict]:
+    """Per-variant prices keyed by the sku id's string form. The 2026 feed keys them twice,
+    ``skuIdStrPriceInfoMap`` and ``skuPriceInfoMap``; its sale price is a displayed string
+    (``salePriceString`` "￡0.85") where older descriptions show a money object (``salePrice``)."""
+    rows: dict[str, dict] = {}
+    for key in ("skuPriceInfoMap", "skuIdStrPriceInfoMap"):
+        for sku_id, info in as_dict(price.get(key)).items():
+            if isinstance(info, dict) and as_id(sku_id):
+                rows.setdefault(as_id(sku_id), info)
+    return rows
+
+
+def _sale_amount(info: dict):
+    """What a variant sells for: the money object when there is one, else the displayed text."""
+    sale = info.get("salePrice")
+    if isinstance(sale, dict):
+        return sale
+    return as_text(info.get("salePriceString")) or as_text(info.get("salePriceLocal"))
+
+
+def _pdp_sku_rows(sku: dict, price_rows: dict[str, dict]) -> list[dict]:
+    """``SKU.skuPaths`` (a list in the 2026 feed, a map keyed by path in scrapers' notes) joined to
+    the prices, in the row shape :func:`variants_from` reads. Only ``skuIdStr`` identifies a
+    variant: the numeric ``skuId`` is past 2^53 and arrives rounded (two of the capture's five
+    variants share one)."""
+    paths = sku.get("skuPaths")
+    entries = as_list(paths) or list(as_dict(paths).values())
+    rows = []
+    for path in entries:
+        if not isinstance(path, dict):
+            continue
+        sku_id = as_id(path.get("skuIdStr") or path.get("skuId"))
+        if sku_id is None:
+            continue
+        prices = price_rows.get(sku_id, {})
+        rows.append({
+            "skuIdStr": sku_id,
+            "skuAttr": path.get("skuAttr") or path.get("path") or "",
+            "skuStock": path.get("skuStock"),
+            "skuVal": {"skuAmount": prices.get("originalPrice"), "skuActivityAmount": _sale_amount(prices)},
+        })
+    return rows
+
+
+def _condition_holds(condition: str | None, facts: dict) -> bool:
+    """A layout block's ``displayCondition`` ("shippingFee=free||thresholdOverZero!=yes"): the
+    page shows the block when it holds for the option's ``bizData``. ``default=visible`` always
+    holds. Alternatives are ``||``, conjunctions ``&&``."""
+    if not condition:
+        return True
+    for alternative in condition.split("||"):
+        terms = [term.strip() for term in alternative.split("&&") if term.strip()]
+        if terms and all(_term_holds(term, facts) for term in terms):
+            return True
+    return False
+
+
+def _term_holds(term: str, facts: dict) -> bool:
+    negated = "!=" in term
+    key, _, expected = term.partition("!=" if negated else "=")
+    key, expected = key.strip(), expected.strip()
+    if key == "default":
+        return not negated
+    actual = as_text(facts.get(key)) or ""
+    return (actual != expected) if negated else (actual == expected)
+
+
+def _shows_free_shipping(layout: dict) -> bool:
+    """Whether the option's own layout shows "Free shipping": its free-shipping block (named by
+    ``medusaKey``, whatever the language of its text) with a display condition that holds. The
+    2026 Choice listing says ``shippingFee: charge`` with a cost of ￡1.99 and shows "Free
+    shipping", because the order meets the free-shipping threshold (￡0.00)."""
+    facts = as_dict(layout.get("bizData"))
+    for group in ("titleLayout", "tableContentLayout", "contentLayout"):
+        for row in as_list(layout.get(group)):
+            for block in as_list(row) if isinstance(row, list) else [row]:
+                block = as_dict(block)
+                key = (as_text(block.get("medusaKey")) or "").lower()
+                if "freeshipping" in key and _condition_holds(as_text(block.get("displayCondition")), facts):
+                    return True
+    return False
+
+
+def _pdp_shipping(shipping_block: dict, served: dt.datetime | None):
+    """Delivery options as the shopper saw them: free when the layout shows it free, and the
+    estimate's dates ("Jul. 24" to "Jul. 29", no year) as days from the day the page was served."""
+    layouts = as_list(shipping_block.get("originalLayoutResultList"))
+    options, guarantee, ship_to = shipping_from_layouts(layouts)
+    with_biz = [as_dict(layout) for layout in layouts if as_dict(as_dict(layout).get("bizData"))]
+    for option, layout in zip(options, with_biz):
+        biz = as_dict(layout.get("bizData"))
+        if option.cost and _shows_free_shipping(layout):
+            option.cost = 0.0
+        if served is None:
+            continue
+        seen = served.date()
+        earliest = textparse.next_date_from_day_month(as_text(biz.get("displayEtaMinDate")), seen)
+        latest = textparse.next_date_from_day_month(as_text(biz.get("displayEtaMaxDate") or biz.get("deliveryDate")), seen)
+        if option.min_days is None and earliest:
+            option.min_days = (earliest - seen).days
+        if option.max_days is None and latest:
+            option.max_days = (latest - seen).days
+        if option.delivery_date is None and latest:
+            option.delivery_date = latest.isoformat()
+    return options, guarantee, ship_to
+
+
+def _service_texts(block: dict) -> list[str]:
+    texts = [as_text(block.get(key)) for key in ("title", "shortTitle", "popupTitle")]
+    texts += [as_text(as_dict(item).get("content")) for item in as_list(block.get("subContents"))]
+    return [text for text in texts if text]
+
+
+def _pdp_delivery_guarantee(block: dict, from_shipping: DeliveryGuarantee | None) -> DeliveryGuarantee | None:
+    """The delivery promise ("Refund if no delivery in 35 days", "￡1.00 coupon code if delayed")
+    with what the shipping options say of it."""
+    days = next((days for text in _service_texts(block) if (days := textparse.refund_days(text))), None)
+    if days is None and from_shipping is None:
+        return None
+    return DeliveryGuarantee(
+        days=days if days is not None else (from_shipping.days if from_shipping else None),
+        by_date=from_shipping.by_date if from_shipping else None,
+        compensation=from_shipping.compensation if from_shipping else None,
+    )
+
+
 def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") -> Partial:
-    """The ``mtop.aliexpress.pdp.pc.query`` feed's ``data.result`` (2024+ client-rendered pages)."""
+    """The ``mtop.aliexpress.pdp.pc.query`` feed's ``data.result`` (2024+ client-rendered pages),
+    which is also what the page keeps in ``window._d_c_.lifeCycleEventList[].data``."""
     global_data = as_dict(as_dict(result.get("GLOBAL_DATA")).get("globalData"))
     price, sku = as_dict(result.get("PRICE")), as_dict(result.get("SKU"))
     shop = as_dict(result.get("SHOP_CARD_PC"))
     seller_info = as_dict(shop.get("sellerInfo"))
     rating_block = as_dict(result.get("PC_RATING"))
     target = as_dict(price.get("targetSkuPriceInfo"))
+    served = textparse.time_from_trace_id(global_data.get("traceId"))
 
-    shown_id = as_id(global_data.get("productId"))
-    sale_value = price_value(target.get("salePrice"))
-    if sale_value is None:
-        sale_value = price_value(as_text(target.get("salePriceString")))
+    shown_id = as_id(global_data.get("productId") or as_dict(global_data.get("productInfo")).get("productId")
+                     or price.get("productId"))
+    sale_value = price_value(_sale_amount(target))
     original_value = price_value(target.get("originalPrice"))
+    price_rows = _pdp_price_rows(price)
     currency = (
         money_currency(target.get("salePrice"))
         or money_currency(target.get("originalPrice"))
         or textparse.currency_of(as_text(target.get("salePriceString")))
+        or next((code for info in price_rows.values() if (code := money_currency(info.get("originalPrice")))), None)
+        or currency_code(global_data.get("currencyCode"))
     )
 
-    # Per-SKU prices live in skuPriceInfoMap keyed by sku id; names come from skuPaths + skuProperties.
-    sku_rows = []
-    price_map = as_dict(price.get("skuPriceInfoMap"))
-    for path in as_dict(sku.get("skuPaths")).values():
-        if not isinstance(path, dict):
-            continue
-        sku_id = as_id(path.get("skuIdStr") or path.get("skuId"))
-        if sku_id is None:
-            continue
-        prices = as_dict(price_map.get(sku_id))
-        sku_rows.append(
-            {
-                "skuIdStr": sku_id,
-                "skuAttr": path.get("path") or "",
-                "skuStock": path.get("skuStock"),
-                "skuVal": {"skuAmount": prices.get("originalPrice"), "skuActivityAmount": prices.get("salePrice")},
-            }
-        )
-    variants = variants_from(sku_rows, sku.get("skuProperties"))
+    variants = variants_from(_pdp_sku_rows(sku, price_rows), sku.get("skuProperties"))
     sale_prices = [v.price for v in variants if v.price is not None]
     original_prices = [v.original_price for v in variants if v.original_price is not None]
-    options, guarantee, ship_to = shipping_from_layouts(as_dict(result.get("SHIPPING")).get("originalLayoutResultList"))
+    options, from_shipping, ship_to = _pdp_shipping(as_dict(result.get("SHIPPING")), served)
     positive = shop.get("sellerPositiveRate", shop.get("positiveRate"))
     if positive is None:
         positive = next(
@@ -361,14 +480,26 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
              if "%" in (as_text(benefit.get("value")) or "")),
             None,
         )
+    after_sale = as_dict(result.get("AFTER_SALE_SERVICE_BLOCK"))
+    scenes = {as_text(as_dict(as_dict(result.get(name)).get("params")).get("sceneType")) for name in _SERVICE_BLOCKS}
+    buried = as_dict(global_data.get("buriedLogInfo")).get("buriedData")
+    buried_choice = None
+    if isinstance(buried, str):
+        try:
+            buried_choice = as_bool(as_dict(jsontext.loads(buried)).get("choice"))
+        except jsontext.NotJSON:
+            buried_choice = None
+    choice = True if (scenes & CHOICE_SCENES or buried_choice) else None
+    item_status = as_dict(global_data.get("offlineInfo")).get("itemStatus", global_data.get("itemStatus"))
     listing = new_listing(
         shown_id,
         title=as_text(as_dict(result.get("PRODUCT_TITLE")).get("text") or global_data.get("subject")),
-        category_id=as_id(global_data.get("categoryId")),
+        category_id=as_id(global_data.get("categoryId") or as_dict(global_data.get("productInfo")).get("categoryId")),
         locale=Locale(
-            country=as_text(global_data.get("country") or ship_to),
-            currency=currency or as_text(global_data.get("currencyCode")),
-            language=language_from_locale(as_text(global_data.get("lang") or global_data.get("locale"))),
+            country=as_text(global_data.get("country") or ship_to or price.get("region")),
+            currency=currency,
+            language=language_from_locale(as_text(global_data.get("lang") or global_data.get("locale")
+                                                  or global_data.get("localStr"))),
         ),
         price=_price_from_ranges(
             currency,
@@ -382,25 +513,32 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
         shipping=options,
         specs=specs_from(as_dict(result.get("PRODUCT_PROP_PC")).get("showedProps")),
         seller=new_seller(
-            shop.get("storeName"),
+            shop.get("storeName") or global_data.get("storeName"),
             store_id=as_id(seller_info.get("storeNum") or global_data.get("storeId")),
             positive_rate=textparse.parse_percent(positive),
             feedback_count=as_int(shop.get("sellerTotalNum")),
             followers=None,
-            opened=opened_date(seller_info.get("openTime")),
-            top_rated=as_bool(shop.get("topRatedSeller")),
+            # The date the page displays, not the epoch-like time behind it (issue 9).
+            opened=opened_date(seller_info.get("formatOpenTime")) or opened_date(seller_info.get("openTime")),
+            top_rated=as_bool(seller_info.get("topRatedSeller", shop.get("topRatedSeller"))),
+            country=as_text(seller_info.get("countryCompleteName")),
         ),
         rating=Rating(
             average=textparse.parse_amount(as_text(rating_block.get("rating"))),
             count=as_int(rating_block.get("totalValidNum")),
         ),
         orders=textparse.parse_count(as_text(rating_block.get("otherText"))) or as_int(global_data.get("sales")),
-        badges=Badges(delivery_guarantee=guarantee),
+        badges=Badges(
+            choice=choice,
+            free_return=True if any(textparse.says_free_return(text) for text in _service_texts(after_sale)) else None,
+            delivery_guarantee=_pdp_delivery_guarantee(as_dict(result.get("DELIVERY_GUARANTEE_SERVICE")), from_shipping),
+        ),
         image_keys=image_keys(as_dict(result.get("HEADER_IMAGE_PC")).get("imagePathList")),
     )
     return Partial(
         listing=listing,
         generation="D",
         source=source,
-        served_at=textparse.time_from_trace_id(global_data.get("traceId")),
+        available=(item_status == 0) if isinstance(item_status, int) and not isinstance(item_status, bool) else None,
+        served_at=served,
     )
