@@ -39,9 +39,9 @@ GOLDEN = {
         "findings": ["SEL001"], "trust": ["PRT001", "PRT004", "PRT002"],
     },
     F2607_DOM.name: {
-        # The rendered page alone: the DOM shows the store's rating but not the programme, the
-        # returns or the guarantee, which only the feed (F2607) carries.
-        "status": "ok", "generation": "dom-2024", "level": "low", "score": 12,
-        "findings": ["SEL001"], "trust": [],
+        # The rendered page alone: its service panel shows the delivery promise and free returns
+        # (in words, read in the site's language); the Choice programme is only in the feed (F2607).
+        "status": "ok", "generation": "dom-2024", "level": "low", "score": 0,
+        "findings": ["SEL001"], "trust": ["PRT004", "PRT002"],
     },
 }

@@ -145,6 +145,7 @@ class _Readings:
     embedded: embedded.EmbeddedData = field(default_factory=embedded.EmbeddedData)
     own_url: str | None = None  # the page's canonical address
     language: str | None = None  # <html lang>
+    header: Locale = field(default_factory=Locale)  # the 2024+ header's ship-to/language/currency setting
     served: dt.datetime | None = None
     punished: bool = False  # the page is the anti-bot check (found by string search: once per page)
     feed_blocked: bool = False  # a captured feed answered with a robot check
@@ -231,6 +232,7 @@ def _read_html(page: PageInput, url_product: str | None, readings: _Readings) ->
     readings.partials = [p for p in readings.partials if p.has_product()]
     readings.page_url = readings.page_url or readings.own_url
     readings.language = dom.locale_from_meta(tree).language
+    readings.header = dom.locale_from_header(tree)
     readings.served = _served(readings.partials, found)
     readings.dom = dom.read(tree, _hints(readings.partials, readings.served or page.received_at))
 
@@ -284,16 +286,25 @@ def _merged_listing(page: PageInput, readings: _Readings) -> Listing:
     if readings.dom is not None and readings.dom.layout:
         listing = merge(listing, readings.dom.listing)
     shown = listing.product_id_shown or hosts.product_id_from_url(readings.page_url)
-    defaults = new_listing(
-        shown,
-        url=readings.page_url,
-        selected_sku_id=page.selected_sku_id,
-        locale=Locale(country=_country_of_site(readings.page_url), language=readings.language),
-    )
+    defaults = new_listing(shown, url=readings.page_url, selected_sku_id=page.selected_sku_id, locale=_page_locale(readings))
     listing = merge(defaults, listing)
     if readings.embedded.view_name == "choiceDetail" and listing.badges.choice is None:
         listing.badges.choice = True  # the Choice-specific template (docs/sources.md, "Choice")
     return listing
+
+
+def _page_locale(readings: _Readings) -> Locale:
+    """Whom the page was rendered for, from what the page says outside its product data (which
+    says it first, when it does): the header's ship-to setting, then ``<html lang>``, the site
+    code in ``window._d_c_``, and the storefront's address (es.aliexpress.com is Spanish)."""
+    header = readings.header
+    site_code = as_dict(as_dict(readings.embedded.dc_data).get("extParams")).get("site")
+    return Locale(
+        country=header.country or _country_of_site(readings.page_url),
+        currency=header.currency,
+        language=(header.language or readings.language or hosts.language_of_site_code(site_code)
+                  or hosts.language_of_host(readings.page_url)),
+    )
 
 
 def _country_of_site(url: str | None) -> str | None:
@@ -319,7 +330,7 @@ def _unjudged(status: str, readings: _Readings) -> Extraction:
     shown = shown or hosts.product_id_from_url(readings.page_url)
     return Extraction(
         status=status,
-        listing=new_listing(shown, url=readings.page_url),
+        listing=new_listing(shown, url=readings.page_url, locale=_page_locale(readings)),
         captured_at=readings.served,
         own_url=readings.own_url,
     )

@@ -20,7 +20,18 @@ from urllib.parse import urljoin, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from heuristics.model import DESCRIPTION_CHARS, MIN_PRICE, Badges, Listing, Locale, Price, Rating, Shipping, Spec
+from heuristics.model import (
+    DESCRIPTION_CHARS,
+    MIN_PRICE,
+    Badges,
+    DeliveryGuarantee,
+    Listing,
+    Locale,
+    Price,
+    Rating,
+    Shipping,
+    Spec,
+)
 
 from ... import textparse
 from .shared import image_keys, language_from_locale, new_listing, new_seller
@@ -208,6 +219,30 @@ def _read_2020(tree, hints: PageHints) -> Listing:
     )
 
 
+# An amount with the currency written before it ("￡1.00", "US $1.00") or after it ("1,00 €").
+_MONEY_TOKEN = re.compile(
+    r"(?:(?:US|CA|AU|NZ|MX|CN|R)?\s?[$€£￡¥￥₽₪₺₩₹]\s?)?\d+(?:[.,]\d+)?(?:\s?(?:€|₽|zł|руб\.?|₪|₺|₩|[A-Z]{3}\b))?"
+)
+
+
+def _services_2024(tree) -> Badges:
+    """The service panel beside the price (``shipping--item`` blocks, in the site's language):
+    free returns ("Free returns within 90 days") and the delivery promise ("Refund if no
+    delivery in 35 days", "￡1.00 coupon code if delayed"), as F2607dom renders them."""
+    free_return, guarantee = None, None
+    for item in tree.css('[class*="shipping--item"]'):
+        title = _text(item.css_first('[class*="shipping--title"]'))
+        lines = [text for text in (_text(node) for node in item.css('[class*="shipping--descText"]')) if text]
+        if any(textparse.says_free_return(text) for text in (title, *lines)):
+            free_return = True
+        days = next((days for text in lines if (days := textparse.refund_days(text))), None)
+        if days is not None and guarantee is None:
+            paid = next((text for text in lines if textparse.currency_of(text) and not textparse.refund_days(text)), None)
+            token = _MONEY_TOKEN.search(paid) if paid else None
+            guarantee = DeliveryGuarantee(days=days, compensation=token.group(0).strip() if token else None)
+    return Badges(free_return=free_return, delivery_guarantee=guarantee)
+
+
 def _read_2024(tree, hints: PageHints) -> Listing:
     current = _text(
         _first(tree, '[class*="price--currentPriceText"]', '[class*="price-default--current"]', '[class*="price-kr--current"]')
@@ -256,6 +291,7 @@ def _read_2024(tree, hints: PageHints) -> Listing:
             count=textparse.parse_count(_text(tree.css_first('[class*="reviewer--reviews"]'))),
         ),
         orders=textparse.parse_count(sold),
+        badges=_services_2024(tree),
         image_keys=image_keys([img.attributes.get("src") for img in tree.css('[class*="slider--img"] img')]),
         description=_description(tree),
     )
@@ -287,4 +323,30 @@ def locale_from_meta(tree: LexborHTMLParser) -> Locale:
     html_node = tree.css_first("html")
     language = html_node.attributes.get("lang") if html_node is not None else None
     return Locale(language=language_from_locale(language))
+
+
+_FLAG = re.compile(r"country-flag")
+_COUNTRY_CODE = re.compile(r"[A-Z]{2}")
+
+
+def locale_from_header(tree: LexborHTMLParser) -> Locale:
+    """The shopper's own "ship to / language / currency" setting as the 2024+ header shows it: a
+    flag whose class names the country (``country-flag-y2023 UK``), then "EN/" and "GBP" (F2607dom,
+    F2510nf). The most direct statement of whom the page was rendered for."""
+    menu = tree.css_first('[class*="ship-to--menuItem"]')
+    if menu is None:
+        return Locale()
+    country = None
+    flag = menu.css_first('[class*="country-flag"]')
+    if flag is not None:
+        classes = (flag.attributes.get("class") or "").split()
+        if any(_FLAG.match(name) for name in classes):
+            country = next((name for name in classes if _COUNTRY_CODE.fullmatch(name)), None)
+    language = _text(menu.css_first('[class*="ship-to--small"]'))
+    currency = _text(menu.css_first("b"))
+    return Locale(
+        country=country,
+        currency=currency if currency and textparse.currency_of(currency) == currency else None,
+        language=language_from_locale(language.rstrip("/ ").lower()) if language else None,
+    )
 

@@ -26,7 +26,9 @@ from .shared import (
     as_int,
     as_list,
     as_text,
+    condition_holds,
     currency_code,
+    free_returns_in_layouts,
     image_keys,
     language_from_locale,
     money_currency,
@@ -142,6 +144,7 @@ def from_modules(data: dict) -> Partial:
         else textparse.parse_count(title.get("formatTradeCount")),
         badges=Badges(
             choice=as_bool(common.get("choiceProduct")),
+            free_return=free_returns_in_layouts(layouts),
             buyer_protection_days=protection_days(as_dict(protection.get("buyerProtection")).get("name")),
             delivery_guarantee=guarantee,
         ),
@@ -183,9 +186,8 @@ def from_new_detail(init_data: dict) -> Partial:
 
     shown_id = as_id(seo.get("productId") or actions.get("productId") or store.get("productId"))
     currency = _block_currency(price) or currency_code(shipping.get("tradeCurrency"))
-    options, guarantee, ship_to = shipping_from_layouts(
-        as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList")
-    )
+    layouts = as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList")
+    options, guarantee, ship_to = shipping_from_layouts(layouts)
     top_rated = as_bool(store.get("isTopRatedSeller"))
     if top_rated is None:
         top_rated = as_bool(recommend.get("topRatedSeller"))
@@ -212,6 +214,7 @@ def from_new_detail(init_data: dict) -> Partial:
         rating=Rating(),  # Gen B carries no rating summary (F2209); the review feed has it
         orders=textparse.parse_count(by_type.get("shareHeader", {}).get("formatTradeCount")),
         badges=Badges(
+            free_return=free_returns_in_layouts(layouts),
             buyer_protection_days=protection_days(protection.get("name")),
             delivery_guarantee=guarantee,
         ),
@@ -241,6 +244,20 @@ def _sku_rows(price_component: dict):
         except jsontext.NotJSON:
             return []
     return []
+
+
+def _free_return_c(promise: dict, freight: dict) -> bool | None:
+    """Generation C says it three ways: the flag ``hasNoReasonFreeReturn``, a service line in
+    ``sellerPromiseComponent`` and a line in the freight panel, each in the site's language."""
+    flag = as_bool(promise.get("hasNoReasonFreeReturn"))
+    if flag:
+        return True
+    titles = [as_text(as_dict(detail).get("title")) for detail in as_list(as_dict(promise.get("serviceDetails")).get("details"))]
+    if any(textparse.says_free_return(title) for title in titles) or free_returns_in_layouts(
+        freight.get("originalLayoutResultList")
+    ):
+        return True
+    return flag
 
 
 def from_components(data: dict, source: str = "runParams") -> Partial:
@@ -299,7 +316,7 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
         orders=textparse.parse_count(as_dict(data.get("tradeComponent")).get("formatTradeCount")),
         badges=Badges(
             choice=as_bool(tags.get("choiceProduct")),
-            free_return=as_bool(promise.get("hasNoReasonFreeReturn")),
+            free_return=_free_return_c(promise, freight),
             buyer_protection_days=protection_detail,
             delivery_guarantee=guarantee,
         ),
@@ -363,29 +380,6 @@ def _pdp_sku_rows(sku: dict, price_rows: dict[str, dict]) -> list[dict]:
     return rows
 
 
-def _condition_holds(condition: str | None, facts: dict) -> bool:
-    """A layout block's ``displayCondition`` ("shippingFee=free||thresholdOverZero!=yes"): the
-    page shows the block when it holds for the option's ``bizData``. ``default=visible`` always
-    holds. Alternatives are ``||``, conjunctions ``&&``."""
-    if not condition:
-        return True
-    for alternative in condition.split("||"):
-        terms = [term.strip() for term in alternative.split("&&") if term.strip()]
-        if terms and all(_term_holds(term, facts) for term in terms):
-            return True
-    return False
-
-
-def _term_holds(term: str, facts: dict) -> bool:
-    negated = "!=" in term
-    key, _, expected = term.partition("!=" if negated else "=")
-    key, expected = key.strip(), expected.strip()
-    if key == "default":
-        return not negated
-    actual = as_text(facts.get(key)) or ""
-    return (actual != expected) if negated else (actual == expected)
-
-
 def _shows_free_shipping(layout: dict) -> bool:
     """Whether the option's own layout shows "Free shipping": its free-shipping block (named by
     ``medusaKey``, whatever the language of its text) with a display condition that holds. The
@@ -397,7 +391,7 @@ def _shows_free_shipping(layout: dict) -> bool:
             for block in as_list(row) if isinstance(row, list) else [row]:
                 block = as_dict(block)
                 key = (as_text(block.get("medusaKey")) or "").lower()
-                if "freeshipping" in key and _condition_holds(as_text(block.get("displayCondition")), facts):
+                if "freeshipping" in key and condition_holds(as_text(block.get("displayCondition")), facts):
                     return True
     return False
 
@@ -530,7 +524,9 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
         orders=textparse.parse_count(as_text(rating_block.get("otherText"))) or as_int(global_data.get("sales")),
         badges=Badges(
             choice=choice,
-            free_return=True if any(textparse.says_free_return(text) for text in _service_texts(after_sale)) else None,
+            free_return=True if (any(textparse.says_free_return(text) for text in _service_texts(after_sale))
+                                 or free_returns_in_layouts(as_dict(result.get("SHIPPING")).get("originalLayoutResultList")))
+            else None,
             delivery_guarantee=_pdp_delivery_guarantee(as_dict(result.get("DELIVERY_GUARANTEE_SERVICE")), from_shipping),
         ),
         image_keys=image_keys(as_dict(result.get("HEADER_IMAGE_PC")).get("imagePathList")),

@@ -36,6 +36,31 @@ def is_site_host(host: str) -> bool:
     return any(host == d or host.endswith("." + d) for d in SITE_DOMAINS)
 
 
+# The language storefronts: the subdomain is the page's language (every captured page's
+# language switcher lists them: docs/sources.md, "Storefront domains").
+LANGUAGE_STOREFRONTS = frozenset("de es fr it nl pl pt ru tr th vi ko ja ar he id".split())
+# The site code a 2024+ page carries in ``window._d_c_.DCData.extParams.site``, where it names a
+# language: "esp" on es.aliexpress.com (F2408), "deu" on de. (F2510nf); generation A pages carry
+# the same codes as ``storeModule.siteType``: "isr" on he. (F2020), "usa" on www.aliexpress.us
+# (F2212). "glo", the global site, names none. Only codes seen on captured pages are listed.
+SITE_LANGUAGES = {"esp": "es", "deu": "de", "isr": "he", "usa": "en"}
+
+
+def language_of_host(url: str | None) -> str | None:
+    """The language a storefront address names: es.aliexpress.com → "es", aliexpress.ru → "ru"."""
+    host = host_or_none(url)
+    if not host or not is_site_host(host):
+        return None
+    labels = host.split(".")
+    if labels[-2:] == ["aliexpress", "ru"]:
+        return "ru"
+    return labels[0] if len(labels) >= 3 and labels[0] in LANGUAGE_STOREFRONTS else None
+
+
+def language_of_site_code(code) -> str | None:
+    return SITE_LANGUAGES.get(code.strip().lower()) if isinstance(code, str) else None
+
+
 def product_id_from_url(url: str | None) -> str | None:
     """The product id as the address shows it (www/de./m./h5. hosts, legacy store paths)."""
     if not url:

@@ -277,6 +277,54 @@ def shipping_from_layouts(layouts) -> tuple[list[Shipping], DeliveryGuarantee | 
     return options, guarantee, ship_to
 
 
+def condition_holds(condition: str | None, facts: dict) -> bool:
+    """A layout block's ``displayCondition`` ("shippingFee=free||thresholdOverZero!=yes"): the
+    page shows the block when it holds for the option's ``bizData``. ``default=visible`` always
+    holds. Alternatives are ``||``, conjunctions ``&&``."""
+    if not condition:
+        return True
+    for alternative in condition.split("||"):
+        terms = [term.strip() for term in alternative.split("&&") if term.strip()]
+        if terms and all(_term_holds(term, facts) for term in terms):
+            return True
+    return False
+
+
+def _term_holds(term: str, facts: dict) -> bool:
+    negated = "!=" in term
+    key, _, expected = term.partition("!=" if negated else "=")
+    key, expected = key.strip(), expected.strip()
+    if key == "default":
+        return not negated
+    actual = as_text(facts.get(key)) or ""
+    return (actual != expected) if negated else (actual == expected)
+
+
+def _shown_texts(layout: dict):
+    """The words of every block an option's layout shows (its display condition holds), tags
+    and styling removed."""
+    facts = as_dict(layout.get("bizData"))
+    for group, rows in layout.items():
+        if not group.endswith("Layout") or not isinstance(rows, list):
+            continue
+        for row in rows:
+            for block in (row if isinstance(row, list) else [row]):
+                block = as_dict(block)
+                content = as_text(block.get("content"))
+                if content and condition_holds(as_text(block.get("displayCondition")), facts):
+                    yield " ".join(re.sub(r"<[^>]*>", " ", content).split())
+
+
+def free_returns_in_layouts(layouts) -> bool | None:
+    """True when a delivery option's panel shows free returns, in the site's language (the
+    shipping panels of generations A to D carry service lines beside the delivery ones);
+    None when none does: not shown is not "no free returns"."""
+    for layout in as_list(layouts):
+        if any(textparse.says_free_return(text) for text in _shown_texts(as_dict(layout))):
+            return True
+    return None
+
+
 def protection_days(name) -> int | None:
     """"90-Day Buyer Protection" → 90. A template such as "{day}-Day Buyer Protection" is None:
     the page had not filled the number in, and emptor does not guess it."""
