@@ -144,3 +144,14 @@ def test_refund_days_only_from_a_refund_promise():
     assert refund_days("Reembolso si no se entrega en 45 días") == 45
     assert refund_days("Fast delivery") is None
     assert refund_days("Delivery in 35 days") is None  # no refund promised
+
+
+def test_the_store_opening_as_written_when_no_display_text():
+    """Constructed from F2607 without ``formatOpenTime``: its own ``openTime`` "2025-03-03 19:08:05"
+    is read as the date written; a malformed one is not a date."""
+    components = copy.deepcopy(raw_components())
+    seller = components["SHOP_CARD_PC"]["sellerInfo"]
+    del seller["formatOpenTime"]
+    assert generations.from_pdp_result(components).listing.seller.opened == "2025-03-03"
+    seller["openTime"] = "2025-13-03 19:08:05"
+    assert generations.from_pdp_result(components).listing.seller.opened is None

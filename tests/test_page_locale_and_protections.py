@@ -171,3 +171,64 @@ def test_the_real_capture_holds_the_conditions_it_shows():
     (block,) = option["titleLayout"][1]
     assert json.dumps(block["content"]).count("Free shipping") == 1
     assert condition_holds(block["displayCondition"], option["bizData"])
+
+
+# --- the time a saved page is judged at ----------------------------------------------------------
+
+
+def judged(service, body: dict) -> dict:
+    response = service.http.post("/api/v1/analyze", json={**body, "record": False})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def gen_c_saved(current_time_ms: int | None, opened_ms: int) -> dict:
+    """Constructed generation C (tests/support/constructed.py), with no trace id: its store's
+    opening time and, when given, the page's ``userComponent.currentTime``."""
+    data = gen_c_run_params()["data"]
+    data["sellerComponent"]["openTime"] = opened_ms
+    if current_time_ms is not None:
+        data["userComponent"] = {"currentTime": current_time_ms}
+    return {"url": "https://www.aliexpress.com/item/4000927436411.html", "capture": "saved",
+            "data": [{"source": "runParams", "body": {"data": data}}]}
+
+
+CAPTURED_MS = 1715000000000  # 2024-05-06T12:53:20Z
+FOUR_MONTHS_EARLIER_MS = CAPTURED_MS - 120 * 86_400_000
+
+
+def test_a_saved_page_is_judged_at_its_current_time_field_and_says_so(live_service):
+    """A store "opened 4 months ago" at capture is still judged new when the saved page is read
+    years later: it is judged at the page's own current time, and the report says so."""
+    report = judged(live_service, gen_c_saved(CAPTURED_MS, FOUR_MONTHS_EARLIER_MS))
+    assert report["page"]["captured_at"] == "2024-05-06T12:53:20Z"
+    assert report["page"]["captured_from"] == "current_time"
+    assert (report["verdict"]["judged_at"], report["verdict"]["judged_at_from"]) == ("2024-05-06T12:53:20Z", "captured_at")
+    assert "SEL003" in [f["code"] for f in report["findings"]]
+
+
+def test_a_saved_page_without_any_time_is_judged_when_it_arrives_and_says_so(live_service):
+    report = judged(live_service, gen_c_saved(None, FOUR_MONTHS_EARLIER_MS))
+    assert (report["page"]["captured_at"], report["page"]["captured_from"]) == (None, None)
+    assert report["verdict"]["judged_at_from"] == "service_clock"
+    assert "SEL003" not in [f["code"] for f in report["findings"]]  # years old by now
+
+
+def test_a_live_page_is_judged_at_the_service_clock_whatever_it_carries(live_service):
+    body = {**gen_c_saved(CAPTURED_MS, FOUR_MONTHS_EARLIER_MS), "capture": "live"}
+    report = judged(live_service, body)
+    assert report["page"]["captured_from"] == "current_time"  # reported as the page says
+    assert report["verdict"]["judged_at_from"] == "service_clock"
+    assert "SEL003" not in [f["code"] for f in report["findings"]]
+
+
+def test_the_trace_id_comes_before_a_current_time_field(live_service):
+    """F2212 carries a trace id; a current-time field (constructed, a year later) does not replace it."""
+    html = read_text(F2212)
+    report = judged(live_service, {"url": PAGE_URLS[F2212.name], "html": html, "capture": "saved"})
+    assert (report["page"]["captured_at"], report["page"]["captured_from"]) == ("2022-12-20T18:36:11Z", "trace_id")
+    assert report["verdict"]["judged_at_from"] == "captured_at"
+    assert generations.served_time("2103399116715613719752379e7fca", current_time=1703000000000)[1] == "trace_id"
+    assert generations.served_time(None, current_time=1703000000000)[1] == "current_time"
+    assert generations.served_time(None, current_time="not a time", server_time=1703000000000)[1] == "server_time"
+    assert generations.served_time(None, current_time=17) == (None, None)  # not epoch milliseconds

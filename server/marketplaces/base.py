@@ -44,6 +44,9 @@ class Extraction:
     listing: Listing
     generation: str | None = None
     captured_at: dt.datetime | None = None
+    # Where captured_at was read: "trace_id", "current_time", "server_time", "aplus_id" or
+    # "punish_token" (docs/api.md, "page.captured_from").
+    captured_from: str | None = None
     sources: list[str] = field(default_factory=list)
     # The address the page gives itself (canonical link, og:url, or the page an anti-bot check
     # stands in for), so a page from another site sent under a marketplace URL can be refused.

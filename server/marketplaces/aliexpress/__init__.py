@@ -147,18 +147,24 @@ class _Readings:
     language: str | None = None  # <html lang>
     header: Locale = field(default_factory=Locale)  # the 2024+ header's ship-to/language/currency setting
     served: dt.datetime | None = None
+    served_from: str | None = None  # where ``served`` was read (docs/api.md, "page.captured_from")
     punished: bool = False  # the page is the anti-bot check (found by string search: once per page)
     feed_blocked: bool = False  # a captured feed answered with a robot check
     html_ignored: bool = False  # the HTML shows another listing than the address
     set_aside: list[dict] = field(default_factory=list)
 
 
-def _served(partials, found: embedded.EmbeddedData) -> dt.datetime | None:
-    """When the page was served: the earliest trace-id time in its data, else the aplus script's."""
-    times = [p.served_at for p in partials if p.served_at]
-    if times:
-        return min(times)
-    return dt.datetime.fromtimestamp(found.apache_time_ms / 1000, tz=dt.timezone.utc) if found.apache_time_ms else None
+def _served(partials, found: embedded.EmbeddedData) -> tuple[dt.datetime | None, str | None]:
+    """When the page was served, and from what: the best source its data carries (a trace id
+    before a current-time field; the earliest time of that source), else the aplus script's id."""
+    ranked = [p for p in partials if p.served_at]
+    if ranked:
+        best = min(generations.CAPTURE_TIME_SOURCES.index(p.served_from) for p in ranked)
+        return min((p.served_at, p.served_from) for p in ranked
+                   if generations.CAPTURE_TIME_SOURCES.index(p.served_from) == best)
+    if found.apache_time_ms:
+        return dt.datetime.fromtimestamp(found.apache_time_ms / 1000, tz=dt.timezone.utc), "aplus_id"
+    return None, None
 
 
 def _hints(partials, served: dt.datetime | None) -> dom.PageHints:
@@ -233,7 +239,7 @@ def _read_html(page: PageInput, url_product: str | None, readings: _Readings) ->
     readings.page_url = readings.page_url or readings.own_url
     readings.language = dom.locale_from_meta(tree).language
     readings.header = dom.locale_from_header(tree)
-    readings.served = _served(readings.partials, found)
+    readings.served, readings.served_from = _served(readings.partials, found)
     readings.dom = dom.read(tree, _hints(readings.partials, readings.served or page.received_at))
 
 
@@ -245,7 +251,7 @@ def _read(page: PageInput) -> _Readings:
     if page.html is not None and not readings.punished:
         _read_html(page, url_product, readings)
     if readings.dom is None:  # no HTML was read: the blobs alone say when the page was served
-        readings.served = _served(readings.partials, readings.embedded)
+        readings.served, readings.served_from = _served(readings.partials, readings.embedded)
     return readings
 
 
@@ -321,6 +327,7 @@ def _blocked(page: PageInput) -> Extraction:
         status="blocked",
         listing=new_listing(shown, url=page.url),
         captured_at=embedded.punish_time(page.html),
+        captured_from="punish_token" if embedded.punish_time(page.html) else None,
         own_url=embedded.punished_url(page.html),
     )
 
@@ -332,6 +339,7 @@ def _unjudged(status: str, readings: _Readings) -> Extraction:
         status=status,
         listing=new_listing(shown, url=readings.page_url, locale=_page_locale(readings)),
         captured_at=readings.served,
+        captured_from=readings.served_from,
         own_url=readings.own_url,
     )
 
@@ -357,6 +365,7 @@ class AliExpress:
                 listing=_merged_listing(page, readings),
                 generation=readings.partials[0].generation if readings.partials else rendered,
                 captured_at=readings.served,
+                captured_from=readings.served_from,
                 sources=[p.source for p in readings.partials] + ([rendered] if rendered else []),
                 own_url=readings.own_url,
             )

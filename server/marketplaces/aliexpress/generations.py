@@ -51,6 +51,7 @@ class Partial:
     source: str
     available: bool | None = None  # False when the data says the item is no longer for sale
     served_at: dt.datetime | None = None
+    served_from: str | None = None  # which of the data's times served_at is (CAPTURE_TIME_SOURCES)
     # Strings in the page's own language that help read its rendered DOM (i18n maps).
     i18n: dict[str, str] = field(default_factory=dict)
 
@@ -58,6 +59,30 @@ class Partial:
         """Whether the data held any product at all (a feed can be valid JSON and empty)."""
         listing = self.listing
         return bool(listing.title or listing.price.min is not None or listing.seller.name or listing.variants)
+
+
+# Where a page's capture time can come from, best first; the report names the one used
+# (docs/api.md, "page.captured_from").
+CAPTURE_TIME_SOURCES = ("trace_id", "current_time", "server_time")
+
+
+def served_time(trace_id, **current_times) -> tuple[dt.datetime | None, str | None]:
+    """When the data was served, and from what: the trace id's time (it names the server's own
+    clock to the millisecond), else a current-time field (``userComponent.currentTime``: keyword
+    ``current_time``; ``global.curTime``: ``server_time``) in epoch milliseconds."""
+    moment = textparse.time_from_trace_id(trace_id)
+    if moment is not None:
+        return moment, "trace_id"
+    for source, value in current_times.items():
+        millis = as_int(value, maximum=10**14)
+        if millis is not None and millis >= 10**12:
+            return dt.datetime.fromtimestamp(millis / 1000, tz=dt.timezone.utc), source
+    return None, None
+
+
+def _served_fields(trace_id, **current_times) -> dict:
+    moment, source = served_time(trace_id, **current_times)
+    return {"served_at": moment, "served_from": source}
 
 
 def _price_from_ranges(currency, sale_min, sale_max, list_min, list_max, discount) -> Price:
@@ -104,7 +129,7 @@ def _store_module_seller(store: dict, *, name=None, store_id=None, positive_rate
         positive_rate=textparse.parse_percent(store.get("positiveRate") or positive_rate),
         feedback_count=as_int(store.get("positiveNum")),
         followers=as_int(store.get("followingNumber")),
-        opened=opened_date(store.get("openTime")),
+        opened=opened_date(store.get("formatOpenTime")) or opened_date(store.get("openTime")),
         top_rated=top_rated,
         country=as_text(store.get("countryCompleteName")),
     )
@@ -157,7 +182,7 @@ def from_modules(data: dict) -> Partial:
         generation="A",
         source="runParams",
         available=(status == 0) if isinstance(status, int) else None,
-        served_at=textparse.time_from_trace_id(env.get("traceId")),
+        **_served_fields(env.get("traceId")),
         i18n={key: i18n[key] for key in ("FREE_SHIPPING", "TO_VIA") if isinstance(i18n.get(key), str)},
     )
 
@@ -226,7 +251,8 @@ def from_new_detail(init_data: dict) -> Partial:
         generation="B",
         source="_init_data_",
         available=(status == 0) if isinstance(status, int) else None,
-        served_at=textparse.time_from_trace_id(as_dict(root.get("global")).get("eagleeye_tracer_id")),
+        **_served_fields(as_dict(root.get("global")).get("eagleeye_tracer_id"),
+                         server_time=as_dict(root.get("global")).get("curTime")),
     )
 
 
@@ -308,7 +334,7 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
             positive_rate=textparse.parse_percent(store_feedback.get("sellerPositiveRate")),
             feedback_count=as_int(store_feedback.get("sellerTotalNum")),
             followers=None,  # not in sellerComponent: only the store header shows it (F2310)
-            opened=opened_date(seller.get("openTime")),
+            opened=opened_date(seller.get("formatOpenTime")) or opened_date(seller.get("openTime")),
             top_rated=as_bool(seller.get("topRatedSeller")),
             country=as_text(seller.get("countryCompleteName")),
         ),
@@ -323,7 +349,8 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
         image_keys=image_keys(as_dict(data.get("imageComponent")).get("imagePathList")),
     )
     trace = as_dict(as_dict(data.get("extraComponent")).get("envInfo")).get("traceId")
-    return Partial(listing=listing, generation="C", source=source, served_at=textparse.time_from_trace_id(trace))
+    return Partial(listing=listing, generation="C", source=source,
+                   **_served_fields(trace, current_time=as_dict(data.get("userComponent")).get("currentTime")))
 
 
 # --- Gen D ---------------------------------------------------------------------------------
@@ -448,7 +475,8 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
     seller_info = as_dict(shop.get("sellerInfo"))
     rating_block = as_dict(result.get("PC_RATING"))
     target = as_dict(price.get("targetSkuPriceInfo"))
-    served = textparse.time_from_trace_id(global_data.get("traceId"))
+    served, served_from = served_time(
+        global_data.get("traceId"), current_time=global_data.get("currentTime"), server_time=global_data.get("curTime"))
 
     shown_id = as_id(global_data.get("productId") or as_dict(global_data.get("productInfo")).get("productId")
                      or price.get("productId"))
@@ -537,4 +565,5 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
         source=source,
         available=(item_status == 0) if isinstance(item_status, int) and not isinstance(item_status, bool) else None,
         served_at=served,
+        served_from=served_from,
     )

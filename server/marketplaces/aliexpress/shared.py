@@ -6,6 +6,7 @@ use the shape it reads.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from heuristics.model import MIN_PRICE, DeliveryGuarantee, Listing, Rating, Seller, Shipping, Spec, Variant
@@ -337,12 +338,20 @@ def protection_days(name) -> int | None:
 
 
 def opened_date(value) -> str | None:
-    """A store's opening date: "Aug 4, 2014", "September 9, 2016" or epoch milliseconds."""
+    """A store's opening date: "Aug 4, 2014", "September 9, 2016", "2025-03-03 19:08:05" (the
+    date as written: F2607's openTime) or epoch milliseconds (read in UTC). Where a page gives
+    the displayed text too (``formatOpenTime``), readers pass that first: an epoch converted in
+    UTC can land on the next day of the one the shopper was shown."""
     millis = as_int(value, maximum=10**14)
     if millis is not None and millis >= 10**11:
         date = textparse.date_from_epoch_ms(millis)
     else:
-        date = textparse.parse_english_date(as_text(value))
+        text = as_text(value)
+        written = re.match(r"(\d{4})-(\d{2})-(\d{2})(?:[ T]|$)", text or "")
+        try:
+            date = dt.date(*map(int, written.groups())) if written else textparse.parse_english_date(text)
+        except ValueError:
+            date = None
     return date.isoformat() if date else None
 
 
