@@ -135,7 +135,14 @@ THRESHOLDS = (
     Threshold("too_good_share", 0.5, ("PRC004",),
               "A branded product priced (with shipping) under this share of the genuine floor is too good to be true."),
     Threshold("bait_variant_share", 0.5, ("PRC005",),
-              "A cheapest variant under this share of the next cheapest is far below all the others."),
+              "A cheapest variant under this share of the next cheapest is far below all the others (per piece "
+              "too, when the variants are quantities)."),
+    Threshold("bait_accessory_share", 0.5, ("PRC005",),
+              "An accessory or part variant under this share of the median price of the listing's items is a bait "
+              "for the headline price; nearer the items' price it is just a cheaper option."),
+    Threshold("bait_shared_min", 3, ("PRC005",),
+              "A lowest price shared by this many items or more is a promotion (a new-user price), not one bait "
+              "variant.", "items"),
     Threshold("bait_variant_others_min", 2, ("PRC005",),
               "Other distinct variant prices needed before one variant can be far below 'all the others'."),
     Threshold("bait_headline_tolerance", 0.01, ("PRC005",),

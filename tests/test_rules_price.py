@@ -213,7 +213,10 @@ def test_prc005_fires_on_the_real_part_headlining_the_pen():
     """Real 2024-01 variants: "Only M8 chuck" at 4.47 USD heads a drill-pen listing."""
     finding = fired(pen_listing("2024-01-10"), "PRC005", at("2024-01-10"))
     assert (finding.evidence["variant"], finding.evidence["variant_price"]) == ("Only M8 chuck", 4.47)
-    assert finding.evidence["accessory_words"] == ["only"]
+    assert finding.evidence["accessory_words"] == ["chuck", "only"]
+    # 15 items (each colour and kit once, whichever warehouse), their median 24.97 USD
+    assert (finding.evidence["items_compared"], finding.evidence["items_median_price"]) == (15, 24.97)
+    assert finding.message.startswith('The lowest price, 4.47 USD, is for "Only M8 chuck"')
 
 
 def test_prc005_quiet_on_the_real_iphone_variants():
@@ -262,7 +265,7 @@ def test_cnt002_quiet_on_real_pages_without_such_words():
 
 def test_cnt003_fires_on_apple_from_a_store_that_is_not_apple():
     finding = fired(real(F2020), "CNT003", at("2020-07-09"))
-    assert finding.evidence == {"brands": ["Apple", "iPhone"], "store_name": "Summer Technology Co.,Ltd."}
+    assert finding.evidence == {"brands": ["Apple", "iPhone"], "store_name": "Summer Technology Co.,Ltd.", "compatible_with": []}
 
 
 def test_cnt003_quiet_on_compatibility_wording_and_official_stores():

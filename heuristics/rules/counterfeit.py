@@ -6,6 +6,7 @@ import re
 
 from .. import lexicon
 from ..model import Confidence, Severity, risk
+from ..phrasing import money
 from ..registry import rule
 
 
@@ -92,23 +93,34 @@ def replica_wording(listing, context):
 @rule("CNT003", "Brand sold by a store that is not the brand's")
 def brand_in_other_store(listing, context):
     """**What.** The title names a brand that is often copied (Apple, Samsung, Dyson, Rolex…), and
-    the store is neither an official store nor named after it. A brand named after "for",
-    "compatible with", "para", "для"… is what the item fits and does not count ("For Makita 18V
-    Battery").
+    the store is neither an official store nor named after it. A brand the title names as what the
+    item fits does not count: after "for", "compatible with", "apto para", "para", "pour", "für",
+    "kompatibel mit", "compatível com", "для", "עבור", "תואם ל"…, or before "için", "uyumlu",
+    "対応", "용", and so does every brand of the list those words open, joined by commas, slashes,
+    "and", "y", "e", "et", "und", "и", "&" ("Funda para iPhone, Samsung, Xiaomi y Huawei"). A claim
+    word ("Original Apple …") or "for" naming people ("for Men Nike") ends such a list. The words
+    are in `heuristics/lexicon.py` (COMPATIBILITY_WORDS, COMPATIBILITY_AFTER, LIST_JOINERS).
 
     **Why.** Brands sell on AliExpress through "<Brand> Official Store"; others selling the brand
-    itself need a second look. Low confidence: resellers of genuine goods exist.
+    itself need a second look. A case or a charger *for* an iPhone is no claim to be Apple's.
+    Low confidence: resellers of genuine goods exist.
 
-    **Evidence.** `brands`, `store_name`.
+    **Evidence.** `brands` (named as the item), `store_name`, `compatible_with` (brands named
+    only as what the item fits, not counted).
 
     **Example.** F2020: "Original Apple iPhone SE" from Summer Technology Co.,Ltd.: medium / low, +8.
+    The real drill title "… Power Tools For Makita 18V Battery" names Makita as what it fits: quiet.
     """
     title, seller = listing.title, listing.seller
     if not title or seller.official or not seller.name:
         return None
     store = lexicon.normalize(seller.name)
-    claimed = [brand for brand, start in lexicon.brand_mentions(title)
-               if not lexicon.compatibility_before(title, start) and lexicon.normalize(brand) not in store]
+    claimed, fits = [], []
+    for brand, start in lexicon.brand_mentions(title):
+        if lexicon.compatibility_before(title, start, start + len(brand)):
+            fits.append(brand)
+        elif lexicon.normalize(brand) not in store:
+            claimed.append(brand)
     if not claimed:
         return None
     return risk(
@@ -118,6 +130,7 @@ def brand_in_other_store(listing, context):
         "check that the item is genuine (brands sell through \"… Official Store\").",
         brands=sorted(set(claimed)),
         store_name=seller.name,
+        compatible_with=sorted(set(fits)),
     )
 
 
@@ -178,9 +191,9 @@ def fake_capacity(listing, context):
     return risk(
         Severity.HIGH,
         Confidence.HIGH,
-        f"{size} of {'hard-drive' if hard_drive else 'flash'} storage for {price:g} {listing.price.currency or ''} is "
-        f"{per_tb:.2f} USD per terabyte; genuine storage starts at about {floor:g}. Fake-capacity drives report a size "
-        "they do not have and lose what is written past their real one.",
+        f"{size} of {'hard-drive' if hard_drive else 'flash'} storage for {money(price, listing.price.currency)} is "
+        f"{money(per_tb, 'USD')} per terabyte; genuine storage starts at about {money(floor, 'USD')}. Fake-capacity "
+        "drives report a size they do not have and lose what is written past their real one.",
         variant=name,
         claimed_tb=terabytes,
         price=price,

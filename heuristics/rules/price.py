@@ -13,7 +13,7 @@ import statistics
 
 from .. import lexicon
 from ..model import Confidence, Severity, risk
-from ..phrasing import share_in_words
+from ..phrasing import money, share_in_words
 from ..registry import rule
 
 _STORED_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z")
@@ -96,7 +96,8 @@ def unsupported_original_price(listing, context):
     history (docs/sources.md, "Price history"); so does emptor.
 
     **Evidence.** `original_price`, `current_price`, `highest_recorded`, `history_days`,
-    `observations`, `since`, `basis`.
+    `observations`, `since`, `discount_percent` (the page's, or worked out from the two prices),
+    `basis`.
 
     **Example.** "Was" 42.80 USD, sold at 40.04 and never above 40.04 in 60 days: medium / high, +16.
     """
@@ -118,14 +119,15 @@ def unsupported_original_price(listing, context):
     return risk(
         Severity.MEDIUM,
         Confidence.HIGH,
-        f'The "was" price of {original:g} {currency} was never charged in {days} days of history: the highest '
-        f"recorded price is {highest:g} {currency}, so the {discount:g}% discount is against a price nobody paid.",
+        f'The "was" price of {money(original, currency)} was never charged in {days} days of history: the highest '
+        f"recorded price is {money(highest, currency)}, so the {discount:g}% discount is against a price nobody paid.",
         original_price=original,
         current_price=current,
         highest_recorded=highest,
         history_days=days,
         observations=len(points),
         since=points[0].observed_at,
+        discount_percent=discount,
         currency=currency or None,
         basis=f"{len(points)} recorded prices in {listing.locale.country}/{currency} since {points[0].observed_at[:10]}",
     )
@@ -164,8 +166,8 @@ def raised_before_sale(listing, context):
     return risk(
         Severity.MEDIUM,
         Confidence.HIGH,
-        f"The price went from {base.price:g} {currency} ({base.observed_at[:10]}) up to {peak.price:g} "
-        f"({peak.observed_at[:10]}) and the \"sale\" brings it to {current:g}: no lower than before the rise.",
+        f"The price went from {money(base.price, currency)} ({base.observed_at[:10]}) up to {money(peak.price, currency)} "
+        f"({peak.observed_at[:10]}) and the \"sale\" brings it to {money(current, currency)}: no lower than before the rise.",
         price_before_rise=base.price,
         before_rise_on=base.observed_at,
         raised_to=peak.price,
@@ -201,7 +203,7 @@ def above_recorded_low(listing, context):
     return risk(
         Severity.LOW,
         Confidence.HIGH,
-        f"It sold for {low.price:g} {currency} on {low.observed_at[:10]}; today's {current:g} is "
+        f"It sold for {money(low.price, currency)} on {low.observed_at[:10]}; today's {money(current, currency)} is "
         f"{current / low.price - 1:.0%} more.",
         current_price=current,
         recorded_low=low.price,
@@ -255,13 +257,13 @@ def too_good_to_be_true(listing, context):
         return None
     currency = listing.price.currency or "USD"
     conversion = (
-        "" if currency == "USD" else f" (= {usd:.2f} USD at {rate:g} USD per {currency}, rates of {reference.rates_date})"
+        "" if currency == "USD" else f" (= {money(usd, 'USD')} at {rate:g} USD per {currency}, rates of {reference.rates_date})"
     )
     return risk(
         Severity.HIGH,
         Confidence.HIGH,
-        f"\"{matched}\" for {paid:g} {currency} with shipping{conversion}: a genuine {floor.product} is not sold "
-        f"new below about {floor.floor_usd:g} USD. At {share:.0%} of that it is almost certainly a copy.",
+        f"\"{matched}\" for {money(paid, currency)} with shipping{conversion}: a genuine {floor.product} is not sold "
+        f"new below about {money(floor.floor_usd, 'USD')}. At {share:.0%} of that it is almost certainly a copy.",
         product=floor.product,
         matched=matched,
         price_paid=paid,
@@ -277,59 +279,138 @@ def too_good_to_be_true(listing, context):
     )
 
 
+def _per_item(variants):
+    """The variants by item (one item sold from two warehouses is one), each item at its lowest
+    price: ``{item key: variant}``."""
+    items = {}
+    for variant in variants:
+        key = lexicon.item_key(variant.name)
+        if key not in items or variant.price < items[key].price:
+            items[key] = variant
+    return items
+
+
+def _same_place(a, b) -> bool:
+    """Whether two variants ship from the same place (or either does not say)."""
+    return a.ships_from is None or b.ships_from is None or a.ships_from == b.ships_from
+
+
 @rule("PRC005", "Bait price from another variant")
 def bait_variant(listing, context):
-    """**What.** The headline (lowest) price comes from a variant that is an accessory or a part
-    ("Case only", "Box", "Cable") while the title sells the product, or from one variant costing
-    less than {bait_variant_share:.0%} of the next cheapest (when at least
-    {bait_variant_others_min} other prices exist).
+    """**What.** The headline (lowest) price comes from a variant that is not the item the title
+    sells, at a small fraction of the variants that are:
+
+    - an accessory or a part, named in any storefront language ("Case only", "Hat", "Cloak",
+      "Only the cable", "solo", "sin batería", "чехол", "Hülle", "כבל", "ケースのみ"…:
+      `heuristics/lexicon.py` ACCESSORY_WORDS, ONLY_WORDS, WITHOUT_WORDS) that the title does not
+      name, costing less than {bait_accessory_share:.0%} of the median price of the other items
+      (each item once, at its lowest price); a part the variant has besides the item ("With Box",
+      "+ Cable") or leaves out ("No Box", "sin caja") does not make it one;
+    - or one variant costing less than {bait_variant_share:.0%} of the next cheapest item (when at
+      least {bait_variant_others_min} other prices exist).
+
+    Not bait: variants that differ only in where they ship from (each is compared with items from
+    its own warehouse, and one item from two warehouses is one item); quantities ("1 PC" against
+    "16 PCS"), compared per piece as well, so a variant that is cheap because it is fewer pieces is
+    never far below; and a low price {bait_shared_min} or more items share (not all of them
+    accessories), which is a promotion (a new-user price), not a bait variant. When the rule fires
+    and several variants share the low price (a hat in two colours), it says how many.
 
     **Why.** Shoppers compare headline prices; a cheap accessory variant makes an expensive listing
     look like a bargain.
 
-    **Evidence.** `variant`, `sku_id`, `variant_price`, `accessory_words` or `next_cheapest` and
-    `median_variant_price`.
+    **Evidence.** `variant`, `sku_id`, `variant_price`, `currency`, `variants_at_price` (items at
+    the lowest price), then `accessory_words`, `items_median_price`, `items_compared`; or
+    `next_cheapest`, `next_cheapest_variant`, `median_variant_price`, `ships_from`, and with
+    quantities `quantity`, `unit_price`, `lowest_other_unit_price`.
 
-    **Example.** Earbuds headlined at 1.99 for "Charging case only" while the earbuds cost 24.99:
-    medium / high, +16.
+    **Example.** The drill pen of 2024-01 headlined at 4.47 USD for "Only M8 chuck" while the other
+    variants' median is 24.97 USD: medium / high, +16. The 2026 pet-hair remover ("1 PC" 0.85,
+    "2 PCS" 1.07 … "16 PCS" 3.89 GBP): one piece is the dearest per piece (16 cost 0.24 each), quiet.
     """
     t = context.thresholds
-    priced = sorted((v for v in listing.variants if v.price is not None), key=lambda v: v.price)
+    priced = sorted((v for v in listing.variants if v.price is not None and v.price > 0), key=lambda v: v.price)
     if len(priced) < 2:
         return None
-    cheapest = priced[0]
+    cheapest, tolerance = priced[0], t["bait_headline_tolerance"]
     headline = listing.price.min
-    if headline is not None and abs(headline - cheapest.price) > t["bait_headline_tolerance"] * headline:
+    if headline is not None and abs(headline - cheapest.price) > tolerance * headline:
         return None  # the headline price is not the cheapest variant's
-    accessory = lexicon.accessory_words(cheapest.name)
-    if accessory and not lexicon.accessory_words(listing.title):
-        return risk(
-            Severity.MEDIUM,
-            Confidence.HIGH,
-            f'The lowest price, {cheapest.price:g}, is for "{cheapest.name}" ({", ".join(accessory)}), '
-            "not the item in the title.",
-            variant=cheapest.name,
-            sku_id=cheapest.sku_id,
-            variant_price=cheapest.price,
-            accessory_words=accessory,
-            currency=listing.price.currency,
-        )
-    others = sorted({v.price for v in priced if v.price > cheapest.price})
-    if len(others) < t["bait_variant_others_min"]:
+    currency = listing.price.currency
+    at_low = [v for v in priced if v.price <= cheapest.price * (1 + tolerance)]
+    low_ids = {id(v) for v in at_low}
+    sharing = len({lexicon.item_key(v.name) for v in at_low})
+    title_words = set(lexicon.accessory_words(listing.title))
+
+    def accessory(variant):
+        return [w for w in lexicon.accessory_words(variant.name) if w not in title_words]
+
+    words = accessory(cheapest)
+    if words and all(accessory(v) for v in at_low):
+        items = _per_item(v for v in priced if not accessory(v))
+        typical = statistics.median(v.price for v in items.values()) if items else None
+        if typical is not None and cheapest.price < t["bait_accessory_share"] * typical:
+            shared = f" {sharing} variants share this price." if sharing > 1 else ""
+            return risk(
+                Severity.MEDIUM,
+                Confidence.HIGH,
+                f'The lowest price, {money(cheapest.price, currency)}, is for "{cheapest.name}" ({", ".join(words)}), '
+                f"a part or an accessory rather than the item in the title; the other variants cost "
+                f"{money(typical, currency)} (the median of {len(items)}).{shared}",
+                variant=cheapest.name,
+                sku_id=cheapest.sku_id,
+                variant_price=cheapest.price,
+                accessory_words=words,
+                items_median_price=round(typical, 2),
+                items_compared=len(items),
+                variants_at_price=sharing,
+                currency=currency,
+                threshold=t["bait_accessory_share"],
+            )
+    if sharing >= t["bait_shared_min"]:
+        return None  # a promotion on many items (a new-user price), not one bait variant
+    own_key = lexicon.item_key(cheapest.name)
+    others = _per_item(
+        v for v in priced if lexicon.item_key(v.name) != own_key and _same_place(v, cheapest) and id(v) not in low_ids
+    )
+    if len({v.price for v in others.values()}) < t["bait_variant_others_min"]:
         return None
-    next_price = others[0]
-    if cheapest.price >= next_price * t["bait_variant_share"]:
+    following = min(others.values(), key=lambda v: v.price)
+    if cheapest.price >= following.price * t["bait_variant_share"]:
         return None
+    quantity = lexicon.quantity(cheapest.name) or 1
+    units = {key: v.price / (lexicon.quantity(v.name) or 1) for key, v in others.items()}
+    per_piece = quantity != 1 or any(lexicon.quantity(v.name) not in (None, 1) for v in others.values())
+    lowest_unit = min(units.values())
+    if per_piece and cheapest.price / quantity >= lowest_unit * t["bait_variant_share"]:
+        return None  # fewer pieces, not a bait: per piece it is no bargain
+    shared = f" {sharing} variants share this price." if sharing > 1 else ""
+    per_piece_note = (
+        f" Per piece it costs {money(cheapest.price / quantity, currency)}, against at least "
+        f"{money(lowest_unit, currency)} for the others."
+        if per_piece
+        else ""
+    )
     return risk(
         Severity.MEDIUM,
         Confidence.MEDIUM,
-        f"The headline price {cheapest.price:g} comes from one variant (\"{cheapest.name}\") that costs less than "
-        f"{share_in_words(t['bait_variant_share'])} of the next cheapest ({next_price:g}): check what that variant is.",
+        f"The headline price {money(cheapest.price, currency)} comes from a variant (\"{cheapest.name}\") that costs less "
+        f"than {share_in_words(t['bait_variant_share'])} of the next cheapest (\"{following.name}\", "
+        f"{money(following.price, currency)}): check what that variant is.{shared}{per_piece_note}",
         variant=cheapest.name,
         sku_id=cheapest.sku_id,
         variant_price=cheapest.price,
-        next_cheapest=next_price,
-        median_variant_price=statistics.median(v.price for v in priced),
-        currency=listing.price.currency,
+        next_cheapest=following.price,
+        next_cheapest_variant=following.name,
+        median_variant_price=statistics.median([cheapest.price] + [v.price for v in others.values()]),
+        variants_at_price=sharing,
+        ships_from=cheapest.ships_from,
+        currency=currency,
         threshold=t["bait_variant_share"],
+        **(
+            {"quantity": quantity, "unit_price": round(cheapest.price / quantity, 2),
+             "lowest_other_unit_price": round(lowest_unit, 2)}
+            if per_piece
+            else {}
+        ),
     )

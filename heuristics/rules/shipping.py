@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from ..model import Confidence, Severity, risk
+from ..phrasing import money
 from ..registry import rule
 
 
@@ -42,7 +43,7 @@ def shipping_cost(listing, context):
     **Evidence.** `shipping_cost`, `item_price`, `currency`, `share`, `method`. Prices in different
     currencies are not compared.
 
-    **Example.** F2212: "Shipping costs 3.8 USD on an item from 1.73 USD: it adds 220% to the
+    **Example.** F2212: "Shipping costs 3.80 USD on an item from 1.73 USD: it adds 220% to the
     price." medium / high, +16.
     """
     option, price, t = _default_option(listing), listing.price, context.thresholds
@@ -58,7 +59,7 @@ def shipping_cost(listing, context):
     return risk(
         severity,
         Confidence.HIGH,
-        f"Shipping costs {option.cost:g} {currency} on an item from {price.min:g} {currency}: "
+        f"Shipping costs {money(option.cost, currency)} on an item from {money(price.min, currency)}: "
         f"it adds {share:.0%} to the price.",
         shipping_cost=option.cost,
         item_price=price.min,
