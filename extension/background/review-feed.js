@@ -34,22 +34,36 @@ async function granted(url) {
   return chrome.permissions.contains({ origins: [`${protocol}//${host}/*`] });
 }
 
-/** Fetch the pages in order; stop at the first that fails or is not JSON. */
+const FEED = "AliExpress's review feed";
+
+/** Why a feed page was not read, in words for the shopper's panel (no error names). */
+function fetchFailure(error) {
+  if (error && error.name === "TimeoutError") return `${FEED} did not answer within ${REVIEW_FETCH_TIMEOUT_MS / 1000} s`;
+  if (error && error.name === "SyntaxError") return `${FEED} did not answer with reviews`;
+  return `${FEED} could not be reached`;
+}
+
+/** Fetch the pages in order; stop at the first that fails or is not JSON. Answers
+ * {pages, failure}: the pages read, and, when one could not be, why (a phrase the panel shows in
+ * "The reviews could not be loaded (…)"), else null. */
 export async function fetchReviewPages(pageUrl, feedUrls) {
   const pages = [];
-  for (const url of onPageOrigin(feedUrls, pageUrl)) {
+  const urls = onPageOrigin(feedUrls, pageUrl);
+  if (!urls.length) return { pages, failure: `the report names no address of ${FEED}` };
+  for (const url of urls) {
+    const { host } = new URL(url);
     if (!(await granted(url))) {
-      console.warn(`emptor: not fetching reviews from ${new URL(url).host}, which the extension has no permission for`);
-      break;
+      console.warn(`emptor: not fetching reviews from ${host}, which the extension has no permission for`);
+      return { pages, failure: `emptor has no permission to read ${host}` };
     }
     try {
       const response = await fetch(url, { credentials: "include", signal: AbortSignal.timeout(REVIEW_FETCH_TIMEOUT_MS) });
-      if (!response.ok) break;
+      if (!response.ok) return { pages, failure: `${FEED} answered with error ${response.status}` };
       pages.push(await response.json());
     } catch (error) {
       console.info(`emptor: review feed page not fetched (${error.name})`);
-      break;
+      return { pages, failure: fetchFailure(error) };
     }
   }
-  return pages;
+  return { pages, failure: null };
 }

@@ -21,8 +21,6 @@ const { TtlCache } = globalThis.emptorLib;
 const EXTENSION_VERSION = chrome.runtime.getManifest().version;
 
 const reports = new TtlCache({ ttlMs: C.REPORT_CACHE_TTL_MS, maxEntries: C.REPORT_CACHE_MAX_ENTRIES });
-// Listings whose review feed was already tried (so a page without reviews is not refetched).
-const reviewsTried = new TtlCache({ ttlMs: C.REPORT_CACHE_TTL_MS, maxEntries: C.REPORT_CACHE_MAX_ENTRIES });
 // cache key -> the requests waiting for the review results of that analysis: two tabs (or a
 // reload) showing the same listing while its feed is being read are all updated when it arrives.
 const reviewWaiters = new Map();
@@ -139,6 +137,8 @@ async function analyzeWithService(body) {
 }
 
 const hasReviews = (answer) => Boolean(answer && answer.ok && answer.report.reviews);
+// The report's errors entry that says why the listing's reviews could not be loaded (docs/api.md).
+const REVIEWS_ERROR = "reviews";
 
 async function analyzePage(request, sender) {
   if (!validAnalyzeRequest(request)) return { ok: false, state: "error", message: "Malformed analyzePage message." };
@@ -172,9 +172,25 @@ async function analyzePage(request, sender) {
     if (hasReviews(cached)) answer = cached; // another tab's analysis finished with its reviews meanwhile
     else if (generation === settingsGeneration) reports.set(key, answer);
   }
-  if (answer.report.page.status === "ok" && !answer.report.reviews) awaitReviews(key, body, answer, who, generation);
   await rememberForTab(who, answer);
+  if (awaitsReviews(answer.report)) {
+    // Started once this answer is handed back (the dispatcher sends it as soon as this function
+    // returns, before any timer runs): the review outcome, even one known at once (a feed the
+    // extension may not read), must reach the content script after the answer it updates.
+    setTimeout(() => awaitReviews(key, body, answer, who, generation), 0);
+  }
   return answer;
+}
+
+/** Whether the review feed is still to be read for this report: a judged page whose report names
+ * feed pages, with no review section yet and no word of a failure to load them. */
+function awaitsReviews(report) {
+  return (
+    report.page.status === "ok" &&
+    !report.reviews &&
+    (report.review_feed_urls || []).length > 0 &&
+    !(report.errors || []).some((error) => error.code === REVIEWS_ERROR)
+  );
 }
 
 /** The first badge comes from the page alone; the review results update it when they arrive.
@@ -183,34 +199,58 @@ async function analyzePage(request, sender) {
 function awaitReviews(key, body, first, who, generation) {
   if (reviewWaiters.has(key)) {
     reviewWaiters.get(key).push(who);
-  } else if (!reviewsTried.get(key)) {
-    reviewsTried.set(key, true);
+  } else {
     reviewWaiters.set(key, [who]);
     addReviews(key, body, first, generation);
   }
 }
 
+/** The first answer again, saying why its reviews could not be loaded (the report's errors, code
+ * "reviews", as `emptor scan` says it of feed pages it could not fetch: docs/api.md). */
+function reviewsNotLoaded(first, reason) {
+  const error = { code: REVIEWS_ERROR, message: `The reviews could not be loaded (${reason}).` };
+  return { ...first, report: { ...first.report, errors: [...(first.report.errors || []), error] } };
+}
+
+/** Why the service could not analyse the review pages, in words for the panel. */
+function serviceFailure(error) {
+  if (error instanceof ServiceDown) return "the emptor service did not answer";
+  if (error instanceof NotPaired) return "emptor is not paired with its service";
+  if (error instanceof NotOurService) return "the program answering is not your emptor service";
+  if (error instanceof ServiceError && error.code === "bad_review_page") return "AliExpress's review feed did not answer with reviews";
+  return "the emptor service could not analyse them";
+}
+
+/** Read the review feed and ask the service again with it. Every outcome reaches the tabs
+ * waiting for it, so the panel never stays at "reading the reviews": the reviews analysed, none
+ * to analyse (the service's report with no review in it), or why they could not be loaded. An
+ * outcome the feed or the service could change (a failure) is not kept: the next analysis of the
+ * listing tries again. */
 async function addReviews(key, body, first, generation) {
+  let answer;
   try {
-    const pages = await fetchReviewPages(body.url, first.report.review_feed_urls);
-    if (!pages.length) return;
-    // record: false, because the first analysis recorded the prices already.
-    const report = await analyzeWithService({ ...body, reviews: pages, record: false });
-    if (generation !== settingsGeneration) return; // answered by the service the settings replaced
-    if (!report.reviews || !report.reviews.received) return; // no reviews after all: the first verdict stands
-    const answer = { ok: true, report, service: first.service };
-    reports.set(key, answer);
-    for (const who of reviewWaiters.get(key) || []) {
-      if (!isLatest(who)) continue; // the tab has moved on or closed
-      await rememberForTab(who, answer);
-      const target = who.documentId ? { documentId: who.documentId } : { frameId: who.frameId };
-      const update = { type: C.MESSAGE.REPORT_UPDATED, requestId: who.requestId, answer };
-      chrome.tabs.sendMessage(who.tabId, update, target).catch(() => {});
+    const { pages, failure } = await fetchReviewPages(body.url, first.report.review_feed_urls);
+    if (pages.length) {
+      // record: false, because the first analysis recorded the prices already.
+      const report = await analyzeWithService({ ...body, reviews: pages, record: false });
+      answer = report.reviews ? { ok: true, report, service: first.service } : reviewsNotLoaded(first, "the emptor service did not read them");
+    } else {
+      answer = reviewsNotLoaded(first, failure || "no page of AliExpress's review feed was read");
     }
   } catch (error) {
     console.info("emptor: reviews not added", error.message);
-  } finally {
-    reviewWaiters.delete(key);
+    answer = reviewsNotLoaded(first, serviceFailure(error));
+  }
+  const waiting = reviewWaiters.get(key) || [];
+  reviewWaiters.delete(key);
+  if (generation !== settingsGeneration) return; // answered by the service the settings replaced
+  if (answer.report.reviews) reports.set(key, answer); // a failure is not kept: the next analysis tries again
+  for (const who of waiting) {
+    if (!isLatest(who)) continue; // the tab has moved on or closed
+    await rememberForTab(who, answer);
+    const target = who.documentId ? { documentId: who.documentId } : { frameId: who.frameId };
+    const update = { type: C.MESSAGE.REPORT_UPDATED, requestId: who.requestId, answer };
+    chrome.tabs.sendMessage(who.tabId, update, target).catch(() => {});
   }
 }
 
@@ -337,6 +377,5 @@ chrome.storage.onChanged.addListener((changes, area) => {
   settingsGeneration++;
   forgetConfirmation();
   reports.clear();
-  reviewsTried.clear();
   health = { checkedAt: 0, value: null };
 });

@@ -2,9 +2,10 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 
 import "../lib/constants.js";
+import "../lib/labels.js";
 import "../lib/verdict-view.js";
 
-const { badgeContent, groupFindings, evidenceLines, reviewsSummary, reviewTestRows, ruleLink } = globalThis.emptorLib;
+const { badgeContent, groupFindings, evidenceItems, reviewsOutcome, reviewsSummary, reviewTestRows, ruleLink } = globalThis.emptorLib;
 
 // A real report: what the service answers for the 2020 Hebrew fixture page, saved by
 // tests/test_golden.py's schema (trimmed to the fields the view reads).
@@ -57,14 +58,43 @@ test("findings are grouped by family, heaviest first, named as the report names 
   assert.deepEqual(groupFindings([...report.findings, { ...report.findings[0], code: "CNT003", weight: 8 }])[0].findings.map((f) => f.code), ["CNT001", "CNT003"]);
 });
 
-test("evidence reads as name: value lines, nulls as a dash", () => {
-  assert.deepEqual(evidenceLines(report.findings[2].evidence), ["estimate days: 34", "max days: —"]);
-  assert.deepEqual(evidenceLines(report.findings[0].evidence), ["title words: מקורי", "condition value: משומש"]);
+test("evidence reads as labelled values with units, nothing for a value the page did not give", () => {
+  assert.deepEqual(evidenceItems(report.findings[2], report), [{ label: "Estimated delivery", text: "34 days" }]);
+  assert.deepEqual(evidenceItems(report.findings[0], report), [
+    { label: "Words in the title", text: "\u201cמקורי\u201d" },
+    { label: "Condition given", text: "משומש" },
+  ]);
+  assert.deepEqual(evidenceItems(report.trust[0], report), [{ label: "Buyer protection", text: "90 days" }]);
 });
 
-test("reviews: not analysed until the report says so", () => {
-  assert.equal(reviewsSummary(report), "Reviews not analysed yet.");
-  assert.match(reviewsSummary({ ...report, reviews: { analyzed: false, received: 40, pages: 2 } }), /40 reviews read from 2 pages/);
+const feed = ["https://feedback.aliexpress.com/pc/searchEvaluation.do?productId=32993251330&page=1"];
+
+test("reviews: read while the service worker reads the feed, then what came of it", () => {
+  const waiting = { ...report, review_feed_urls: feed, errors: [] };
+  assert.deepEqual(reviewsOutcome(waiting), { state: "waiting", text: "Reading this listing's reviews\u2026" });
+  const failed = { ...waiting, errors: [{ code: "reviews", message: "The reviews could not be loaded (AliExpress's review feed answered with error 500)." }] };
+  assert.deepEqual(reviewsOutcome(failed), { state: "failed", text: failed.errors[0].message });
+  // Another kind of error says nothing about the reviews.
+  assert.equal(reviewsOutcome({ ...waiting, errors: [{ code: "data", message: "Not used: …" }] }).state, "waiting");
+});
+
+test("reviews: none to analyse, when the page shows none or the feed returns none", () => {
+  assert.deepEqual(reviewsOutcome({ ...report, review_feed_urls: [], errors: [] }), {
+    state: "none",
+    text: "No reviews to analyse: the page shows none for this listing.",
+  });
+  const empty = { ...report, review_feed_urls: feed, listing: { rating: { count: 2 } }, reviews: { pages: 1, received: 0, analyzed: 0, tests: [{ code: "REV001", name: "Unnatural rating distribution", status: "skipped", basis: "" }] } };
+  assert.deepEqual(reviewsOutcome(empty), {
+    state: "none",
+    text: "No reviews to analyse: AliExpress's review feed returned none for this listing, although the page counts 2 ratings.",
+  });
+  assert.deepEqual(reviewTestRows(empty), []); // nine tests "not run" say nothing the summary does not
+  assert.equal(reviewsSummary(empty), reviewsOutcome(empty).text);
+});
+
+test("reviews: nothing is said of a page that was not judged", () => {
+  assert.equal(reviewsOutcome({ ...report, page: { status: "blocked", explanation: "…" } }), null);
+  assert.equal(reviewsSummary({ ...report, page: { status: "blocked", explanation: "…" } }), "");
 });
 
 // The reviews section the service gives the 2020 page with the 2024-09 review capture

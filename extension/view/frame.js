@@ -10,8 +10,10 @@
  *
  * The verdict is on the root element for tests and tools: data-state (loading, a page status
  * such as ok or no_data, or one of EMPTOR.FAILURE_STATES), data-level (low, medium, high,
- * unknown) and data-score. What the badge and the panel say comes from lib/verdict-view.js and
- * lib/price-chart.js (pure, and tested with node); this file only turns it into elements.
+ * unknown), data-score, and on a judged page data-reviews (waiting, analysed, none or failed:
+ * lib/verdict-view.js, reviewsOutcome). What the badge and the panel say comes from
+ * lib/verdict-view.js (with lib/labels.js) and lib/price-chart.js (pure, and tested with node);
+ * this file only turns it into elements.
  */
 (function () {
   "use strict";
@@ -88,6 +90,9 @@
     rootElement.setAttribute("data-state", state.kind === "report" ? state.report.page.status : state.kind);
     if (state.kind === "report" && state.report.verdict.score !== null) rootElement.setAttribute("data-score", String(state.report.verdict.score));
     else rootElement.removeAttribute("data-score");
+    const reviews = state.kind === "report" ? lib.reviewsOutcome(state.report) : null;
+    if (reviews) rootElement.setAttribute("data-reviews", reviews.state);
+    else rootElement.removeAttribute("data-reviews");
     badge.replaceChildren(
       el("span", { class: "dot", "aria-hidden": "true" }),
       el("span", { class: "label", text: badgeText.label }),
@@ -117,9 +122,28 @@
     return el("a", { class: "code", href: lib.ruleLink(serviceUrl, code), target: "_blank", rel: "noopener noreferrer", text: code });
   }
 
-  function findingItem(finding, serviceUrl) {
+  /** Evidence as labelled values (lib/verdict-view.js, evidenceItems): "Label: value" in a line
+   * that wraps, " · " between them; a nested value "Label:" on its own line, over a list of its
+   * own labelled values. */
+  function evidenceList(entries, nested = false) {
+    let inline = false; // whether the item before is in the same line
+    const items = entries.map((entry) => {
+      const name = el("span", { class: "name", text: `${entry.label}:` });
+      if (entry.items) {
+        inline = false;
+        return el("li", { class: "nested" }, name, evidenceList(entry.items, true));
+      }
+      const separator = inline && !nested ? el("span", { class: "separator", "aria-hidden": "true", text: " \u00b7 " }) : null;
+      inline = true;
+      // <bdi>: a value quoted from the page (Hebrew, say) keeps its own direction.
+      return el("li", {}, separator, name, " ", el("bdi", { text: entry.text }));
+    });
+    return el("ul", { class: nested ? "evidence-items" : "evidence" }, ...items);
+  }
+
+  function findingItem(finding, serviceUrl, report) {
     const sign = finding.weight > 0 ? `+${finding.weight}` : String(finding.weight);
-    const evidence = lib.evidenceLines(finding.evidence);
+    const evidence = lib.evidenceItems(finding, report);
     return el(
       "li",
       { class: "finding", "data-code": finding.code },
@@ -127,7 +151,7 @@
       ruleCode(finding.code, serviceUrl),
       el("span", { class: "meta", text: ` ${finding.severity} severity, ${finding.confidence} confidence` }),
       el("div", { text: finding.message }),
-      evidence.length ? el("div", { class: "evidence", text: evidence.join(" · ") }) : null,
+      evidence.length ? evidenceList(evidence) : null,
     );
   }
 
@@ -156,18 +180,18 @@
     sections.push(el("h3", { text: "Risks" }));
     if (!groups.length) sections.push(el("p", { text: "No risks found." }));
     for (const group of groups) {
-      sections.push(el("h3", { class: "family", text: group.name }), el("ul", {}, ...group.findings.map((f) => findingItem(f, serviceUrl))));
+      sections.push(el("h3", { class: "family", text: group.name }), el("ul", {}, ...group.findings.map((f) => findingItem(f, serviceUrl, report))));
     }
     sections.push(el("h3", { text: "Reasons to trust" }));
-    sections.push(report.trust.length ? el("ul", {}, ...report.trust.map((f) => findingItem(f, serviceUrl))) : el("p", { text: "None shown on this page." }));
-    sections.push(el("h3", { text: "Reviews" }), el("p", { class: "reviews", text: lib.reviewsSummary(report) }));
+    sections.push(report.trust.length ? el("ul", {}, ...report.trust.map((f) => findingItem(f, serviceUrl, report))) : el("p", { text: "None shown on this page." }));
+    const reviews = lib.reviewsOutcome(report);
+    sections.push(el("h3", { text: "Reviews" }), el("p", { class: "reviews", "data-reviews": reviews.state, text: reviews.text }));
     const rows = lib.reviewTestRows(report);
     if (rows.length) sections.push(reviewTestsTable(rows, serviceUrl));
     const chart = el("div", { class: "chart" }, el("p", { class: "meta", text: "Loading price history…" }));
     sections.push(el("h3", { text: "Price history" }), chart);
-    if (report.coverage && report.coverage.missing.length) {
-      sections.push(el("p", { class: "meta", text: `Not found on this page: ${report.coverage.missing.join(", ")}.` }));
-    }
+    const missing = lib.coverageText(report);
+    if (missing) sections.push(el("p", { class: "meta coverage", text: missing }));
     loadChart(chart, report);
     return sections;
   }
@@ -184,28 +208,30 @@
   // --- the price chart --------------------------------------------------------------------------
 
   function chartSvg(geometry) {
+    const money = (price) => lib.formatMoney(price, geometry.currency);
     const svg = svgElement("svg", {
       width: geometry.width,
       height: geometry.height,
       role: "img",
-      "aria-label": `Price from ${geometry.low} to ${geometry.high} ${geometry.currency}, ${geometry.points.length} observations`,
+      "aria-label": `Price from ${money(geometry.low)} to ${money(geometry.high)}, ${geometry.points.length} observations`,
       class: "price-chart",
     });
     for (const mark of geometry.marks) {
       const attributes = { x1: 0, x2: geometry.width, y1: mark.y, y2: mark.y, class: "chart-mark", "data-code": mark.code };
-      svg.append(svgElement("line", attributes, `${mark.code}: ${mark.label} ${mark.price} ${geometry.currency}`));
+      svg.append(svgElement("line", attributes, `${mark.code}: ${mark.label} ${money(mark.price)}`));
     }
     svg.append(svgElement("path", { d: geometry.path, class: "chart-line" }));
     for (const point of geometry.points) {
       const attributes = { cx: point.x, cy: point.y, r: 3, class: "chart-dot" };
-      svg.append(svgElement("circle", attributes, `${point.price} ${geometry.currency} on ${point.observedAt.slice(0, 10)}`));
+      svg.append(svgElement("circle", attributes, `${money(point.price)} on ${point.observedAt.slice(0, 10)}`));
     }
     return svg;
   }
 
   function chartCaption(geometry) {
     const count = geometry.points.length;
-    const range = geometry.low === geometry.high ? `${geometry.low}` : `${geometry.low}–${geometry.high}`;
+    const amount = (price) => lib.formatAmount(price, geometry.currency);
+    const range = geometry.low === geometry.high ? amount(geometry.low) : `${amount(geometry.low)}–${amount(geometry.high)}`;
     const period = geometry.first === geometry.last ? `on ${geometry.first.slice(0, 10)}` : `from ${geometry.first.slice(0, 10)} to ${geometry.last.slice(0, 10)}`;
     return `${count} observation${count === 1 ? "" : "s"}: ${range} ${geometry.currency} (${geometry.country || "any country"}) ${period}.`;
   }
@@ -229,7 +255,7 @@
       container.replaceChildren(el("p", { class: "meta", text: "No prices recorded yet." }));
       return;
     }
-    const legend = geometry.marks.map((mark) => `${mark.label} ${mark.price} (${mark.code}, dashed)`);
+    const legend = geometry.marks.map((mark) => `${mark.label} ${lib.formatMoney(mark.price, geometry.currency)} (${mark.code}, dashed)`);
     const parts = [chartSvg(geometry), el("p", { class: "meta", text: chartCaption(geometry) })];
     if (legend.length) parts.push(el("p", { class: "meta marks", text: legend.join(" · ") }));
     container.replaceChildren(...parts);

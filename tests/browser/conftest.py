@@ -58,6 +58,21 @@ def review_feed(site):
     site.reviews.clear()
 
 
+@pytest.fixture
+def review_feed_answers(site, monkeypatch):
+    """Make the review feed answer every request with ``(status, content_type, body)``, for one
+    test: a feed that fails (a server error, a robot check's HTML, JSON that holds no reviews).
+    Without it, the fixture site answers a product it has no capture for with a real empty feed
+    page (no review in it), as AliExpress does."""
+
+    def answer_with(status: int, content_type: str, body: bytes):
+        monkeypatch.setattr(site.server.RequestHandlerClass, "_reviews",
+                            lambda handler, query: handler._send(status, body, content_type))
+
+    yield answer_with
+    monkeypatch.undo()
+
+
 @pytest.fixture(scope="session")
 def service(tmp_path_factory):
     app = create_app({"TESTING": True, "DATABASE": tmp_path_factory.mktemp("service") / "emptor.db"})

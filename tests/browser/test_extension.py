@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from tests.support.browser import FRAME_ROOT, ROOT_SELECTOR, emptor_frame, open_listing, shown, wait_for_state
+from tests.support.browser import (
+    FRAME_ROOT,
+    ROOT_SELECTOR,
+    emptor_frame,
+    open_listing,
+    shown,
+    wait_for_reviews,
+    wait_for_state,
+)
 from tests.support.capture_reader import assert_listing_matches, expected_from_capture, raw_components
 from tests.support.constructed import LATE_PRODUCT, REAL_FEED_PRODUCT, gen_d_pdp_jsonp, real_pdp_envelope
 from tests.support.fixtures import F2020, F2212, NOT_FOUND, PUNISH, SHELL, read_text
@@ -287,7 +295,7 @@ def test_the_frame_connects_again_when_its_port_closes_and_keeps_its_open_panel(
     emptor.worker.evaluate(KEEP_FRAME_PORTS)
     try:
         page = open_listing(emptor, site, "he.aliexpress.com", "/item/32993251330.html", state="ok")
-        frame = emptor_frame(page)
+        frame = wait_for_reviews(page)  # the review outcome redraws the panel: it comes first
         frame.locator(".badge").click()
         frame.wait_for_selector("svg.price-chart", timeout=5000)
         frame.evaluate(WATCH_THE_FRAME)

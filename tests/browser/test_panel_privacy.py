@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 
-from tests.support.browser import FRAME_PAGE, emptor_frame, open_listing, shown
+from tests.support.browser import FRAME_PAGE, emptor_frame, open_listing, shown, wait_for_reviews
 from tests.support.constructed import FETCH_PRODUCT
 
 # Two high-risk saved pages with different findings (tests/support/reports.py, GOLDEN: five and a
@@ -173,7 +173,7 @@ def test_the_frames_size_says_only_whether_the_panel_is_open(emptor, site):
 
 def test_a_fake_verdict_posted_to_the_frame_changes_nothing(emptor, site):
     page = open_listing(emptor, site, *HIGH, state="ok")
-    frame = emptor_frame(page)
+    frame = wait_for_reviews(page)  # the review outcome redraws the frame: it comes first
     _open_panel(page)
     before = (shown(page, "data-level"), shown(page, "data-score"), frame.locator(".badge").inner_text())
     size = _host_size(page)

@@ -224,6 +224,21 @@ def wait_for_state(page, state=None, timeout: float = 15.0):
     return frame
 
 
+def wait_for_reviews(page, outcome=None, timeout: float = 15.0):
+    """emptor's frame in ``page``, once it says what came of the listing's reviews: ``outcome``
+    (``analysed``, ``none`` or ``failed``; any of them when None) on its root's data-reviews,
+    which says ``waiting`` while the service worker reads the review feed. Tests that watch the
+    frame stay still wait for it first: the review outcome redraws the badge and the panel."""
+    frame = emptor_frame(page, timeout)
+    selector = f'{FRAME_ROOT}[data-reviews="{outcome}"]' if outcome else f"{FRAME_ROOT}[data-reviews]:not([data-reviews=waiting])"
+    try:
+        frame.wait_for_selector(selector, state="attached", timeout=timeout * 1000)
+    except Exception:
+        said = frame.evaluate("() => [document.documentElement.dataset.reviews, document.documentElement.dataset.state]")
+        raise AssertionError(f"{page.url}: waited for reviews {outcome or 'settled'}, the frame says {said}") from None
+    return frame
+
+
 def shown(page, attribute: str):
     """What emptor's frame in ``page`` says in ``attribute`` (data-level, data-state, data-score)."""
     return emptor_frame(page).locator(FRAME_ROOT).get_attribute(attribute)
