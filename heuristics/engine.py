@@ -2,6 +2,8 @@
 
 The engine, not the rules, fills in each finding's code and weight and isolates failures: a
 rule that raises is reported in ``errors`` and the others still run (bandit's ``run_tests``).
+Once every rule has run, each reason to trust is limited to what the risks it covers add
+(:func:`heuristics.scoring.limit_trust`), so the score is still the sum of the weights shown.
 """
 
 from __future__ import annotations
@@ -106,7 +108,7 @@ def analyze(
             if debug:
                 raise
             errors.append({"code": rule.code, "message": f"{type(exc).__name__}: {exc}"})
-    ordered = sorted(findings, key=lambda f: (-abs(f.weight), f.code))
+    ordered = sorted(scoring.limit_trust(findings), key=lambda f: (-abs(f.weight), f.code))
     risks = [f for f in ordered if f.kind is Kind.RISK]
     reasons_to_trust = [f for f in ordered if f.kind is Kind.TRUST]
     total = scoring.score(f.weight for f in ordered)

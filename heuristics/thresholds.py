@@ -28,8 +28,9 @@ THRESHOLDS = (
               "stores at 95-99%; under 90% one buyer in ten was unhappy.", "%"),
     Threshold("seller_positive_rate_medium", 95.0, ("SEL001",),
               "Positive-feedback percent below which a seller is a medium risk.", "%"),
-    Threshold("seller_feedback_few", 50, ("SEL001", "SEL002"),
-              "Fewer ratings than this make the positive-feedback percent close to meaningless.", "ratings"),
+    Threshold("seller_feedback_few", 50, ("SEL001", "SEL002", "SEL003"),
+              "Fewer ratings than this make the positive-feedback percent close to meaningless (and a store under a "
+              "year old with fewer has no track record at all: SEL003 is then medium).", "ratings"),
     Threshold("seller_feedback_some", 200, ("SEL001", "SEL002"),
               "Fewer ratings than this still leave the positive-feedback percent noisy.", "ratings"),
     Threshold("store_age_days_high", 183, ("SEL003",), "A store younger than about six months has no track record.", "days"),

@@ -39,14 +39,18 @@ def test_score_is_exactly_the_sum_of_the_weights_shown():
     verdict = heuristics.analyze(listing, NOW)
     weights = [f.weight for f in verdict.findings + verdict.trust]
     assert verdict.score == max(0, min(100, sum(weights)))
-    assert all(f.weight > 0 for f in verdict.findings) and all(f.weight < 0 for f in verdict.trust)
+    # A reason to trust with no risk it covers on the listing (here only the seller's) is shown
+    # with 0: it takes nothing off (docs/rules.md, "What a reason to trust offsets").
+    assert all(f.weight > 0 for f in verdict.findings) and all(f.weight <= 0 for f in verdict.trust)
 
 
-def test_score_is_clamped_at_zero_when_trust_outweighs_risk():
+def test_reasons_to_trust_never_take_the_score_below_zero():
+    """They take off no more than the risks they cover add, so with no risk they take off nothing
+    (until issue 9 they summed to −64 here and the score was clamped at 0)."""
     listing = Listing("aliexpress", seller=Seller(top_rated=True, official=True, name="X Official Store"),
                       badges=Badges(choice=True, free_return=True, buyer_protection_days=90))
     verdict = heuristics.analyze(listing, NOW)
-    assert sum(f.weight for f in verdict.trust) < 0
+    assert len(verdict.trust) == 5 and sum(f.weight for f in verdict.trust) == 0
     assert (verdict.score, verdict.level) == (0, "low")
 
 

@@ -317,7 +317,12 @@ def bait_variant(listing, context):
     and several variants share the low price (a hat in two colours), it says how many.
 
     **Why.** Shoppers compare headline prices; a cheap accessory variant makes an expensive listing
-    look like a bargain.
+    look like a bargain. A headline no item of the title is sold at misleads whatever else the
+    page shows, so no protection offsets this finding, and a part or accessory headlining the
+    listing is high / high (+32): a medium risk on its own. A variant that is merely far below the
+    others is as bad if it is a bait (high severity) but may be a smaller model or capacity sold
+    honestly ("8GB" beside "128GB"), so its confidence is medium (+24): just under `medium` alone,
+    `medium` with any other risk.
 
     **Evidence.** `variant`, `sku_id`, `variant_price`, `currency`, `variants_at_price` (items at
     the lowest price), then `accessory_words`, `items_median_price`, `items_compared`; or
@@ -325,7 +330,7 @@ def bait_variant(listing, context):
     quantities `quantity`, `unit_price`, `lowest_other_unit_price`.
 
     **Example.** The drill pen of 2024-01 headlined at 4.47 USD for "Only M8 chuck" while the other
-    variants' median is 24.97 USD: medium / high, +16. The 2026 pet-hair remover ("1 PC" 0.85,
+    variants' median is 24.97 USD: high / high, +32. The 2026 pet-hair remover ("1 PC" 0.85,
     "2 PCS" 1.07 … "16 PCS" 3.89 GBP): one piece is the dearest per piece (16 cost 0.24 each), quiet.
     """
     t = context.thresholds
@@ -352,7 +357,7 @@ def bait_variant(listing, context):
         if typical is not None and cheapest.price < t["bait_accessory_share"] * typical:
             shared = f" {sharing} variants share this price." if sharing > 1 else ""
             return risk(
-                Severity.MEDIUM,
+                Severity.HIGH,
                 Confidence.HIGH,
                 f'The lowest price, {money(cheapest.price, currency)}, is for "{cheapest.name}" ({", ".join(words)}), '
                 f"a part or an accessory rather than the item in the title; the other variants cost "
@@ -392,7 +397,7 @@ def bait_variant(listing, context):
         else ""
     )
     return risk(
-        Severity.MEDIUM,
+        Severity.HIGH,
         Confidence.MEDIUM,
         f"The headline price {money(cheapest.price, currency)} comes from a variant (\"{cheapest.name}\") that costs less "
         f"than {share_in_words(t['bait_variant_share'])} of the next cheapest (\"{following.name}\", "

@@ -13,12 +13,18 @@ def choice_item(listing, context):
 
     **Why.** Choice is AliExpress's service standard since March 2023: faster delivery, a delivery
     guarantee and free returns where offered (docs/sources.md, "Choice"). It is a service promise,
-    not a quality check, so it weighs as much as a top-rated store and no more.
+    not a quality check, so it weighs as much as a top-rated store and no more, and it offsets
+    only what that service makes good: a late or lost parcel (SHP002, SHP003) and an item not as
+    described (the review findings but REV007), after PRT004 and PRT002 have offset their own
+    (see "What a reason to trust offsets"). A weak store, the price, a counterfeit sign
+    or reviews of another product are left as they are.
 
     **Evidence.** `choice`, from `choiceProduct` in the data or the Choice page template
     (`_d_c_.viewName = 'choiceDetail'`).
 
-    **Example.** medium / high, −16.
+    **Example.** The 2026 pet-hair remover (F2607), a Choice item from a 94.5% store and no other
+    risk: medium / high, −16 limited to 0, "It takes nothing off the score: no risk it answers (a
+    late or lost parcel or an item not as described) was found here."
     """
     if listing.badges.choice is not True:
         return None
@@ -36,11 +42,13 @@ def free_return(listing, context):
     """**What.** Free returns are offered (a reason to trust).
 
     **Why.** A free return (15 days after receipt in AliExpress's programme, docs/sources.md) makes
-    a disappointing purchase cheap to undo.
+    a disappointing purchase cheap to undo. So it offsets the risk of an item not as described
+    (the review findings, REV006's failures included, but not REV007's reviews of another
+    product) and nothing else: not a late parcel, a weak store, a bait price or a counterfeit.
 
     **Evidence.** `free_return`.
 
-    **Example.** low / high, −8.
+    **Example.** low / high, −8, limited to what the review findings add: 0 on F2607, which has none.
     """
     if listing.badges.free_return is not True:
         return None
@@ -57,13 +65,15 @@ def buyer_protection(listing, context):
     """**What.** The page shows buyer protection of at least {buyer_protection_days_min} days (a
     reason to trust).
 
-    **Why.** Buyer protection refunds an order that does not arrive or is not as described. A
-    protection period shown only as a template (`{{day}}-Day Buyer Protection`) is not counted:
-    emptor does not guess the number.
+    **Why.** Buyer protection refunds an order that does not arrive or is not as described, so it
+    offsets a late or lost parcel (SHP002, SHP003) and an item not as described (the review
+    findings but REV007), and nothing else. A protection period shown only as a template
+    (`{{day}}-Day Buyer Protection`) is not counted: emptor does not guess the number.
 
     **Evidence.** `buyer_protection_days`, `threshold`.
 
-    **Example.** F2020 renders "הגנת הקונה למשך 90 ימים" (90-day buyer protection): low / high, −8.
+    **Example.** F2020 renders "הגנת הקונה למשך 90 ימים" (90-day buyer protection): low / high, −8,
+    all of it offsetting SHP003's 34-day delivery (+8).
     """
     days, t = listing.badges.buyer_protection_days, context.thresholds
     if days is None or days < t["buyer_protection_days_min"]:
@@ -86,10 +96,14 @@ def delivery_guarantee(listing, context):
     specific promise (medium / high, −16); the ordinary "within 60 days or refund" ceiling is
     weaker (low / medium, −6). A guarantee shorter than the page's own delivery estimate (SHP003's
     estimate) is not counted: the page contradicts it (F2212 guarantees 25 days and estimates 72).
+    It offsets a late or lost parcel (SHP002, SHP003), before Choice or buyer protection do, and
+    nothing else.
 
     **Evidence.** `days`, `by_date`, `compensation`, `threshold_days`.
 
-    **Example.** F2209: "Delivery is guaranteed within 60 days or the order is refunded." −6.
+    **Example.** F2209: "Delivery is guaranteed within 60 days or the order is refunded." low /
+    medium, −6, limited to 0: F2209 has no delivery risk. F2607's 35-day guarantee with a ￡1.00
+    compensation, its estimate made 34 days (constructed): −16 limited to −8, SHP003's weight.
     """
     guarantee, t = listing.badges.delivery_guarantee, context.thresholds
     if guarantee is None or (guarantee.days is None and guarantee.by_date is None):

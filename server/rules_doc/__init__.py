@@ -19,7 +19,7 @@ from markdown_it import MarkdownIt
 
 from heuristics import FAMILIES, RULES, THRESHOLDS
 from heuristics.model import Confidence, Severity
-from heuristics.scoring import CONFIDENCE_FACTOR, LEVELS, SEVERITY_POINTS
+from heuristics.scoring import CONFIDENCE_FACTOR, LEVELS, OFFSETS, REMEDIED, SEVERITY_POINTS, covered_codes
 from heuristics.thresholds import DEFAULTS
 
 _RULE_CODE = re.compile(r"[A-Z]{3}\d{3}\b")
@@ -66,8 +66,29 @@ def _thresholds_table() -> str:
     return _table(("Threshold", "Default", "Used by", "Why"), rows)
 
 
+def _offsets_table() -> str:
+    """Each reason to trust, narrowest first (as the engine takes them), with what it offsets."""
+    rows = []
+    for code in sorted(OFFSETS, key=lambda code: (len(covered_codes(code)), code)):
+        offset = OFFSETS[code]
+        harms = "; ".join(f"{REMEDIED[key].words} ({_code_runs(REMEDIED[key].codes)})" for key in offset.remedies)
+        rows.append((f"{code} {RULES[code].title}", harms, offset.why))
+    return _table(("Reason to trust", "Offsets", "Why"), rows)
+
+
+def _code_runs(codes) -> str:
+    """``REV001, REV002, REV003, REV005`` as ``REV001–REV003, REV005`` (three in a row or more)."""
+    runs: list[list[str]] = []
+    for code in codes:
+        if runs and code[:3] == runs[-1][-1][:3] and int(code[3:]) == int(runs[-1][-1][3:]) + 1:
+            runs[-1].append(code)
+        else:
+            runs.append([code])
+    return ", ".join(", ".join(run) if len(run) < 3 else f"{run[0]}–{run[-1]}" for run in runs)
+
+
 def _tables() -> dict:
-    return {"levels_table": _levels_table(), "thresholds_table": _thresholds_table()}
+    return {"levels_table": _levels_table(), "thresholds_table": _thresholds_table(), "offsets_table": _offsets_table()}
 
 
 def _reflow(text: str, width: int = 100) -> str:

@@ -14,6 +14,8 @@ VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.Dr
 
 GOLDEN = {
     F2020.name: {
+        # Unchanged by issue 9's calibration: buyer protection (−8) covers late parcels, and offsets
+        # all of SHP003's 34-day delivery (+8).
         "status": "ok", "generation": "A", "level": "high", "score": 72,
         "findings": ["CNT001", "CNT002", "SEL001", "CNT003", "SHP003"], "trust": ["PRT003"],
     },
@@ -24,7 +26,9 @@ GOLDEN = {
         "findings": ["SEL001", "SHP001", "SHP003"], "trust": [],
     },
     F2209.name: {
-        "status": "ok", "generation": "B", "level": "low", "score": 6,
+        # Was 6 (SEL001 +12, PRT004 −6). Issue 9: a delivery guarantee offsets only delivery risks,
+        # and this page has none, so PRT004 is shown with 0 and the store's 92.9% counts in full.
+        "status": "ok", "generation": "B", "level": "low", "score": 12,
         "findings": ["SEL001"], "trust": ["PRT004"],
     },
     SHELL.name: {"status": "no_data", "generation": None, "level": "unknown", "score": None, "findings": [], "trust": []},
@@ -32,16 +36,19 @@ GOLDEN = {
     PUNISH.name: {"status": "blocked", "generation": None, "level": "unknown", "score": None, "findings": [], "trust": []},
     STORE.name: {"status": "not_product", "generation": None, "level": "unknown", "score": None, "findings": [], "trust": []},
     F2607.name: {
-        # A Choice item with a delivery guarantee and free returns from a store 94.5% positive:
-        # the protections (-40) outweigh the store (+16) today. Issue 9's calibration (a
-        # protection offsets only the risks it covers) will change this outcome.
-        "status": "ok", "generation": "D", "level": "low", "score": 0,
-        "findings": ["SEL001"], "trust": ["PRT001", "PRT004", "PRT002"],
+        # A Choice item with a delivery guarantee and free returns from a store 94.5% positive.
+        # Was 0: the protections (−40) outweighed the store (+16). Issue 9: a protection offsets
+        # only the risks it covers, and none covers a store's rating, so each is shown with 0
+        # (listed by code, as their weights tie) and the score is the store's 16.
+        "status": "ok", "generation": "D", "level": "low", "score": 16,
+        "findings": ["SEL001"], "trust": ["PRT001", "PRT002", "PRT004"],
     },
     F2607_DOM.name: {
         # The rendered page alone: its service panel shows the delivery promise and free returns
-        # (in words, read in the site's language); the Choice programme is only in the feed (F2607).
-        "status": "ok", "generation": "dom-2024", "level": "low", "score": 0,
-        "findings": ["SEL001"], "trust": ["PRT004", "PRT002"],
+        # (in words, read in the site's language), and the store card its Choice tag.
+        # Was 0; issue 9: as F2607, the protections offset nothing here (each shown with 0, by
+        # code), and the score is SEL001's 12 (medium / medium: the page gives no rating count).
+        "status": "ok", "generation": "dom-2024", "level": "low", "score": 12,
+        "findings": ["SEL001"], "trust": ["PRT001", "PRT002", "PRT004"],
     },
 }
