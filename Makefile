@@ -23,8 +23,11 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $(NODE_STAMP)
 
+# `make run PORT=8766` serves on another port. Set with := so that a PORT in the environment
+# (which other tools use for their own servers) is not taken up; one on make's command line is.
+PORT :=
 run: install
-	$(BIN)/emptor serve
+	$(BIN)/emptor serve $(if $(PORT),--port $(PORT))
 
 test: test-js test-python
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from typing import Callable
 
 from flask import Flask
 from waitress.channel import HTTPChannel
@@ -38,8 +39,12 @@ def _busy(channel: HTTPChannel) -> bool:
 
 
 def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THREADS,
-                  ready: threading.Event | None = None) -> None:
-    """Serve ``app`` until SIGTERM or SIGINT, then drain and return."""
+                  ready: threading.Event | None = None, listening: Callable[[], None] | None = None) -> None:
+    """Serve ``app`` until SIGTERM or SIGINT, then drain and return.
+
+    :param listening: called once the port is bound, before any request is served: a service
+        announces itself only when it really listens (a port in use raises :class:`OSError` first).
+    """
     limit = app.config["MAX_REQUEST_BYTES"]
     server = create_server(
         app, host=host, port=port, threads=threads, ident="emptor",
@@ -54,6 +59,8 @@ def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THRE
         # The socket loop checks the stop flag this often.
         asyncore_loop_timeout=LOOP_SECONDS,
     )
+    if listening is not None:
+        listening()
     socket_map = server.map if hasattr(server, "map") else server._map
     stopping = threading.Event()
 

@@ -108,7 +108,8 @@ def test_blocked_page_is_exit_0(tmp_path):
     [
         (lambda d: str(d / "missing.html"), "cannot read"),
         (lambda d: _write(d / "x.bin", b"\x89PNG\x00\x00binary"), "binary"),
-        (lambda d: _write(d / "x.json", b'{"data": {"titleModule": {"sub'), "not valid JSON"),
+        (lambda d: _write(d / "x.json", b'{"data": {"titleModule": {"sub'), "is cut off: it ends in the middle of its JSON"),
+        (lambda d: _write(d / "x.json", b'{"data": {"titleModule": {"subject": x}}}'), "not valid JSON"),
         (lambda d: _write(d / "x.json", b'{"hello": "world"}'), "not a product feed"),
         (lambda d: _write(d / "x.html", b"plain words, no markup at all"), "not HTML"),
         (lambda d: str(EBAY), "not a supported marketplace"),
@@ -120,6 +121,7 @@ def test_blocked_page_is_exit_0(tmp_path):
         "missing",
         "binary",
         "truncated-json",
+        "invalid-json",
         "unknown-json",
         "not-html",
         "other-site-page",
