@@ -115,6 +115,8 @@ class Shipping:
     ships_from: str | None = None
     delivery_date: str | None = None  # YYYY-MM-DD, the estimate the page showed
     guaranteed_days: int | None = None  # "delivered within N days or refund"
+    free_over: float | None = None  # the order total from which this option ships free, same currency
+    deliverable: bool | None = None  # False: the page says this option cannot deliver to the shopper
 
 
 @dataclass

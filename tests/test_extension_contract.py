@@ -145,3 +145,43 @@ def test_the_page_statuses_the_extension_acts_on_are_the_reports():
             named |= set(re.findall(r'(?<!change\.)status [!=]== "(\w+)"', path.read_text(encoding="utf-8")))
     assert named >= {"ok", "no_data"}, "the check no longer finds what it checks"
     assert named <= statuses
+
+
+# --- the panel's words for what the service reports ---------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def labels() -> dict:
+    """lib/labels.js as the extension's frame sees it, evaluated by node."""
+    node = shutil.which("node")
+    assert node, "node is needed to read the extension's labels"
+    script = "import('./extension/lib/labels.js').then(() => console.log(JSON.stringify(globalThis.EMPTOR_LABELS)))"
+    return json.loads(
+        subprocess.run([node, "--input-type=module", "-e", script], cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    )
+
+
+def _documented_evidence() -> dict[str, set[str]]:
+    """Every rule's evidence keys as its docstring lists them (the "**Evidence.**" paragraph)."""
+    import heuristics
+
+    keys = {}
+    for rule in heuristics.RULES.values():
+        doc = rule.check.__doc__ or ""
+        paragraph = re.split(r"\n\s*\n", doc.split("**Evidence.**", 1)[1])[0] if "**Evidence.**" in doc else ""
+        keys[rule.code] = {span for span in re.findall(r"`([^`]+)`", paragraph) if re.fullmatch(r"[a-z_]+", span)}
+    return keys
+
+
+def test_the_panel_has_words_for_every_evidence_key_a_rule_documents(labels):
+    """The panel falls back to readable words for an unknown key, but every key a rule documents
+    has its own label (and unit) in extension/lib/labels.js: a rule that adds a key adds its words."""
+    missing = sorted(f"{code}.{key}" for code, keys in _documented_evidence().items() for key in keys
+                     if key not in labels["EVIDENCE"] and key not in labels["EVIDENCE_BY_RULE"].get(code, {}))
+    assert missing == []
+
+
+def test_the_panel_has_words_for_every_coverage_field(labels):
+    from server.report import COVERAGE_FIELDS
+
+    assert sorted(set(COVERAGE_FIELDS) - set(labels["COVERAGE"])) == []

@@ -155,3 +155,21 @@ def test_the_store_opening_as_written_when_no_display_text():
     assert generations.from_pdp_result(components).listing.seller.opened == "2025-03-03"
     seller["openTime"] = "2025-13-03 19:08:05"
     assert generations.from_pdp_result(components).listing.seller.opened is None
+
+
+def test_a_free_shipping_threshold_not_met_is_reported_with_the_charge():
+    """Constructed from F2607: a threshold above zero ("free shipping over ￡10.00") the order does
+    not meet: the option costs ￡1.99 and ships free from ￡10.00."""
+    components = with_shipping_facts(thresholdOverZero="yes", meetLogisticsComposeThreshold="no",
+                                     logisticsComposeThreshold="￡10.00")
+    (option,) = generations.from_pdp_result(components).listing.shipping
+    assert (option.cost, option.free_over) == (1.99, 10.0)
+    (met,) = generations.from_pdp_result(raw_components()).listing.shipping
+    assert (met.cost, met.free_over) == (0.0, None)  # the real capture: a ￡0.00 threshold, met
+
+
+def test_an_option_the_data_leaves_empty_is_not_reported():
+    """Constructed from F2607: a second delivery option whose bizData holds nothing but its currency."""
+    components = copy.deepcopy(raw_components())
+    components["SHIPPING"]["originalLayoutResultList"].append({"bizData": {"displayCurrency": "GBP"}})
+    assert len(generations.from_pdp_result(components).listing.shipping) == 1

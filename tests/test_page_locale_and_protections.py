@@ -9,16 +9,18 @@ constructed from a real page with one line added, labelled as such.
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 
 import pytest
 
+from server.analysis import analyze
 from server.marketplaces import MARKETPLACES, PageInput
 from server.marketplaces.aliexpress import dom, embedded, generations, hosts
 from server.marketplaces.aliexpress.shared import condition_holds, free_returns_in_layouts
 from tests.support.capture_reader import raw_components
 from tests.support.constructed import gen_c_run_params
-from tests.support.fixtures import F2212, F2607_DOM, NOT_FOUND, PAGE_URLS, SHELL, read_text
+from tests.support.fixtures import F2020, F2212, F2607_DOM, NOT_FOUND, PAGE_URLS, SHELL, read_text
 
 ALIEXPRESS = MARKETPLACES["aliexpress"]
 
@@ -232,3 +234,37 @@ def test_the_trace_id_comes_before_a_current_time_field(live_service):
     assert generations.served_time(None, current_time=1703000000000)[1] == "current_time"
     assert generations.served_time(None, current_time="not a time", server_time=1703000000000)[1] == "server_time"
     assert generations.served_time(None, current_time=17) == (None, None)  # not epoch milliseconds
+
+
+# --- shipping the buyer cannot get ---------------------------------------------------------------
+
+
+def test_an_option_showing_the_pages_own_cannot_deliver_words_is_not_deliverable():
+    """Constructed: F2212's real shipping panel with its own i18n words for "Can not deliver"
+    shown in the option (the page carries the words; no capture shows an unreachable option)."""
+    data = run_params_of(F2212)
+    words = data["shippingModule"]["i18nMap"]["CAN_NOT_DELIVER"]
+    info = data["shippingModule"]["generalFreightInfo"]
+    assert [o.deliverable for o in generations.from_modules(data).listing.shipping] == [None]
+    info["originalLayoutResultList"] = with_layout_line(info["originalLayoutResultList"], words)
+    assert [o.deliverable for o in generations.from_modules(data).listing.shipping] == [False]
+
+
+def test_the_rendered_2020_page_in_hebrew_says_it_cannot_deliver():
+    """Constructed: F2020's rendered shipping line replaced by the page's own Hebrew words for
+    "cannot deliver" (its shipping i18n map: לא ניתן לשלוח); the verdict says so (SHP004)."""
+    html = read_text(F2020).replace("אל United States באמצעות AliExpress Standard Shipping", "לא ניתן לשלוח")
+    extraction = extract(PageInput(url=PAGE_URLS[F2020.name], html=html))
+    assert extraction.listing.shipping[0].deliverable is False
+    now = dt.datetime(2026, 12, 1, tzinfo=dt.timezone.utc)
+    report = analyze(PageInput(url=PAGE_URLS[F2020.name], html=html), now=now, capture="saved").report
+    assert "SHP004" in [finding["code"] for finding in report["findings"]]
+    assert extract(PageInput(url=PAGE_URLS[F2020.name], html=read_text(F2020))).listing.shipping[0].deliverable is None
+
+
+def test_the_choice_tag_beside_the_store_name():
+    """F2607dom's store card shows the Choice tag (the image its feed names as choiceIcon);
+    constructed: the same page without it claims nothing."""
+    assert listing_of(F2607_DOM).listing.badges.choice is True
+    html = read_text(F2607_DOM).replace("store-info--choiceTag--mQInccN", "store-info--logo--x")
+    assert extract(PageInput(url=PAGE_URLS[F2607_DOM.name], html=html)).listing.badges.choice is None

@@ -138,8 +138,9 @@ def test_regression_html_lang_that_is_not_a_language_code(lang):
     html = read_text(F2020).replace("<html ", f'<html lang="{lang}" ', 1)
     report = fuzzing.analyze(PageInput(url=PAGE_URLS[F2020.name], html=html), now=fuzzing.NOW, debug=True).report
     fuzzing.assert_report(report)
-    # "x" is no language: the page's own data (iw_IL) says Hebrew; "en_US" is English.
-    assert report["listing"]["locale"]["language"] == {"x": "he", "en_US": "en"}[lang]
+    # Neither replaces what the page's own data says (iw_IL: Hebrew), which comes first
+    # (docs/sources.md, "The page's language and country"); "x" is no language at all.
+    assert report["listing"]["locale"]["language"] == "he"
     assert "lang=en_us" not in report["review_feed_urls"][0]
 
 

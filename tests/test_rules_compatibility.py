@@ -20,7 +20,7 @@ from heuristics import lexicon
 from heuristics.model import Listing, Price, Seller, Shipping
 from server import reference
 from tests.support.fixtures import F2020
-from tests.test_rules import real
+from tests.support.rule_cases import real
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2025, 10, 1, tzinfo=UTC)

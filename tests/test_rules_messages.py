@@ -19,7 +19,7 @@ import heuristics
 from heuristics.phrasing import money
 from tests.support.fixtures import F2020, F2209, F2212, F2607, F2607_DOM
 from tests.support.message_numbers import misformatted_money, unexplained_numbers
-from tests.test_rules import CASES, gen_c, real
+from tests.support.rule_cases import CASES, gen_c, real
 
 HERE = Path(__file__)
 RULES = HERE.parent.parent / "heuristics" / "rules"

@@ -21,7 +21,7 @@ import heuristics
 from heuristics import lexicon
 from heuristics.model import Listing, Price, Variant
 from tests.support.fixtures import F2209, F2212, F2607
-from tests.test_rules import gen_c, real
+from tests.support.rule_cases import gen_c, real
 
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 7, 18, tzinfo=UTC)

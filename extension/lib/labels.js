@@ -53,6 +53,11 @@
     max_days: { label: "Longest delivery time shown", unit: "day" },
     delivery_date: { label: "Delivery date shown", kind: "date" },
     ships_from: { label: "Ships from" },
+    more_than_item: { label: "Costs more than the item", kind: "yes-no" },
+    free_over: { label: "Free shipping on orders from", kind: "money" },
+    country: { label: "Ship-to country" },
+    options: { label: "Delivery options shown" },
+    deliverable_options: { label: "Options that deliver to you" },
 
     // Protection and badges
     choice: { label: "AliExpress Choice", kind: "yes-no" },

@@ -40,11 +40,15 @@ def shipping_cost(listing, context):
     **Why.** A cheap headline price with expensive shipping is a common way to look cheaper than
     other listings; the shopper pays both.
 
-    **Evidence.** `shipping_cost`, `item_price`, `currency`, `share`, `method`. Prices in different
-    currencies are not compared.
+    When shipping costs more than the item itself the message says so, and when the page shows a
+    threshold from which the option ships free ("free shipping over MXN 170") it says that too:
+    the shopper may add items rather than pay the charge.
 
-    **Example.** F2212: "Shipping costs 3.80 USD on an item from 1.73 USD: it adds 220% to the
-    price." medium / high, +16.
+    **Evidence.** `shipping_cost`, `item_price`, `currency`, `share`, `method`, `more_than_item`,
+    `free_over`. Prices in different currencies are not compared.
+
+    **Example.** F2212: "Shipping costs 3.80 USD, more than the item itself (from 1.73 USD): it
+    adds 220% to the price." medium / high, +16.
     """
     option, price, t = _default_option(listing), listing.price, context.thresholds
     if option is None or option.cost is None or not option.cost or price.min in (None, 0):
@@ -56,16 +60,25 @@ def shipping_cost(listing, context):
         return None
     severity = Severity.MEDIUM if share >= t["shipping_share_medium"] else Severity.LOW
     currency = price.currency or option.currency or ""
+    more_than_item = option.cost > price.min
+    message = (
+        f"Shipping costs {money(option.cost, currency)}, more than the item itself (from {money(price.min, currency)}): "
+        if more_than_item
+        else f"Shipping costs {money(option.cost, currency)} on an item from {money(price.min, currency)}: "
+    ) + f"it adds {share:.0%} to the price."
+    if option.free_over:
+        message += f" It ships free on orders from {money(option.free_over, currency)}."
     return risk(
         severity,
         Confidence.HIGH,
-        f"Shipping costs {money(option.cost, currency)} on an item from {money(price.min, currency)}: "
-        f"it adds {share:.0%} to the price.",
+        message,
         shipping_cost=option.cost,
         item_price=price.min,
         currency=currency or None,
         share=round(share, 2),
         method=option.method,
+        more_than_item=more_than_item,
+        free_over=option.free_over,
     )
 
 
@@ -132,5 +145,42 @@ def long_delivery(listing, context):
         delivery_date=option.delivery_date,
         judged_on=context.today.isoformat(),
         threshold_days=t["delivery_guarantee_days"] if severity is Severity.MEDIUM else t["delivery_days_long"],
+        method=option.method,
+    )
+
+
+@rule("SHP004", "Does not ship to you")
+def cannot_deliver(listing, context):
+    """**What.** The page's default delivery option says, in the page's own words ("Can not
+    deliver", "לא ניתן לשלוח"), that it cannot deliver to the shopper's country: high when no
+    option the page shows can, medium when another one can.
+
+    **Why.** An order that cannot be delivered ends, at best, in a refund weeks later; the page
+    says so only in its shipping panel.
+
+    **Evidence.** `country`, `options`, `deliverable_options`, `method`.
+
+    **Example.** "The page says its delivery option cannot deliver to ES, and none of its 1
+    options can: an order would not arrive." high / high, +32.
+    """
+    option = _default_option(listing)
+    if option is None or option.deliverable is not False:
+        return None
+    others = [o for o in listing.shipping if o.deliverable is not False]
+    country = listing.locale.country
+    where = f"to {country}" if country else "to your country"
+    if others:
+        message = (f"The page says its default delivery option cannot deliver {where}; "
+                   f"{len(others)} other option{'s' if len(others) > 1 else ''} can: choose one before ordering.")
+    else:
+        message = (f"The page says its delivery option cannot deliver {where}, and none of its "
+                   f"{len(listing.shipping)} options can: an order would not arrive.")
+    return risk(
+        Severity.MEDIUM if others else Severity.HIGH,
+        Confidence.HIGH,
+        message,
+        country=country,
+        options=len(listing.shipping),
+        deliverable_options=len(others),
         method=option.method,
     )

@@ -21,7 +21,7 @@ from heuristics.model import Listing, Locale, merge
 from ..base import Blob, Extraction, PageInput
 from ..problems import BadBlob, NotAFeed
 from . import dom, embedded, generations, hosts, review_pages
-from .shared import NAME, as_dict, as_list, locale_of_language, new_listing
+from .shared import NAME, as_dict, as_list, cannot_deliver_words, locale_of_language, new_listing
 
 # Signs of the anti-bot "punish" page (docs/sources.md, "The anti-bot page"); the extension stops
 # waiting for a product when it sees them (extension/lib/constants.js, PRODUCT_PAGE).
@@ -38,6 +38,12 @@ STATUS_EXPLANATIONS = {
     "not_found": "This item has been removed from sale.",
     "no_data": "The page has not loaded its product data yet.",
     "not_product": "This page is not a product listing.",
+}
+# Why a page with product data was not judged when the data names no product (docs/api.md, "errors").
+_NO_PRODUCT_ID = {
+    "code": "no_product_id",
+    "message": "The product data names no product id, nor does the page's address, so emptor cannot tell "
+    "which listing it describes; it was not judged.",
 }
 
 
@@ -176,6 +182,7 @@ def _hints(partials, served: dt.datetime | None) -> dom.PageHints:
     return dom.PageHints(
         free_shipping=[free] if free else [],
         to_via_template=i18n.get("TO_VIA"),
+        cannot_deliver=cannot_deliver_words(i18n),
         seen_on=served.date() if served else None,
     )
 
@@ -292,8 +299,9 @@ def _merged_listing(page: PageInput, readings: _Readings) -> Listing:
     if readings.dom is not None and readings.dom.layout:
         listing = merge(listing, readings.dom.listing)
     shown = listing.product_id_shown or hosts.product_id_from_url(readings.page_url)
-    defaults = new_listing(shown, url=readings.page_url, selected_sku_id=page.selected_sku_id, locale=_page_locale(readings))
+    defaults = new_listing(shown, url=readings.page_url, selected_sku_id=page.selected_sku_id)
     listing = merge(defaults, listing)
+    listing.locale = merge(listing.locale, _page_locale(readings))  # the product data says it first
     if readings.embedded.view_name == "choiceDetail" and listing.badges.choice is None:
         listing.badges.choice = True  # the Choice-specific template (docs/sources.md, "Choice")
     return listing
@@ -360,15 +368,23 @@ class AliExpress:
             extraction = _unjudged(status, readings)
         else:
             rendered = readings.dom.layout if readings.dom is not None else None
-            extraction = Extraction(
-                status="ok",
-                listing=_merged_listing(page, readings),
-                generation=readings.partials[0].generation if readings.partials else rendered,
-                captured_at=readings.served,
-                captured_from=readings.served_from,
-                sources=[p.source for p in readings.partials] + ([rendered] if rendered else []),
-                own_url=readings.own_url,
-            )
+            listing = _merged_listing(page, readings)
+            if listing.product_id is None:
+                # A listing that names no product (a saved feed stripped of its ids, a rendered
+                # page without its address) cannot be told from any other: it has no history
+                # and no review feed, and a verdict on it would be a verdict on nobody knows what.
+                extraction = _unjudged("no_data", readings)
+                extraction.errors.append(dict(_NO_PRODUCT_ID))
+            else:
+                extraction = Extraction(
+                    status="ok",
+                    listing=listing,
+                    generation=readings.partials[0].generation if readings.partials else rendered,
+                    captured_at=readings.served,
+                    captured_from=readings.served_from,
+                    sources=[p.source for p in readings.partials] + ([rendered] if rendered else []),
+                    own_url=readings.own_url,
+                )
         extraction.errors.extend(readings.set_aside)
         return extraction
 

@@ -34,7 +34,7 @@ from heuristics.model import (
 )
 
 from ... import textparse
-from .shared import image_keys, language_from_locale, new_listing, new_seller
+from .shared import CANNOT_DELIVER_WORDS, image_keys, language_from_locale, new_listing, new_seller, says_cannot_deliver
 from .shared import protection_days as shared_protection_days
 
 # "Free shipping" as AliExpress prints it in its storefront languages; the page's own
@@ -61,6 +61,7 @@ class PageHints:
 
     free_shipping: list[str] = field(default_factory=list)
     to_via_template: str | None = None  # "to {countryName} via {companyName}"
+    cannot_deliver: tuple[str, ...] = CANNOT_DELIVER_WORDS  # the page's words for "cannot deliver"
     seen_on: dt.date | None = None  # the day the page was served, to date "Mar 02"
 
 
@@ -170,6 +171,7 @@ def _shipping(price_text, info_text, delivery_text, currency, hints: PageHints) 
             cost=cost,
             currency=(textparse.currency_of(price_text) if cost else None) or currency,
             delivery_date=delivery.isoformat() if delivery else None,
+            deliverable=False if says_cannot_deliver((price_text, info_text, delivery_text), hints.cannot_deliver) else None,
         )
     ]
 
@@ -226,9 +228,9 @@ _MONEY_TOKEN = re.compile(
 
 
 def _services_2024(tree) -> Badges:
-    """The service panel beside the price (``shipping--item`` blocks, in the site's language):
-    free returns ("Free returns within 90 days") and the delivery promise ("Refund if no
-    delivery in 35 days", "￡1.00 coupon code if delayed"), as F2607dom renders them."""
+    """The Choice tag and the service panel beside the price (``shipping--item`` blocks, in the
+    site's language): free returns ("Free returns within 90 days") and the delivery promise
+    ("Refund if no delivery in 35 days", "￡1.00 coupon code if delayed"), as F2607dom renders them."""
     free_return, guarantee = None, None
     for item in tree.css('[class*="shipping--item"]'):
         title = _text(item.css_first('[class*="shipping--title"]'))
@@ -240,7 +242,10 @@ def _services_2024(tree) -> Badges:
             paid = next((text for text in lines if textparse.currency_of(text) and not textparse.refund_days(text)), None)
             token = _MONEY_TOKEN.search(paid) if paid else None
             guarantee = DeliveryGuarantee(days=days, compensation=token.group(0).strip() if token else None)
-    return Badges(free_return=free_return, delivery_guarantee=guarantee)
+    # The Choice tag beside the store's name: F2607dom's is the image its own feed names as
+    # GLOBAL_DATA.globalData.choiceIcon (F2607), on a listing whose service blocks say ONLY_CHOICE.
+    choice = True if tree.css_first('[class*="store-info--choiceTag"]') is not None else None
+    return Badges(choice=choice, free_return=free_return, delivery_guarantee=guarantee)
 
 
 def _read_2024(tree, hints: PageHints) -> Listing:
@@ -267,9 +272,11 @@ def _read_2024(tree, hints: PageHints) -> Listing:
         )
         if name and value:
             specs.append(Spec(name, value))
-    price_line = delivery_line = None
+    price_line = delivery_line = unreachable_line = None
     for line in filter(None, (_text(node) for node in tree.css(".dynamic-shipping-line"))):
-        if price_line is None and (textparse.currency_of(line) or _is_free(line, hints)):
+        if says_cannot_deliver([line], hints.cannot_deliver):
+            unreachable_line = unreachable_line or line
+        elif price_line is None and (textparse.currency_of(line) or _is_free(line, hints)):
             price_line = line
         elif delivery_line is None and hints.seen_on and textparse.next_date_from_day_month(line, hints.seen_on):
             delivery_line = line
@@ -278,7 +285,7 @@ def _read_2024(tree, hints: PageHints) -> Listing:
     return new_listing(
         title=_text(tree.css_first(TITLE_SELECTORS["dom-2024"])),
         price=price,
-        shipping=_shipping(price_line, None, delivery_line, price.currency, hints),
+        shipping=_shipping(price_line, unreachable_line, delivery_line, price.currency, hints),
         specs=specs,
         seller=new_seller(
             _text(store_link),

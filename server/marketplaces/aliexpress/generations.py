@@ -20,12 +20,14 @@ from heuristics.model import Badges, DeliveryGuarantee, Listing, Locale, Price, 
 
 from ... import jsontext, textparse
 from .shared import (
+    CANNOT_DELIVER_KEYS,
     as_bool,
     as_dict,
     as_id,
     as_int,
     as_list,
     as_text,
+    cannot_deliver_words,
     condition_holds,
     currency_code,
     free_returns_in_layouts,
@@ -78,6 +80,12 @@ def served_time(trace_id, **current_times) -> tuple[dt.datetime | None, str | No
         if millis is not None and millis >= 10**12:
             return dt.datetime.fromtimestamp(millis / 1000, tz=dt.timezone.utc), source
     return None, None
+
+
+def _page_words(i18n) -> dict[str, str]:
+    """The strings of a shipping i18n map that help read the rendered page (dom.PageHints)."""
+    mapped = as_dict(i18n)
+    return {key: mapped[key] for key in ("FREE_SHIPPING", "TO_VIA", *CANNOT_DELIVER_KEYS) if isinstance(mapped.get(key), str)}
 
 
 def _served_fields(trace_id, **current_times) -> dict:
@@ -148,7 +156,7 @@ def from_modules(data: dict) -> Partial:
     shown_id = as_id(common.get("productIdStr") or common.get("productId") or action.get("productId"))
     currency = _block_currency(price) or currency_code(common.get("currencyCode"))
     layouts = as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList")
-    options, guarantee, ship_to = shipping_from_layouts(layouts)
+    options, guarantee, ship_to = shipping_from_layouts(layouts, cannot_deliver_words(shipping.get("i18nMap")))
     listing = new_listing(
         shown_id,
         title=as_text(title.get("subject")),
@@ -183,7 +191,7 @@ def from_modules(data: dict) -> Partial:
         source="runParams",
         available=(status == 0) if isinstance(status, int) else None,
         **_served_fields(env.get("traceId")),
-        i18n={key: i18n[key] for key in ("FREE_SHIPPING", "TO_VIA") if isinstance(i18n.get(key), str)},
+        i18n=_page_words(i18n),
     )
 
 
@@ -212,7 +220,7 @@ def from_new_detail(init_data: dict) -> Partial:
     shown_id = as_id(seo.get("productId") or actions.get("productId") or store.get("productId"))
     currency = _block_currency(price) or currency_code(shipping.get("tradeCurrency"))
     layouts = as_dict(shipping.get("generalFreightInfo")).get("originalLayoutResultList")
-    options, guarantee, ship_to = shipping_from_layouts(layouts)
+    options, guarantee, ship_to = shipping_from_layouts(layouts, cannot_deliver_words(shipping.get("i18n")))
     top_rated = as_bool(store.get("isTopRatedSeller"))
     if top_rated is None:
         top_rated = as_bool(recommend.get("topRatedSeller"))
@@ -301,7 +309,8 @@ def from_components(data: dict, source: str = "runParams") -> Partial:
         or money_currency(orig.get("minAmount"))
         or as_text(currency_component.get("currencyCode") or currency_component.get("baseCurrencyCode"))
     )
-    options, guarantee, ship_to = shipping_from_layouts(freight.get("originalLayoutResultList"))
+    options, guarantee, ship_to = shipping_from_layouts(freight.get("originalLayoutResultList"),
+                                                         cannot_deliver_words(freight.get("i18nMap")))
     protection_detail = next(
         (days for detail in as_list(as_dict(promise.get("serviceDetails")).get("details"))
          if (days := protection_days(as_dict(detail).get("title"))) is not None),
@@ -423,13 +432,17 @@ def _shows_free_shipping(layout: dict) -> bool:
     return False
 
 
-def _pdp_shipping(shipping_block: dict, served: dt.datetime | None):
+def _pdp_shipping(shipping_block: dict, served: dt.datetime | None, cannot_deliver: tuple[str, ...]):
     """Delivery options as the shopper saw them: free when the layout shows it free, and the
     estimate's dates ("Jul. 24" to "Jul. 29", no year) as days from the day the page was served."""
-    layouts = as_list(shipping_block.get("originalLayoutResultList"))
-    options, guarantee, ship_to = shipping_from_layouts(layouts)
-    with_biz = [as_dict(layout) for layout in layouts if as_dict(as_dict(layout).get("bizData"))]
-    for option, layout in zip(options, with_biz):
+    options, guarantee, ship_to = [], None, None
+    for layout in map(as_dict, as_list(shipping_block.get("originalLayoutResultList"))):
+        read, its_guarantee, its_ship_to = shipping_from_layouts([layout], cannot_deliver)
+        guarantee, ship_to = guarantee or its_guarantee, ship_to or its_ship_to
+        if not read:
+            continue
+        (option,) = read
+        options.append(option)
         biz = as_dict(layout.get("bizData"))
         if option.cost and _shows_free_shipping(layout):
             option.cost = 0.0
@@ -494,7 +507,8 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
     variants = variants_from(_pdp_sku_rows(sku, price_rows), sku.get("skuProperties"))
     sale_prices = [v.price for v in variants if v.price is not None]
     original_prices = [v.original_price for v in variants if v.original_price is not None]
-    options, from_shipping, ship_to = _pdp_shipping(as_dict(result.get("SHIPPING")), served)
+    shipping_words = as_dict(as_dict(global_data.get("i18n")).get("ShippingModule"))
+    options, from_shipping, ship_to = _pdp_shipping(as_dict(result.get("SHIPPING")), served, cannot_deliver_words(shipping_words))
     positive = shop.get("sellerPositiveRate", shop.get("positiveRate"))
     if positive is None:
         positive = next(
@@ -566,4 +580,5 @@ def from_pdp_result(result: dict, source: str = "mtop.aliexpress.pdp.pc.query") 
         available=(item_status == 0) if isinstance(item_status, int) and not isinstance(item_status, bool) else None,
         served_at=served,
         served_from=served_from,
+        i18n=_page_words(shipping_words),
     )

@@ -222,18 +222,44 @@ def _ut_params(biz: dict) -> dict:
     return as_dict(raw)
 
 
-def shipping_from_layouts(layouts) -> tuple[list[Shipping], DeliveryGuarantee | None, str | None]:
+# The page's own words for an option that cannot deliver to the shopper's country: the keys of
+# its shipping i18n map (every generation carries them: "Can not deliver" and "This Supplier/
+# Shipping Company does not deliver to your selected Country/Region." on F2212, F2209 and F2607,
+# "לא ניתן לשלוח" on F2020; CAN_NOE is the page's own spelling).
+CANNOT_DELIVER_KEYS = ("CAN_NOT_DELIVER", "CAN_NOE_DELIVER_NOTE")
+# The English words, for data that carries no i18n map.
+CANNOT_DELIVER_WORDS = ("Can not deliver", "does not deliver to your selected Country/Region")
+
+
+def cannot_deliver_words(i18n) -> tuple[str, ...]:
+    """The page's words for "cannot deliver" from one of its i18n maps, then the English ones."""
+    mapped = as_dict(i18n)
+    own = tuple(text for key in CANNOT_DELIVER_KEYS if (text := as_text(mapped.get(key))))
+    return own + CANNOT_DELIVER_WORDS
+
+
+def says_cannot_deliver(texts, words: tuple[str, ...]) -> bool:
+    folded = [" ".join(text.casefold().split()) for text in texts if text]
+    return any(" ".join(word.casefold().split()) in text for word in words for text in folded)
+
+
+def shipping_from_layouts(layouts, cannot_deliver: tuple[str, ...] = CANNOT_DELIVER_WORDS
+                          ) -> tuple[list[Shipping], DeliveryGuarantee | None, str | None]:
     """Delivery options from ``…originalLayoutResultList[].bizData`` (Gen A/B/C/D).
 
     Returns the options in page order, the delivery guarantee of the first one, and the ship-to
-    country code the options were computed for.
+    country code the options were computed for. An option whose panel shows the page's words for
+    "cannot deliver" (``cannot_deliver``) is kept as not deliverable, even without data.
     """
     options: list[Shipping] = []
     guarantee = None
     ship_to = None
     for layout in as_list(layouts):
         biz = as_dict(as_dict(layout).get("bizData"))
+        unreachable = says_cannot_deliver(_shown_texts(as_dict(layout)), cannot_deliver)
         if not biz:
+            if unreachable:
+                options.append(Shipping(deliverable=False))
             continue
         ut = _ut_params(biz)
         currency = currency_code(biz.get("displayCurrency"), biz.get("currency"), ut.get("currency"))
@@ -256,7 +282,13 @@ def shipping_from_layouts(layouts) -> tuple[list[Shipping], DeliveryGuarantee | 
                     delivery_date = text
                     break
         guaranteed = as_int(biz.get("guaranteedDeliveryTime"), textparse.MAX_DAYS)
-        options.append(
+        # "Free shipping over MXN 170": a threshold above zero that this order does not meet
+        # (F2607's Choice option meets a ￡0.00 one: thresholdOverZero "no", shown as free).
+        free_over = None
+        if biz.get("thresholdOverZero") == "yes" and biz.get("meetLogisticsComposeThreshold") != "yes":
+            threshold = money_value(biz.get("logisticsComposeThreshold"))
+            free_over = threshold if threshold and threshold > 0 else None
+        option = (
             Shipping(
                 method=as_text(biz.get("deliveryProviderName") or biz.get("company")),
                 cost=cost,
@@ -267,8 +299,12 @@ def shipping_from_layouts(layouts) -> tuple[list[Shipping], DeliveryGuarantee | 
                 ships_from=as_text(biz.get("shipFromCode") or ut.get("shipFrom")),
                 delivery_date=delivery_date,
                 guaranteed_days=guaranteed,
+                free_over=free_over,
+                deliverable=False if unreachable else None,
             )
         )
+        if any(value is not None for name, value in vars(option).items() if name != "currency"):
+            options.append(option)  # an option the data leaves empty (a currency at most) is no option
         if guarantee is None and (guaranteed or biz.get("delayCompensationAmountDisplay")):
             guarantee = DeliveryGuarantee(
                 days=guaranteed,
