@@ -268,3 +268,12 @@ def test_the_choice_tag_beside_the_store_name():
     assert listing_of(F2607_DOM).listing.badges.choice is True
     html = read_text(F2607_DOM).replace("store-info--choiceTag--mQInccN", "store-info--logo--x")
     assert extract(PageInput(url=PAGE_URLS[F2607_DOM.name], html=html)).listing.badges.choice is None
+
+
+def test_the_rendered_2020_protection_blocks_in_the_sites_language():
+    """F2020's real blocks: 90-day buyer protection and "החזר מקומי תוך 15 ימים" (a local return
+    within 15 days, which does not say free: not read as free returns). Constructed: the same
+    block saying "החזרה חינם" (free returns) is."""
+    assert listing_of(F2020).listing.badges.free_return is None
+    html = read_text(F2020).replace("החזר מקומי", "החזרה חינם", 1)
+    assert extract(PageInput(url=PAGE_URLS[F2020.name], html=html)).listing.badges.free_return is True

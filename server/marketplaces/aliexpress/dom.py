@@ -193,6 +193,10 @@ def _read_2020(tree, hints: PageHints) -> Listing:
         if href.endswith("icon-BP"):
             protection_days = shared_protection_days(_text(block.css_first(".buyer-pretection-title")))
             break
+    # A free-returns line in the rendered shipping or protection blocks, in the page's language.
+    # F2020's "החזר מקומי תוך 15 ימים" (local return within 15 days) does not say free: not read as it.
+    service_texts = [_text(node) for node in tree.css(".product-shipping, .buyer-pretection-info")]
+    free_return = True if any(textparse.says_free_return(text) for text in service_texts) else None
     return new_listing(
         title=_text(tree.css_first(TITLE_SELECTORS["dom-2020"])),
         price=price,
@@ -215,7 +219,7 @@ def _read_2020(tree, hints: PageHints) -> Listing:
             count=textparse.parse_count(_text(tree.css_first(".product-reviewer-reviews"))),
         ),
         orders=textparse.parse_count(_text(tree.css_first(".product-reviewer-sold"))),
-        badges=Badges(buyer_protection_days=protection_days),
+        badges=Badges(buyer_protection_days=protection_days, free_return=free_return),
         image_keys=image_keys([img.attributes.get("src") for img in tree.css(".images-view-item img")]),
         description=_description(tree),
     )
