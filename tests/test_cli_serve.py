@@ -75,9 +75,15 @@ def _version() -> str:
 # --- make run PORT=… ------------------------------------------------------------------------------
 
 
+def _top_level(env: dict | None) -> dict:
+    """``env`` as a shell's, not as `make test`'s: a make run inside make inherits MAKELEVEL and
+    MAKEFLAGS and prints "make[1]: Entering directory" lines around its commands."""
+    return {k: v for k, v in (os.environ if env is None else env).items() if k not in ("MAKEFLAGS", "MFLAGS", "MAKELEVEL")}
+
+
 def _make(*args, env=None) -> str:
     """The commands `make run` would run (make -n), the install step taken as done (-o)."""
-    result = subprocess.run(["make", "-n", "-o", ".venv/.installed-stamp", "run", *args], cwd=ROOT, env=env,
+    result = subprocess.run(["make", "-n", "-o", ".venv/.installed-stamp", "run", *args], cwd=ROOT, env=_top_level(env),
                             capture_output=True, text=True, timeout=60, check=True)
     return result.stdout.strip().splitlines()[-1]
 
@@ -96,7 +102,7 @@ def test_make_run_without_a_port_leaves_the_default_to_emptor():
 def test_make_run_serves_on_the_port_given(tmp_path):
     port = _free_port()
     process = subprocess.Popen(["make", "-o", ".venv/.installed-stamp", "run", f"PORT={port}"], cwd=ROOT,
-                               env=_env(tmp_path), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env=_top_level(_env(tmp_path)), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
                                start_new_session=True)  # its own group: make and the emptor it starts stop together
     try:
         deadline = time.monotonic() + 30

@@ -202,7 +202,9 @@
     const badgeText = lib.badgeContent(shown);
     const children = [close, el("h2", { text: badgeText.label }), el("p", { text: badgeText.detail })];
     if (shown.kind === "report") children.push(...reportSections(shown.report, shown.service));
+    const hadFocus = panel.contains(document.activeElement);
     panel.replaceChildren(...children);
+    if (hadFocus) close.focus(); // a redraw does not drop a keyboard user's place to the page
   }
 
   // --- the price chart --------------------------------------------------------------------------
@@ -264,8 +266,10 @@
   // --- start ---------------------------------------------------------------------------------
 
   badge.addEventListener("click", () => togglePanel());
-  panel.addEventListener("keydown", (event) => {
-    if (event.key === "Escape") togglePanel(false);
+  // On the frame's document, not the panel: the panel is redrawn when news arrives (the reviews'
+  // outcome), which removes the element that had the focus, and Escape must still close it.
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !panel.hidden) togglePanel(false);
   });
   render(shown);
   connect();
