@@ -41,6 +41,13 @@ class BadReviewPage(UnreadableInput):
     code = "bad_review_page"
 
 
+class NotAnOrderFeed(UnreadableInput):
+    """Data given to an order reader that is not the order feed or page it reads (another feed, a
+    robot check, a garbled or truncated capture); the message names what was expected."""
+
+    code = "not_an_order_feed"
+
+
 class NotAFeed(UnreadableInput):
     """A saved file that is not JSON or JSONP (``emptor scan FILE.json``)."""
 
