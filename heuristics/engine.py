@@ -1,4 +1,5 @@
-"""Run the registered rules on a listing and add up their findings.
+"""Run the registered rules on a listing (or, for the ``MSG`` family, a seller message thread)
+and add up their findings.
 
 The engine, not the rules, fills in each finding's code and weight and isolates failures: a
 rule that raises is reported in ``errors`` and the others still run (bandit's ``run_tests``).
@@ -15,7 +16,7 @@ from typing import Any, Callable, Hashable, Mapping
 
 from . import rules as _builtin_rules  # noqa: F401  (registers the built-in rules)
 from . import scoring
-from .model import Finding, Kind, Listing, ListingHistory, Reference, ReviewSet
+from .model import Finding, Kind, Listing, ListingHistory, MessageThread, Reference, ReviewSet
 from .registry import selected
 from .review_tests import ReviewAnalysis, analyze_reviews
 from .thresholds import DEFAULTS
@@ -32,6 +33,7 @@ class RuleContext:
     history: ListingHistory | None = None
     reference: Reference = field(default_factory=Reference)
     listing: Listing | None = None
+    thread: MessageThread | None = None
     _memo: dict = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -94,20 +96,8 @@ def analyze(
         reference=reference or Reference(),
         listing=listing,
     )
-    findings: list[Finding] = []
-    errors: list[dict[str, str]] = []
-    active = selected(select, ignore)
-    for rule in active:
-        try:
-            produced = rule.check(listing, context)
-            for finding in _as_list(produced):
-                if not isinstance(finding, Finding):
-                    raise TypeError(f"returned {type(finding).__name__}, not a Finding")
-                findings.append(_stamp(finding, rule.code))
-        except Exception as exc:  # one broken rule never sinks the verdict
-            if debug:
-                raise
-            errors.append({"code": rule.code, "message": f"{type(exc).__name__}: {exc}"})
+    active = selected(select, ignore, input="listing")
+    findings, errors = _run(active, listing, context, debug)
     ordered = sorted(scoring.limit_trust(findings), key=lambda f: (-abs(f.weight), f.code))
     risks = [f for f in ordered if f.kind is Kind.RISK]
     reasons_to_trust = [f for f in ordered if f.kind is Kind.TRUST]
@@ -128,6 +118,58 @@ def analyze(
         rules_run=[r.code for r in active],
         reviews=review_analysis,
     )
+
+
+def analyze_thread(
+    thread: MessageThread,
+    now: dt.datetime,
+    *,
+    select: tuple[str, ...] = ("",),
+    ignore: tuple[str, ...] = (),
+    thresholds: Mapping[str, Any] | None = None,
+    debug: bool = False,
+) -> Verdict:
+    """Judge a message thread with the seller as of ``now``: only the rules whose family takes a
+    thread (``MSG``) run. The verdict has the listing's shape: the score is the sum of the
+    findings' weights (clamped to 0-100) and the level follows from it.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    context = RuleContext(
+        now=now,
+        thresholds=MappingProxyType({**DEFAULTS, **(thresholds or {})}),
+        thread=thread,
+    )
+    active = selected(select, ignore, input="thread")
+    findings, errors = _run(active, thread, context, debug)
+    ordered = sorted(scoring.limit_trust(findings), key=lambda f: (-abs(f.weight), f.code))
+    total = scoring.score(f.weight for f in ordered)
+    return Verdict(
+        score=total,
+        level=scoring.level(total),
+        findings=[f for f in ordered if f.kind is Kind.RISK],
+        trust=[f for f in ordered if f.kind is Kind.TRUST],
+        errors=errors,
+        rules_run=[r.code for r in active],
+    )
+
+
+def _run(active, subject, context: RuleContext, debug: bool) -> tuple[list[Finding], list[dict[str, str]]]:
+    """Each rule's findings on ``subject``, stamped with its code and weight, and the rules that failed."""
+    findings: list[Finding] = []
+    errors: list[dict[str, str]] = []
+    for rule in active:
+        try:
+            produced = rule.check(subject, context)
+            for finding in _as_list(produced):
+                if not isinstance(finding, Finding):
+                    raise TypeError(f"returned {type(finding).__name__}, not a Finding")
+                findings.append(_stamp(finding, rule.code))
+        except Exception as exc:  # one broken rule never sinks the verdict
+            if debug:
+                raise
+            errors.append({"code": rule.code, "message": f"{type(exc).__name__}: {exc}"})
+    return findings, errors
 
 
 def _as_list(produced) -> list:

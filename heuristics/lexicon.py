@@ -560,3 +560,120 @@ def item_key(name: str | None) -> str:
     """A variant's name without where it ships from, to tell one item sold from two warehouses
     ("Red / China", "Red / Spain") from two items."""
     return " ".join(_PUNCTUATION.sub(" ", _WAREHOUSE.sub(" ", normalize(name or ""))).split())
+
+
+# --- seller messages (the MSG family) ------------------------------------------------------
+
+# What a seller writes to have the buyer confirm receipt (which ends the buyer protection and
+# releases the payment), in the storefront languages (en, es, pt, fr, de, ru, he at least). The
+# negated forms a seller uses to say the opposite ("не подтверждайте", "אל תאשר") are listed too, so
+# that the negation before them is read (NEGATION_BEFORE).
+CONFIRM_RECEIPT_WORDS = (
+    "confirm receipt", "confirm the receipt", "confirm delivery", "confirm the delivery", "confirm the order",
+    "confirm your order", "confirm order received", "confirm received", "confirm you received",
+    "confirm that you received", "confirm you have received", "confirm the goods received",
+    "confirmar la recepción", "confirme la recepción", "confirmar recibido", "confirme el recibo",
+    "confirmar el pedido", "confirme el pedido", "confirmar la entrega", "confirme la entrega",
+    "confirmar o recebimento", "confirme o recebimento", "confirmar recebimento", "confirmar o pedido",
+    "confirme o pedido", "confirmar a entrega", "confirme a entrega",
+    "confirmer la réception", "confirmez la réception", "confirmer la commande", "confirmez la commande",
+    "confirmer la livraison", "confirmez la livraison",
+    "empfang bestätigen", "bestätigen sie den empfang", "erhalt bestätigen", "bestätigen sie den erhalt",
+    "bestellung bestätigen", "bestätigen sie die bestellung", "lieferung bestätigen",
+    "подтвердите получение", "подтвердить получение", "подтверждайте получение", "подтвердите заказ",
+    "подтвердить заказ", "подтверждайте заказ", "подтвердите доставку",
+    "אשר קבלה", "לאשר קבלה", "אשרו קבלה", "תאשר קבלה", "תאשרו קבלה", "לאשר את קבלת", "אשר את קבלת",
+    "לאשר את ההזמנה", "אשר את ההזמנה", "תאשר את ההזמנה",
+)
+
+# Words that, right before a request, turn it into its opposite ("please don't confirm
+# receipt", "no need to close the dispute"); a few fillers may stand between them and the verb.
+NEGATION_BEFORE = (
+    "don't", "do not", "dont", "never", "not", "no need to", "no", "não", "nao", "ne", "nicht", "не",
+    "не надо", "не нужно", "אל", "לא", "אין צורך",
+)
+NEGATION_FILLERS = ("please", "yet", "to", "por favor", "ainda", "todavía", "encore", "bitte", "пока", "ещё", "еще",
+                    "עדיין", "בבקשה")
+# German puts "nicht" after the request: "bestätigen Sie den Empfang nicht".
+NEGATION_AFTER = ("nicht", "noch nicht")
+
+# A request to confirm once the item is there is no early request ("once you receive it,
+# please confirm receipt").
+AFTER_RECEIPT_WORDS = (
+    "after you receive", "after you get", "once you receive", "once you get", "when you receive", "when you get",
+    "after receiving", "after it arrives", "when it arrives", "once it arrives", "only after", "until you",
+    "if you have received", "if you received", "if you got",
+    "cuando reciba", "cuando lo reciba", "después de recibir", "cuando llegue", "hasta que", "si ha recibido",
+    "quando receber", "depois de receber", "quando chegar", "até receber", "se você recebeu",
+    "après réception", "quand vous recevez", "lorsque vous recevez", "après avoir reçu", "quand vous aurez reçu",
+    "si vous avez reçu", "nach erhalt", "sobald sie", "wenn sie die ware erhalten", "wenn sie erhalten", "erst",
+    "после получения", "когда получите", "как получите", "если вы получили",
+    "אחרי שתקבל", "אחרי שתקבלו", "כשתקבל", "כשתקבלו", "לאחר קבלת", "עד שתקבל", "אם קיבלת",
+)
+
+# Paying outside the platform: channels AliExpress cannot refund or trace.
+OFF_PLATFORM_PAYMENT_WORDS = (
+    "bank transfer", "wire transfer", "bank account", "western union", "moneygram", "money gram",
+    "friends and family", "paypal f&f", "gift card", "gift cards", "steam card", "itunes card", "google play card",
+    "bitcoin", "btc", "usdt", "crypto", "cryptocurrency", "ethereum", "binance",
+    "transferencia bancaria", "cuenta bancaria", "tarjeta de regalo",
+    "transferência bancária", "conta bancária", "pix", "cartão presente", "vale-presente",
+    "virement", "virement bancaire", "compte bancaire", "carte cadeau",
+    "überweisung", "banküberweisung", "bankkonto", "geschenkkarte",
+    "банковский перевод", "перевод на карту", "переведите на карту", "номер карты", "подарочная карта",
+    "биткоин", "криптовалюта",
+    "העברה בנקאית", "חשבון בנק", "כרטיס מתנה", "ביטקוין", "פייבוקס",
+)
+
+# Talking outside the platform: apps where the conversation leaves AliExpress's record. Phone
+# numbers and e-mail addresses are found by their form (heuristics/rules/messages.py).
+OFF_PLATFORM_CONTACT_WORDS = (
+    "whatsapp", "whats app", "wa.me", "telegram", "t.me", "wechat", "we chat", "viber", "skype", "line id",
+    "instagram", "facebook messenger", "signal app",
+    "微信", "вотсап", "ватсап", "вацап", "телеграм", "телеграмм", "вайбер", "וואטסאפ", "ווטסאפ", "טלגרם",
+)
+
+# Asking the buyer to give up a dispute.
+CLOSE_DISPUTE_WORDS = (
+    "close the dispute", "close dispute", "close your dispute", "cancel the dispute", "cancel dispute",
+    "cancel your dispute", "withdraw the dispute", "withdraw your dispute", "cancel the claim", "close the claim",
+    "close the case", "cancel the refund request", "cancel your refund request",
+    "cerrar la disputa", "cierre la disputa", "cancelar la disputa", "cancele la disputa", "retirar la disputa",
+    "retire la disputa", "cerrar el reclamo",
+    "fechar a disputa", "feche a disputa", "cancelar a disputa", "cancele a disputa", "encerrar a disputa",
+    "encerre a disputa",
+    "fermer le litige", "fermez le litige", "annuler le litige", "annulez le litige", "clore le litige",
+    "retirer le litige", "retirez le litige",
+    "streitfall schließen", "schließen sie den streitfall", "streitfall abbrechen", "brechen sie den streitfall ab",
+    "streitfall zurückziehen", "ziehen sie den streitfall zurück",
+    "закройте спор", "закрыть спор", "отмените спор", "отменить спор", "закройте диспут", "отмените диспут",
+    "לסגור את המחלוקת", "סגור את המחלוקת", "סגרו את המחלוקת", "לבטל את המחלוקת", "בטל את המחלוקת",
+    "בטלו את המחלוקת",
+)
+
+# Asking for a good rating.
+POSITIVE_FEEDBACK_WORDS = (
+    "positive feedback", "good feedback", "positive review", "good review", "5 star", "5 stars", "5-star",
+    "five star", "five stars",
+    "comentario positivo", "valoración positiva", "buena opinión", "5 estrellas", "cinco estrellas",
+    "feedback positivo", "avaliação positiva", "5 estrelas", "cinco estrelas",
+    "avis positif", "évaluation positive", "commentaire positif", "5 étoiles",
+    "positive bewertung", "gute bewertung", "5 sterne", "fünf sterne",
+    "положительный отзыв", "хороший отзыв", "5 звезд", "5 звёзд", "пять звезд",
+    "משוב חיובי", "ביקורת חיובית", "5 כוכבים", "חמישה כוכבים",
+)
+
+# What a seller promises in exchange.
+PROMISE_WORDS = (
+    "refund", "full refund", "partial refund", "money back", "resend", "send again", "send you a new", "reship",
+    "coupon", "compensation", "compensate", "discount", "gift",
+    "reembolso", "reembolsar", "reenviar", "reenvío", "cupón", "compensación", "descuento", "regalo",
+    "reenvio", "cupom", "compensação", "desconto", "brinde",
+    "rembourser", "remboursement", "renvoyer", "réexpédier", "bon de réduction", "dédommagement",
+    "réduction", "cadeau",
+    "rückerstattung", "erstatten", "zurückerstatten", "erneut senden", "neu senden", "gutschein",
+    "entschädigung", "rabatt", "geschenk",
+    "верну деньги", "вернем деньги", "вернём деньги", "возврат", "компенсацию", "компенсация",
+    "отправим снова", "отправлю снова", "вышлем новый", "купон", "скидку", "скидка", "подарок",
+    "החזר", "החזר כספי", "נשלח שוב", "אשלח שוב", "קופון", "פיצוי", "הנחה", "מתנה",
+)

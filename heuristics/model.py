@@ -263,6 +263,45 @@ class ListingHistory:
     facts: list[FactsSnapshot] = field(default_factory=list)
 
 
+# --- seller message threads (the MSG family) ------------------------------------------------
+
+SENDERS = ("seller", "buyer", "system")
+
+# An order's status as the thread page names it, in the words the MSG rules read. The first
+# three are before delivery: the item has not reached the buyer.
+NOT_DELIVERED_STATUSES = ("awaiting_payment", "awaiting_shipment", "awaiting_delivery")
+DELIVERED_STATUSES = ("delivered", "completed")
+ORDER_STATUSES = (*NOT_DELIVERED_STATUSES, *DELIVERED_STATUSES, "in_dispute", "closed")
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a thread. ``sender`` is "seller", "buyer" or "system" (the platform's own
+    notices, such as its "confirm receipt" reminder); ``sent_at`` is ISO 8601, or None."""
+
+    sender: str
+    text: str
+    sent_at: str | None = None
+
+
+@dataclass
+class OrderContext:
+    """The order a thread is about, when the page shows it."""
+
+    status: str | None = None  # one of ORDER_STATUSES
+    protection_ends: str | None = None  # YYYY-MM-DD, the last day of the buyer protection
+
+
+@dataclass
+class MessageThread:
+    """A conversation with a seller, as the MSG rules see it."""
+
+    messages: list[Message] = field(default_factory=list)
+    seller_name: str | None = None
+    store_id: str | None = None
+    order: OrderContext | None = None
+
+
 # --- reference data ------------------------------------------------------------------------
 
 

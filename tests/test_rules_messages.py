@@ -45,15 +45,19 @@ def problems(findings) -> list[str]:
 
 @pytest.fixture
 def recorded(monkeypatch):
-    """Every finding ``heuristics.analyze`` makes while the test runs."""
-    findings, analyze = [], heuristics.analyze
+    """Every finding ``heuristics.analyze`` (or ``heuristics.analyze_thread``, for the rules that
+    take a message thread) makes while the test runs."""
+    findings = []
 
-    def recording(*args, **kwargs):
-        verdict = analyze(*args, **kwargs)
-        findings.extend(verdict.findings + verdict.trust)
-        return verdict
+    def recording(analyze):
+        def recorder(*args, **kwargs):
+            verdict = analyze(*args, **kwargs)
+            findings.extend(verdict.findings + verdict.trust)
+            return verdict
+        return recorder
 
-    monkeypatch.setattr(heuristics, "analyze", recording)
+    monkeypatch.setattr(heuristics, "analyze", recording(heuristics.analyze))
+    monkeypatch.setattr(heuristics, "analyze_thread", recording(heuristics.analyze_thread))
     return findings
 
 

@@ -183,6 +183,25 @@
     rests_on: { label: "Reviews it rests on" },
     strength: { label: "Strength of the evidence" },
     share: { label: "Share", kind: "share" },
+
+    // Seller messages (a message thread, not a listing)
+    message_number: { label: "Message", suffix: "of the thread" },
+    sent_at: { label: "Sent on", kind: "date" },
+    words_found: { label: "Words found", kind: "quoted" },
+    also_in: { label: "Also in messages" },
+    order_status: {
+      label: "Order status",
+      values: {
+        awaiting_payment: "awaiting payment",
+        awaiting_shipment: "awaiting shipment",
+        awaiting_delivery: "awaiting delivery",
+        in_dispute: "in dispute",
+      },
+    },
+    protection_ends: { label: "Buyer protection ends", kind: "date" },
+    protection_days_left: { label: "Protection left", unit: "day" },
+    asks: { label: "Asks", kind: "quoted" },
+    promises: { label: "Promises", kind: "quoted" },
   };
 
   const EVIDENCE_BY_RULE = {

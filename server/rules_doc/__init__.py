@@ -17,7 +17,7 @@ from importlib import resources
 
 from markdown_it import MarkdownIt
 
-from heuristics import FAMILIES, RULES, THRESHOLDS
+from heuristics import FAMILIES, INPUTS, RULES, THRESHOLDS
 from heuristics.model import Confidence, Severity
 from heuristics.scoring import CONFIDENCE_FACTOR, LEVELS, OFFSETS, REMEDIED, SEVERITY_POINTS, covered_codes
 from heuristics.thresholds import DEFAULTS
@@ -44,8 +44,9 @@ def _table(head: tuple[str, ...], rows) -> str:
 
 
 def _families_table() -> str:
-    rows = [(family.name, f"`{code}…`", family.judges) for code, family in FAMILIES.items()]
-    return _table(("Family", "Codes", "What it judges"), rows)
+    """Each family, with what its rules take (a listing or a message thread) and what they judge."""
+    rows = [(family.name, f"`{code}…`", INPUTS[family.input], family.judges) for code, family in FAMILIES.items()]
+    return _table(("Family", "Codes", "Takes", "What it judges"), rows)
 
 
 def _levels_table() -> str:
@@ -119,6 +120,7 @@ def markdown() -> str:
         _section("thresholds.md"),
         _section("reviews.md"),
         _section("price.md"),
+        _section("messages.md"),
         *_rule_sections(),
     ]
     return "\n".join(parts)
