@@ -3,8 +3,9 @@
 - ``price_observations`` → :mod:`.prices`
 - ``listing_facts`` → :mod:`.listings`
 - ``seller_observations`` → :mod:`.sellers`
+- ``evidence_records`` → :mod:`.evidence` (dispute evidence, written by server/evidence/)
 
-Analysis stores facts and prices, never the page itself.
+Analysis stores facts and prices, never the page itself; only evidence the shopper saves keeps pages.
 """
 
 from __future__ import annotations

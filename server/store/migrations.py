@@ -63,3 +63,45 @@ def create_observation_tables(db):
         not_null={"marketplace", "store_id", "first_seen", "last_seen"},
     )
     db.table("seller_observations").create_index(["marketplace", "store_id", "last_seen"])
+
+
+@migrations()
+def create_evidence_records(db):
+    """Dispute evidence (server/evidence/store.py documents the record format). ``seq`` is the
+    chain's order, the insertion order; a row is never deleted and changes only once, into a
+    tombstone that keeps its id, hash and link and nothing else: the triggers refuse anything
+    else, whoever writes."""
+    db.execute(
+        """create table evidence_records (
+            seq integer primary key autoincrement,
+            id text not null unique,
+            format text,      -- "emptor-evidence/1"
+            kind text not null,
+            url text,
+            product_id text,
+            order_id text,
+            captured_at text,
+            browser_time text,
+            user_agent text,
+            locale text,      -- canonical JSON object, or NULL
+            facts text,       -- canonical JSON object (NULL only in a tombstone)
+            artifacts text,   -- canonical JSON list of {name, sha256, size, media_type}
+            previous text not null,
+            hash text not null,
+            deleted_at text   -- set only in a tombstone
+        )"""
+    )
+    db.execute("create index evidence_records_order on evidence_records (order_id)")
+    db.execute(
+        """create trigger evidence_records_never_deleted before delete on evidence_records
+           begin select raise(abort, 'evidence records are never deleted: they become tombstones'); end"""
+    )
+    db.execute(
+        """create trigger evidence_records_immutable before update on evidence_records
+           when not (old.kind != 'tombstone' and new.kind = 'tombstone' and new.seq = old.seq and new.id = old.id
+                     and new.hash = old.hash and new.previous = old.previous and new.deleted_at is not null
+                     and new.format is null and new.url is null and new.product_id is null and new.order_id is null
+                     and new.captured_at is null and new.browser_time is null and new.user_agent is null
+                     and new.locale is null and new.facts is null and new.artifacts is null)
+           begin select raise(abort, 'evidence records are immutable'); end"""
+    )
