@@ -1,5 +1,6 @@
 """The ``emptor`` command: serve the API, pair a browser, scan a page or address, show a product's
-price history.
+price history, keep evidence for a dispute (``emptor evidence``: exit 0 done or intact, 1 bad input
+or a problem found, 2 a usage error).
 
 Exit codes (scan and history): 0 a report was produced, whatever the page status or risk; 1 the
 input could not be read, is unsupported or too large, or the fetch failed (one line on
@@ -1156,6 +1157,241 @@ def autostart_remove():
 def autostart_status():
     """Say whether the login entry exists, whether it is current, and whether the service runs."""
     _autostart("status")
+
+
+
+# --- evidence ---------------------------------------------------------------------------------
+
+
+@cli.group("evidence")
+def evidence_group():
+    """Keep pages and screenshots as dispute evidence: stored as they are in the data directory,
+    private to you, each record chained to the one before by its SHA-256 so that a change shows
+    (server/evidence/store.py; docs/privacy.md, "Evidence").
+
+    \b
+    Example:
+        emptor evidence save --url https://www.aliexpress.com/item/1005005939875273.html \\
+            --page listing.html --screenshot listing.png
+        emptor evidence list
+        emptor evidence check
+        emptor evidence export --product 1005005939875273 -o dispute.wacz
+        emptor evidence verify dispute.wacz
+        emptor evidence delete --order 8123456789012345
+    """
+
+
+def _evidence_settings() -> tuple[dict, object]:
+    options = settings()
+    return options, store.open_configured(options)
+
+
+def _listing_product(url: str) -> str | None:
+    """The global product id of an AliExpress listing address, or None for any other address."""
+    from .marketplaces.aliexpress import hosts
+
+    host = hosts.host_or_none(url)
+    if not host or not hosts.is_site_host(host):
+        return None
+    return hosts.global_product_id(hosts.product_id_from_url(url))
+
+
+def _evidence_file(path: Path, limit: int, what: str) -> bytes:
+    try:
+        data = _read_file(path, limit)
+    except Problem as exc:
+        fail(exc.message if exc.code != "file_too_large" else f"{exc.message[:-1]} for {what}.")
+    if not data:
+        fail(f"{path} is empty.")
+    return data
+
+
+@evidence_group.command("save")
+@click.option("--url", required=True, metavar="ADDRESS", help="The address the page was saved from (http or https).")
+@click.option("--page", "page", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The page as saved by the browser (HTML; at most 16 MB).")
+@click.option("--screenshot", "screenshots", multiple=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="A PNG screenshot of the page (at most 25 MB); repeat for several.")
+@click.option("--kind", type=click.Choice(["listing", "order", "tracking", "messages"]), default="listing",
+              show_default=True, help="What the page is.")
+@click.option("--order", "order_id", metavar="ID", help="The order the page concerns.")
+@click.option("--product", "product_id", metavar="ID",
+              help="The product the page concerns (taken from --url when it is a listing's address).")
+def evidence_save(url: str, page: Path, screenshots: tuple[Path, ...], kind: str, order_id, product_id):
+    """Save a page you saved by hand (and its screenshots) as evidence; prints the record's id.
+
+    The page is kept as it is (text/html); each screenshot must be a PNG image. Limits: 16 MB
+    for the page, 25 MB for each screenshot.
+    """
+    from . import evidence
+    from .evidence import png
+
+    from_url = _listing_product(url)
+    if product_id is not None:
+        product_id = _global_product(product_id)
+        if from_url and from_url != product_id:
+            raise click.BadParameter(f"the address is of product {from_url}, not {product_id}.", param_hint="--product")
+    if order_id is not None and not re.fullmatch(r"[0-9A-Za-z-]{1,64}", order_id):
+        raise click.BadParameter(f"{order_id!r} is not an order id.", param_hint="--order")
+    artifacts = [evidence.Artifact("page.html", _evidence_file(page, evidence.MAX_PAGE_BYTES, "a page"), "text/html")]
+    for number, path in enumerate(screenshots, 1):
+        data = _evidence_file(path, evidence.MAX_SCREENSHOT_BYTES, "a screenshot")
+        wrong = png.problem(data)
+        if wrong:
+            fail(f"{path} is not a PNG image: {wrong}; take the screenshot as PNG.")
+        artifacts.append(evidence.Artifact(f"screenshot-{number}.png", data, "image/png"))
+    options, db = _evidence_settings()
+    try:
+        record = evidence.save(db, options["DATA_DIR"], kind=kind, url=url, artifacts=artifacts,
+                               product_id=product_id or from_url, order_id=order_id,
+                               facts={"source": "emptor evidence save"})
+    except evidence.EvidenceError as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write the evidence in {options['DATA_DIR']}: {exc.strerror or exc}.")
+    finally:
+        db.close()
+    click.echo(record["id"])
+    click.echo(f"emptor: saved {_plural(len(artifacts), 'file')} as {kind} evidence (sha256 chain {record['hash'][:12]}…).",
+               err=True)
+
+
+def _global_product(product_id: str) -> str:
+    global_id = MARKETPLACES["aliexpress"].global_product_id(product_id)
+    if global_id is None:
+        raise click.BadParameter(f"{product_id!r} is not a product id (digits only).", param_hint="--product")
+    return global_id
+
+
+@evidence_group.command("list")
+def evidence_list():
+    """List the evidence saved: id, kind, when, product or order, and how many files."""
+    from . import evidence
+
+    _options, db = _evidence_settings()
+    try:
+        saved = evidence.records(db)
+    finally:
+        db.close()
+    live = [record for record in saved if record["kind"] != "tombstone"]
+    if not live:
+        click.echo("No evidence saved.")
+    else:
+        click.echo(f"{'id':32}  {'kind':8}  {'captured':20}  {'product / order':28}  files")
+        for record in live:
+            about = " / ".join(filter(None, (record["product_id"], record["order_id"] and f"order {record['order_id']}")))
+            click.echo(f"{record['id']:32}  {record['kind']:8}  {record['captured_at']:20}  {about or '-':28}  "
+                       f"{len(record['artifacts'])}")
+    deleted = len(saved) - len(live)
+    if deleted:
+        click.echo(f"({_plural(deleted, 'deleted record')} kept in the chain as tombstones.)")
+
+
+@evidence_group.command("delete")
+@click.argument("record_id", required=False, metavar="[ID]")
+@click.option("--order", "order_id", metavar="ID", help="Delete every record of this order.")
+@click.option("--all", "everything", is_flag=True, help="Delete all the evidence.")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+def evidence_delete(record_id, order_id, everything: bool, yes: bool):
+    """Delete one record (ID, or the first 8+ characters of it), an order's records (--order) or
+    everything (--all): their files are removed and each record leaves a tombstone (its id and
+    hash, nothing else) so that the chain still verifies."""
+    from . import evidence
+
+    if sum((record_id is not None, order_id is not None, everything)) != 1:
+        raise click.UsageError("name one record (ID), one order (--order ID) or --all.")
+    options, db = _evidence_settings()
+    try:
+        try:
+            chosen = evidence.select(db, record_id=record_id, order_id=order_id, everything=everything)
+        except evidence.EvidenceError as exc:
+            fail(str(exc))
+        if not chosen:
+            click.echo("No evidence to delete.")
+            return
+        what = (f"record {chosen[0]['id']}" if record_id is not None
+                else f"the {_plural(len(chosen), 'record')} of order {order_id}" if order_id is not None
+                else f"all {_plural(len(chosen), 'evidence record')}")
+        if not yes:
+            click.confirm(f"Delete {what} and {'its' if len(chosen) == 1 else 'their'} files?", abort=True, err=True)
+        try:
+            deleted = evidence.delete(db, options["DATA_DIR"], [record["id"] for record in chosen])
+        except OSError as exc:
+            fail(f"cannot remove the evidence files in {options['DATA_DIR']}: {exc.strerror or exc}.")
+    finally:
+        db.close()
+    click.echo(f"Deleted {_plural(len(deleted), 'record')}; {'its' if len(deleted) == 1 else 'their'} tombstones keep the chain.")
+
+
+@evidence_group.command("check")
+def evidence_check():
+    """Verify the evidence: every record's hash, every link of the chain, every file's SHA-256
+    and size. Exit 0 when intact, 1 naming every problem."""
+    from . import evidence
+
+    options, db = _evidence_settings()
+    try:
+        saved = evidence.records(db)
+        problems = evidence.verify(db, options["DATA_DIR"])
+    finally:
+        db.close()
+    if problems:
+        for problem in problems:
+            click.echo(problem)
+        fail(f"the evidence is not intact: {_plural(len(problems), 'problem')} (above).")
+    live = [record for record in saved if record["kind"] != "tombstone"]
+    files = sum(len(record["artifacts"]) for record in live)
+    tombstones = len(saved) - len(live)
+    kept = f", {_plural(tombstones, 'tombstone')}" if tombstones else ""
+    click.echo(f"Evidence intact: {_plural(len(live), 'record')}, {_plural(files, 'file')}{kept}.")
+
+
+@evidence_group.command("export")
+@click.option("--product", "product_id", metavar="ID", help="Export the evidence saved for this product.")
+@click.option("--order", "order_id", metavar="ID", help="Export an order's evidence and the listings saved for its products.")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The pack to write (a .wacz file; ReplayWeb.page opens it).")
+def evidence_export(product_id, order_id, output: Path):
+    """Export a signed evidence pack (WACZ: the saved pages as web-archive records, the screenshots,
+    an offline report at report/index.html, and the chain's hashes), for one product or one order."""
+    from .evidence import EvidenceError, wacz
+
+    if (product_id is None) == (order_id is None):
+        raise click.UsageError("name one product (--product ID) or one order (--order ID).")
+    options, db = _evidence_settings()
+    try:
+        pack = wacz.export_pack(db, options["DATA_DIR"], output, product_id=product_id, order_id=order_id)
+    except (EvidenceError, wacz.PackError) as exc:
+        fail(str(exc))
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}.")
+    finally:
+        db.close()
+    click.echo(f"Wrote {pack.path}: {_plural(pack.records, 'record')}, {_plural(pack.artifacts, 'file')}, "
+               f"signed {pack.created} by the key {pack.fingerprint}.")
+
+
+@evidence_group.command("verify")
+@click.argument("pack", type=click.Path(dir_okay=False, path_type=Path))
+def evidence_verify(pack: Path):
+    """Verify an evidence pack: every file's hash and size, no file unlisted, the signature, the
+    chain and every record and file in it. Exit 0 when intact, 1 naming every file or record that
+    fails. The signature proves the pack unchanged since the key signed it, at that computer's
+    clock: it is not a trusted timestamp."""
+    from .evidence import wacz
+
+    if not pack.is_file():
+        fail(f"{pack} does not exist or is not a file.")
+    try:
+        result = wacz.verify(pack)
+    except wacz.PackError as exc:
+        fail(str(exc))
+    if not result.intact:
+        for problem in result.problems:
+            click.echo(problem)
+        fail(f"{pack} is not intact: {_plural(len(result.problems), 'problem')} (above).")
+    click.echo(f"{pack} is intact: {_plural(result.records, 'record')}, signed {result.created} by the key "
+               f"{result.fingerprint}.")
 
 
 def main() -> None:
