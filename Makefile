@@ -44,6 +44,7 @@ test-python: install
 bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extension.py
+	$(BIN)/python bench/evidence.py
 
 # 50 busy tabs against the real service for about two minutes (docs/performance.md, "Under load").
 bench-load: install

@@ -373,7 +373,7 @@ def _check_chain(files: dict, result: Verification) -> None:
 
 def _warc_contents(warc: bytes, result: Verification) -> tuple[dict, dict]:
     """The records (by id) and artifacts (by record id and name) the WARC holds."""
-    records, pages, artifacts = {}, [], {}
+    records, pages, artifacts = {}, {}, {}
     try:
         for entry in ArchiveIterator(io.BytesIO(warc)):
             uri = entry.rec_headers.get_header("WARC-Target-URI") or ""
@@ -384,14 +384,14 @@ def _warc_contents(warc: bytes, result: Verification) -> tuple[dict, dict]:
                 record_id, _, name = uri[len("urn:emptor:"):].partition("/")
                 artifacts[(record_id, name)] = body
             elif entry.rec_type == "response":
-                pages.append((uri, entry.rec_headers.get_header("WARC-Date"), body))
+                # Each page hashed once, found by its address, time and hash: no scan per record.
+                pages[(uri, entry.rec_headers.get_header("WARC-Date"), hashlib.sha256(body).hexdigest())] = body
     except Exception as exc:  # warcio raises many kinds on a damaged archive: each is the same finding
         result.problems.append(f"{WARC_PATH}: not a readable WARC ({type(exc).__name__})")
     for record_id, record in records.items():  # a page is the record's html artifact, at its address and time
         for artifact in record.get("artifacts", []):
             if str(artifact.get("media_type", "")).startswith("text/html"):
-                match = next((body for uri, date, body in pages if uri == record.get("url") and date == record.get("captured_at")
-                              and hashlib.sha256(body).hexdigest() == artifact.get("sha256")), None)
+                match = pages.get((record.get("url"), record.get("captured_at"), artifact.get("sha256")))
                 if match is not None:
                     artifacts[(record_id, artifact["name"])] = match
                 else:
