@@ -395,3 +395,14 @@ def test_matching_captured_data_is_not_set_aside():
     extraction = ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2020.name], blobs=[Blob("runParams", own)]))
     assert extraction.status == "ok"
     assert extraction.errors == []
+
+
+def test_a_page_cut_off_at_a_product_address_is_missing_its_data_not_a_non_product():
+    """F2212 cut right after its title (a saved file that stopped there): at its product address
+    the data is missing (no_data), where a complete page without product data is not a product;
+    the same cut page at a store address stays not_product."""
+    html = read_text(F2212)
+    cut = html[: html.index("</title>") + len("</title>")]
+    assert ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2212.name], html=cut)).status == "no_data"
+    assert ALIEXPRESS.extract(PageInput(url=PAGE_URLS[STORE.name], html=cut)).status == "not_product"
+    assert ALIEXPRESS.extract(PageInput(url=PAGE_URLS[F2212.name], html=html)).status == "ok"

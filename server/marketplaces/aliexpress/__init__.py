@@ -285,8 +285,18 @@ def _triage(page: PageInput, readings: _Readings) -> str:
         or bool(page.blobs)
         or page.html is None
         or readings.html_ignored
+        or _cut_off(page.html)
     )
     return "no_data" if has_shell and hosts.is_product_path(readings.page_url) else "not_product"
+
+
+def _cut_off(html: str | None) -> bool:
+    """A page that opens ``<html>`` and never closes it was cut off (a saved file, a partial
+    download): at a product's address its data is missing, not absent (a browser's serialised
+    page always closes it)."""
+    if not html:
+        return False
+    return "<html" in html[:4096].lower() and "</html>" not in html[-4096:].lower()
 
 
 # --- step 3: one listing from the partial readings -----------------------------------------
