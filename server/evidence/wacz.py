@@ -13,8 +13,12 @@ pages, plus what a dispute needs beside them:
 - ``emptor/chain.json``: every record of the evidence chain up to the last one exported, in order,
   as ``{"id", "previous", "hash"}``, so that the chain verifies while records not exported (or
   deleted) appear as hashes only;
-- ``report/index.html``: the offline report (what was saved, when, the facts and verdict at that
-  moment, the deadlines, and what the signature proves);
+- ``report/index.html``: the offline report (what the signature proves; a timeline of the saves
+  and the order's dates; what the seller promised beside what the order shows; emptor's verdict
+  at purchase time; the deadlines and AliExpress's dispute steps; the drafted dispute statement
+  when a reason is given (server/evidence/dispute.py); then each record: what was saved, when,
+  what was redacted from it, the facts and verdict at that moment). Static HTML, no script,
+  every value escaped;
 - ``datapackage.json``: every file above with its SHA-256 and size; ``datapackage-digest.json``:
   the SHA-256 of ``datapackage.json`` and ``signedData``.
 
@@ -52,7 +56,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from . import store
+from . import dispute, redact, store
 from .store import canonical, record_hash
 
 WACZ_VERSION = "1.1.1"
@@ -183,28 +187,93 @@ def _index(warc: bytes) -> bytes:
         return target.read_bytes()
 
 
-def _report(records: list[dict], chain: list[dict], created: str, key_fingerprint: str) -> bytes:
+def _e(value) -> str:
+    return html.escape(str(value))
+
+
+def _redaction_note(record: dict) -> str:
+    """What was redacted from the record's page, as its facts say (server/evidence/redact.py)."""
+    if record["kind"] == "listing":
+        return ""
+    found = record["facts"].get("redaction") if isinstance(record["facts"], dict) else None
+    if not isinstance(found, dict):
+        text = "No redaction is recorded for this page: it is kept as it was saved."
+    elif not found.get("redacted"):
+        text = "Not redacted: the shopper chose to keep the page whole."
+    else:
+        entries = [e for e in found.get("found") or [] if isinstance(e, dict)]
+        text = f"Personal data redacted before saving: {redact.describe(entries)}."
+    return f"<p class=redaction>{_e(text)}</p>"
+
+
+def _timeline(records: list[dict], order: dict | None) -> list[tuple[str, str]]:
+    events = [(r["captured_at"], f"{r['kind'].title()} page saved (record {r['id']})") for r in records]
+    if order:
+        for field, words in (("placed_on", "Order placed"), ("paid_on", "Order paid"), ("shipped_on", "Order shipped"),
+                             ("completed_on", "Order completed")):
+            if isinstance(order.get(field), str):
+                events.append((order[field], words))
+        protection = order.get("protection") if isinstance(order.get("protection"), dict) else {}
+        if isinstance(protection.get("ends_on"), str):
+            events.append((protection["ends_on"], "Buyer protection ends"))
+    return sorted(events, key=lambda event: event[0])
+
+
+def _dispute_sections(records: list[dict], created: str, reason: str | None) -> str:
+    order = dispute.order_view(records)
+    listing_record = dispute.purchase_listing(records, order)
+    listing = dispute.listing_view(listing_record) if listing_record else None
+    timeline = "".join(f"<li><b>{_e(when)}</b> {_e(what)}</li>" for when, what in _timeline(records, order))
+    promised = "".join(f"<li>{_e(line)}</li>" for line in dispute.promises(listing)) if listing else ""
+    promised = promised or "<li>No listing page with facts is in this pack.</li>"
+    happened = "".join(f"<li>{_e(line)}</li>" for line in dispute.happenings(order))
+    now = dt.datetime.strptime(created, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.timezone.utc)
+    verdict = (listing or {}).get("verdict") or {}
+    if listing_record and verdict.get("level"):
+        at_purchase = (f"{verdict['level']} risk" + (f", score {verdict['score']}" if verdict.get("score") is not None else "")
+                       + f", as the listing saved {listing_record['captured_at']} was judged (record {listing_record['id']})")
+    else:
+        at_purchase = "No saved listing carries emptor's verdict."
+    parts = [
+        f"<section><h2>Timeline</h2><ul>{timeline}</ul></section>",
+        "<section><h2>Promised and what happened</h2><table><tr><th>What the seller promised</th>"
+        f"<th>What the order shows</th></tr><tr><td><ul>{promised}</ul></td><td><ul>{happened}</ul></td></tr></table>"
+        f"<p>emptor's verdict at purchase time: {_e(at_purchase)}.</p></section>",
+        f"<section><h2>Deadlines</h2><p>{_e(dispute.deadline(order, now))}</p><p>Dispute steps and time limits "
+        f"({_e(dispute.TERMS_CAVEAT)}):</p><ol>" + "".join(f"<li>{_e(step)}</li>" for step in dispute.STEPS)
+        + "</ol></section>",
+    ]
+    if reason is not None:
+        statement = dispute.draft_statement(reason, records, now=now)
+        parts.append(f"<section><h2>Dispute statement (draft)</h2><pre>{_e(statement)}</pre></section>")
+    return "".join(parts)
+
+
+def _report(records: list[dict], chain: list[dict], created: str, key_fingerprint: str,
+            reason: str | None = None) -> bytes:
     """The offline report: plain HTML, no script, every value escaped."""
     rows = []
     for record in records:
         facts = html.escape(json.dumps(record["facts"], ensure_ascii=False, indent=2))
         artifacts = "".join(
-            f"<li>{html.escape(a['name'])} ({html.escape(a['media_type'])}, {a['size']:,} bytes, sha256 {a['sha256']})</li>"
+            f"<li>{html.escape(a['name'])} ({html.escape(a['media_type'])}, {a['size']:,} bytes, sha256 {_e(a['sha256'])})</li>"
             for a in record["artifacts"])
         rows.append(
             f"<section><h2>{html.escape(record['kind'].title())} saved {html.escape(record['captured_at'])}</h2>"
             f"<p>Address: {html.escape(record['url'])}<br>Product: {html.escape(str(record['product_id'] or '-'))}"
-            f" · Order: {html.escape(str(record['order_id'] or '-'))}<br>Record {record['id']}, hash {record['hash']}</p>"
+            f" · Order: {html.escape(str(record['order_id'] or '-'))}<br>Record {_e(record['id'])}, hash {_e(record['hash'])}</p>"
+            f"{_redaction_note(record)}"
             f"<ul>{artifacts}</ul><h3>What the page showed (facts and verdict at that moment)</h3><pre>{facts}</pre></section>")
     return (
         "<!doctype html><html lang=en><meta charset=utf-8><title>emptor evidence pack</title>"
         "<style>body{font:14px system-ui;max-width:60em;margin:2em auto}pre{white-space:pre-wrap;background:#f4f4f4;"
-        "padding:1em}</style><h1>Evidence pack</h1>"
+        "padding:1em}td{vertical-align:top}</style><h1>Evidence pack</h1>"
         f"<p>Made {html.escape(created)} (the local clock) with {SOFTWARE}. {len(records)} record(s) of a chain of "
         f"{len(chain)}.</p><p>Signed with the key whose fingerprint is <code>{key_fingerprint}</code>. The signature "
         "proves that this pack has not changed since that key signed it, at the local clock's time shown above; it is "
         "not a trusted timestamp, and it does not prove who saw the pages. <code>emptor evidence verify</code> checks "
         "it, every file's hash and the chain.</p>"
+        + _dispute_sections(records, created, reason)
         + "".join(rows) + "</html>"
     ).encode("utf-8")
 
@@ -215,9 +284,12 @@ def _chain_upto(chain: list[dict], chosen: list[dict]) -> list[dict]:
 
 
 def write_pack(out: Path, chain: list[dict], chosen: list[dict], read_artifact: Callable[[str], bytes],
-               key: ec.EllipticCurvePrivateKey, now: dt.datetime) -> ExportedPack:
+               key: ec.EllipticCurvePrivateKey, now: dt.datetime, reason: str | None = None) -> ExportedPack:
     """Write the pack for the ``chosen`` records (live records of ``chain``, which is every record
-    and tombstone in order) to ``out``, atomically (a temporary file renamed into place)."""
+    and tombstone in order) to ``out``, atomically (a temporary file renamed into place); with a
+    ``reason`` (server/evidence/dispute.py, REASONS) its report holds the drafted statement."""
+    if reason is not None and reason not in dispute.REASONS:
+        raise ValueError(f"the reason must be one of {', '.join(dispute.REASONS)}, not {reason!r}")
     if not chosen:
         raise PackError("No evidence matches: nothing to export.")
     created = _iso(now)
@@ -229,7 +301,7 @@ def write_pack(out: Path, chain: list[dict], chosen: list[dict], read_artifact: 
         PAGES_PATH: ("\n".join(json.dumps(line, ensure_ascii=False) for line in
                                [{"format": "json-pages-1.0", "id": "pages", "title": "Saved pages"}, *pages]) + "\n").encode(),
         CHAIN_PATH: json.dumps(_chain_upto(chain, chosen), indent=1).encode(),
-        REPORT_PATH: _report(chosen, chain, created, fingerprint(public_key)),
+        REPORT_PATH: _report(chosen, chain, created, fingerprint(public_key), reason),
     }
     package = {
         "profile": "data-package",
@@ -403,7 +475,7 @@ def _warc_contents(warc: bytes, result: Verification) -> tuple[dict, dict]:
 
 
 def export_pack(db, data_dir, out, *, product_id: str | None = None, order_id: str | None = None,
-                now: dt.datetime | None = None) -> ExportedPack:
+                now: dt.datetime | None = None, reason: str | None = None) -> ExportedPack:
     """The pack of one product's evidence, or one order's: its own records and the listing pages
     saved for the products it names (what was promised when it was bought).
 
@@ -425,4 +497,4 @@ def export_pack(db, data_dir, out, *, product_id: str | None = None, order_id: s
         raise store.EvidenceError(f"no evidence is saved for {missing} (`emptor evidence list` shows what is).")
     key = load_or_create_key(data_dir)
     return write_pack(Path(out), chain, chosen, lambda sha256: store.read_artifact(data_dir, sha256), key,
-                      now or dt.datetime.now(dt.timezone.utc))
+                      now or dt.datetime.now(dt.timezone.utc), reason)
