@@ -21,6 +21,7 @@ from waitress.server import BaseWSGIServer, create_server
 from waitress.wasyncore import dispatcher, loop
 
 from .config import SERVE_THREADS
+from .evidence import MAX_SCREENSHOT_BYTES
 
 # How long a stop waits for requests in flight before closing anyway: longer than the slowest
 # analysis the budget allows (server/analysis.py) with its answer's transfer.
@@ -45,7 +46,9 @@ def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THRE
     :param listening: called once the port is bound, before any request is served: a service
         announces itself only when it really listens (a port in use raises :class:`OSError` first).
     """
-    limit = app.config["MAX_REQUEST_BYTES"]
+    # The largest body any endpoint takes: an evidence screenshot (25 MB) may exceed the
+    # request limit; each endpoint checks its own limit again (server/api/requestbody.py).
+    limit = max(app.config["MAX_REQUEST_BYTES"], MAX_SCREENSHOT_BYTES)
     server = create_server(
         app, host=host, port=port, threads=threads, ident="emptor",
         # A body over the limit is refused by waitress before it is read whole (its own plain 413;

@@ -20,12 +20,22 @@ def check_content_type() -> None:
         )
 
 
+def body_limit() -> int:
+    """The largest body this request may carry: MAX_REQUEST_BYTES, unless its view declares its
+    own limit as a ``body_limit`` function (an evidence upload: 25 MB for a screenshot)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    own = getattr(view, "body_limit", None)
+    return own() if own is not None else current_app.config["MAX_REQUEST_BYTES"]
+
+
 def raw_body() -> bytes:
     """The body as sent (before any gzip is undone), read once and at most the size limit: the
     signature check (server/pairing.py) and the analysis share it."""
     if "raw_body" in g:
         return g.raw_body
-    limit = current_app.config["MAX_REQUEST_BYTES"]
+    limit = body_limit()
+    if limit >= (current_app.config["MAX_CONTENT_LENGTH"] or 0):
+        request.max_content_length = limit + 1  # Werkzeug's own cap, raised for this request only
     if request.content_length is not None and request.content_length > limit:
         raise too_large(request.content_length, limit)
     # Read one byte past the limit: a chunked body (no Content-Length) that is too large is

@@ -28,9 +28,9 @@ REASONS = {
 }
 HASH_PREFIX = 16
 
-# AliExpress's dispute steps and time limits (/work/shared/research/ANCHORS.md section 6, from
-# AliExpress's help and buyer-protection pages; AliExpress's own terms as of the research date,
-# which vary by country and over time: check the page).
+# AliExpress's dispute steps and time limits (docs/sources.md, "Disputes": its help and
+# buyer-protection pages as of the research date, which vary by country and over time: the
+# statement says to check the page).
 TERMS_CAVEAT = "AliExpress's own terms as of the research date; check the page"
 STEPS = (
     "Do not confirm receipt before the problem is settled: confirming ends buyer protection and releases "

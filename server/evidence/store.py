@@ -15,6 +15,13 @@ committed removes the files that save created; a crash in between leaves at most
 names, which the next deletion sweeps away and which verification ignores. Writing an artifact
 already present is a no-op.
 
+Pending uploads (the service's ``POST /api/v1/evidence/artifacts``): :func:`upload` writes the
+file first, its temporary file in ``DATA_DIR/evidence/pending/``, then, as a writer, marks it
+pending (an empty file ``DATA_DIR/evidence/pending/<sha256>``, its modification time the upload's)
+and renames it into place. A sweep keeps an object no live record names while its mark is younger
+than PENDING_SECONDS (an hour), and removes marks and temporary files older than that;
+:func:`save_uploaded` appends a record naming such files and removes their marks.
+
 Record (format ``emptor-evidence/1``)
 -------------------------------------
 A record is a JSON object with exactly these keys (absent values are ``null``, never left out):
@@ -73,6 +80,7 @@ import math
 import os
 import re
 import secrets
+import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,6 +109,14 @@ _TEMPORARY = ".tmp-"
 
 class EvidenceError(ValueError):
     """Evidence that cannot be saved or a record that does not exist; the message says why."""
+
+
+class MissingArtifact(EvidenceError):
+    """A record names an artifact that was never uploaded (or whose upload expired)."""
+
+    def __init__(self, message: str, sha256: str, index: int):
+        super().__init__(message)
+        self.sha256, self.index = sha256, index
 
 
 @dataclass(frozen=True)
@@ -249,15 +265,84 @@ def _referenced(db: sqlite_utils.Database) -> set[str]:
     return {artifact["sha256"] for row in table.live(db) for artifact in json.loads(row["artifacts"])}
 
 
+PENDING_SECONDS = 3600  # how long an uploaded artifact waits for a record to name it
+
+
+def pending_directory(data_dir) -> Path:
+    return Path(data_dir) / "evidence" / "pending"
+
+
+def _young(path: Path, now: float) -> bool:
+    try:
+        return now - path.stat().st_mtime < PENDING_SECONDS
+    except FileNotFoundError:
+        return False
+
+
+def _pending(data_dir) -> set[str]:
+    """The uploads still waiting for a record; marks and temporary files past PENDING_SECONDS
+    are removed (the caller is the writer)."""
+    directory, now, waiting = pending_directory(data_dir), time.time(), set()
+    if not directory.is_dir():
+        return waiting
+    for file in directory.iterdir():
+        if _young(file, now):
+            if _HEX64.fullmatch(file.name):
+                waiting.add(file.name)
+        else:
+            file.unlink(missing_ok=True)
+    return waiting
+
+
+def upload(db: sqlite_utils.Database, data_dir, data: bytes) -> tuple[str, int]:
+    """Store one artifact before any record names it, pending for PENDING_SECONDS; its SHA-256
+    and size. The bytes are written and flushed outside the write lock; marking and renaming
+    into place happen as a writer, so that no sweep sees a file without its mark."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    directory = pending_directory(data_dir)
+    for folder in (Path(data_dir), directory.parent, directory):
+        private_directory(folder)
+    temporary = directory / f"{_TEMPORARY}{secrets.token_hex(8)}"
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
+    try:
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(descriptor, PRIVATE_FILE)
+            view = memoryview(data)
+            while view:
+                view = view[os.write(descriptor, view):]
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
+        with write_transaction(db):
+            mark = directory / sha256
+            mark.touch(mode=PRIVATE_FILE)
+            os.utime(mark)  # a mark already there restarts its hour
+            _sync_directory(directory)
+            path = object_path(data_dir, sha256)
+            if path.is_file() and path.stat().st_size == len(data):
+                temporary.unlink()
+            else:
+                objects = _private_directories(data_dir, sha256)
+                os.replace(temporary, path)
+                _sync_directory(objects)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return sha256, len(data)
+
+
 def sweep(db: sqlite_utils.Database, data_dir) -> int:
-    """Remove every object file no live record names, and temporary files a crash left; the
-    number removed. Runs as a writer, so that no save can name a file while it is removed."""
+    """Remove every object file no live record names and no pending upload holds, and
+    temporary files a crash left; the number removed. Runs as a writer, so that no save can name
+    a file while it is removed."""
     objects = objects_directory(data_dir)
     if not objects.is_dir():
+        with write_transaction(db):
+            _pending(data_dir)
         return 0
     removed = 0
     with write_transaction(db):
-        keep = _referenced(db)
+        keep = _referenced(db) | _pending(data_dir)
         for directory in sorted(objects.iterdir()):
             if not directory.is_dir():
                 continue
@@ -319,7 +404,8 @@ def _artifacts(artifacts) -> list[dict]:
     return described
 
 
-def _draft(*, kind, url, artifacts, product_id, order_id, browser_time, user_agent, locale, facts, now) -> dict:
+def _draft(*, kind, url, artifacts, product_id, order_id, browser_time, user_agent, locale, facts, now,
+           describe=_artifacts) -> dict:
     if kind not in KINDS:
         raise EvidenceError(f"the kind must be one of {', '.join(KINDS)}, not {kind!r}.")
     facts = {} if facts is None else facts
@@ -337,7 +423,7 @@ def _draft(*, kind, url, artifacts, product_id, order_id, browser_time, user_age
         "user_agent": _text("the user agent", user_agent),
         "locale": _locale(locale),
         "facts": facts,
-        "artifacts": _artifacts(artifacts),
+        "artifacts": describe(artifacts),
     }
     try:
         canonical(record)
@@ -392,6 +478,64 @@ def save(db: sqlite_utils.Database, data_dir, *, kind: str, url: str, artifacts:
             for path in created:
                 path.unlink(missing_ok=True)
             raise
+    return record
+
+
+def _uploaded(data_dir):
+    """Describe artifacts given as ``{"name", "sha256", "media_type"}`` of files already
+    uploaded: the size (and the hash, checked) read from the file."""
+
+    def describe(artifacts) -> list[dict]:
+        if not isinstance(artifacts, list) or not artifacts:
+            raise EvidenceError("a record needs at least one artifact (the page).")
+        described, names = [], set()
+        for index, artifact in enumerate(artifacts):
+            if not isinstance(artifact, dict) or set(artifact) != {"name", "sha256", "media_type"}:
+                raise EvidenceError(f"artifact {index} must be an object with exactly name, sha256 and media_type.")
+            name = _text("an artifact's name", artifact["name"], required=True, limit=200)
+            if "/" in name or "\\" in name or name in names:
+                raise EvidenceError(f"the artifact name {name!r} is {'repeated' if name in names else 'not a plain file name'}.")
+            names.add(name)
+            _text(f"the media type of {name}", artifact["media_type"], required=True, limit=200)
+            sha256 = artifact["sha256"]
+            if not isinstance(sha256, str) or not _HEX64.fullmatch(sha256):
+                raise EvidenceError(f"the sha256 of {name} is not 64 lowercase hex digits.")
+            path = object_path(data_dir, sha256)
+            found = _file_digest(path) if path.is_file() else None
+            if found is None or found[0] != sha256:
+                raise MissingArtifact(f"no artifact with sha256 {sha256} was uploaded (or its upload is over an hour "
+                                      f"old): upload {name} first.", sha256, index)
+            described.append({"name": name, "sha256": sha256, "size": found[1], "media_type": artifact["media_type"]})
+        return described
+
+    return describe
+
+
+def save_uploaded(db: sqlite_utils.Database, data_dir, *, kind: str, url: str, artifacts: list[dict],
+                  product_id: str | None = None, order_id: str | None = None, browser_time: str | None = None,
+                  user_agent: str | None = None, locale: dict | None = None, facts: dict | None = None,
+                  now: dt.datetime | None = None) -> dict:
+    """Append the record of artifacts already stored by :func:`upload` (named by SHA-256; their
+    sizes read from the files), all or nothing; the record. Their pending marks are removed, so
+    that deleting the record removes the files.
+
+    :raises MissingArtifact: an artifact no file holds (nothing is written).
+    :raises EvidenceError: the input is not a record (nothing is written).
+    """
+    record = _draft(kind=kind, url=url, artifacts=artifacts, product_id=product_id, order_id=order_id,
+                    browser_time=browser_time, user_agent=user_agent, locale=locale, facts=facts, now=now,
+                    describe=_uploaded(data_dir))
+    with write_transaction(db):
+        for index, artifact in enumerate(record["artifacts"]):
+            path = object_path(data_dir, artifact["sha256"])  # a sweep may have run since it was read
+            if not path.is_file() or path.stat().st_size != artifact["size"]:
+                raise MissingArtifact(f"the artifact with sha256 {artifact['sha256']} was removed meanwhile (its upload "
+                                      "was over an hour old): upload it again.", artifact["sha256"], index)
+        record["previous"] = table.latest_hash(db)
+        record["hash"] = record_hash(record)
+        table.insert(db, _row(record))
+        for artifact in record["artifacts"]:
+            (pending_directory(data_dir) / artifact["sha256"]).unlink(missing_ok=True)
     return record
 
 

@@ -4,6 +4,7 @@
 - ``listing_facts`` → :mod:`.listings`
 - ``seller_observations`` → :mod:`.sellers`
 - ``evidence_records`` → :mod:`.evidence` (dispute evidence, written by server/evidence/)
+- ``orders`` → :mod:`.orders` (the shopper's orders, as the captured order feeds showed them)
 
 Analysis stores facts and prices, never the page itself; only evidence the shopper saves keeps pages.
 """

@@ -105,3 +105,32 @@ def create_evidence_records(db):
                      and new.locale is null and new.facts is null and new.artifacts is null)
            begin select raise(abort, 'evidence records are immutable'); end"""
     )
+
+
+@migrations()
+def create_orders(db):
+    """The shopper's orders as read from the order feeds the extension captured
+    (server/store/orders.py), one row per order id, updated as later feeds say more."""
+    db.table("orders").create(
+        {
+            "order_id": str,
+            "status": str,  # as the feed words it ("Awaiting delivery")
+            "status_code": str,
+            "awaiting_receipt": int,  # 1 on its way, 0 over, NULL: no feed said
+            "placed_on": str,
+            "store": str,
+            "total_amount": float,
+            "total_currency": str,
+            "total_text": str,
+            "tracking_number": str,
+            "protection_ends": str,  # ISO date
+            "protection_kind": str,  # "explicit" or "computed"
+            "protection_source": str,
+            "protection_basis": str,
+            "source": str,  # the feed last read for it
+            "updated_at": str,  # the service's clock, ISO 8601 UTC
+        },
+        pk="order_id",
+        not_null={"updated_at"},
+    )
+    db.table("orders").create_index(["protection_ends"])
