@@ -47,7 +47,9 @@ function notPaired(serviceUrl, code) {
   return new NotPaired(REFUSALS[code] || `The emptor service at ${serviceUrl} does not accept this browser's pairing code. ${C.PAIR_HINT}`);
 }
 
-async function call(path, { method = "GET", json, timeoutMs, settings }) {
+/** One request. `json` is sent as JSON; `raw` ({bytes, contentType, headers}) as its bytes,
+ * unchanged (an evidence artifact): either way the signature covers exactly the bytes sent. */
+async function call(path, { method = "GET", json, raw, timeoutMs, settings }) {
   const { serviceUrl, token } = settings;
   if (!token) throw new NotPaired(`This browser is not paired with the emptor service yet. ${C.PAIR_HINT}`);
   const url = new URL(serviceUrl + API_PREFIX + path);
@@ -59,6 +61,10 @@ async function call(path, { method = "GET", json, timeoutMs, settings }) {
     // service 2.4-3.4 ms to inflate a 1 MB page (docs/performance.md, "Over HTTP") and the worker
     // as much to compress it.
     body = new TextEncoder().encode(JSON.stringify(json));
+  } else if (raw !== undefined) {
+    headers["Content-Type"] = raw.contentType;
+    Object.assign(headers, raw.headers || {});
+    body = raw.bytes;
   }
   const nonce = newNonce();
   headers.Authorization = await authorization({
@@ -126,6 +132,14 @@ export const service = {
   analyze: (request) => confirmedCall("/analyze", { method: "POST", json: request, timeoutMs: ANALYZE_TIMEOUT_MS }),
   /** {paired, service, version}, asked afresh (the popup and the options page). */
   pairing: async () => confirm(await readSettings(), { fresh: true }),
+  /** Evidence (issue 10): one artifact's bytes, then the record naming them (docs/api.md). */
+  evidenceArtifact: ({ bytes, mediaType, name }) =>
+    confirmedCall("/evidence/artifacts", {
+      method: "POST",
+      raw: { bytes, contentType: mediaType, headers: { "X-Emptor-Artifact-Name": name } },
+      timeoutMs: C.EVIDENCE.UPLOAD_TIMEOUT_MS,
+    }),
+  saveEvidence: (record) => confirmedCall("/evidence", { method: "POST", json: record, timeoutMs: C.EVIDENCE.UPLOAD_TIMEOUT_MS }),
   history: (marketplace, productId) =>
     confirmedCall(`/products/${encodeURIComponent(marketplace)}/${encodeURIComponent(productId)}/history`, {
       timeoutMs: HISTORY_TIMEOUT_MS,

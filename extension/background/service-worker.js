@@ -10,6 +10,8 @@
 import "../lib/constants.js";
 import "../lib/ttl-cache.js";
 import { isOwnFrame, makeRouter } from "./dispatch.js";
+import { EvidenceProblem, saveEvidence } from "./evidence.js";
+import { evidenceBasis, savedText } from "./evidence-record.js";
 import { attachFrame, forgetFrameState, isFrameState, showInTab } from "./frames.js";
 import { analysisBody, cacheKey, fitToLimit, isLoadedProduct, refusedBlobIndex, summaryForTab } from "./requests.js";
 import { fetchReviewPages } from "./review-feed.js";
@@ -48,7 +50,8 @@ function isLatest(who) {
 async function rememberForTab(who, answer) {
   if (!isLatest(who)) return; // the tab has moved on (or closed) since this request
   try {
-    await chrome.storage.session.set({ [tabKey(who.tabId)]: { requestId: who.requestId, answer: summaryForTab(answer) } });
+    const kept = { requestId: who.requestId, answer: summaryForTab(answer), evidence: evidenceBasis(answer) };
+    await chrome.storage.session.set({ [tabKey(who.tabId)]: kept });
   } catch (error) {
     console.warn("emptor: could not remember the tab's verdict", error.message);
   }
@@ -295,6 +298,48 @@ async function getTabVerdict(request) {
   return { ok: true, service: status, answer: stored ? stored.answer : null };
 }
 
+// --- evidence (issue 10; background/evidence.js) -----------------------------------------------
+
+const savingTabs = new Set(); // one save at a time per tab
+
+/** Save evidence of the listing in `tabId` and say how it went, in words, in the answer and on
+ * the toolbar button (the context menu and the shortcut have no other place to say it). */
+async function saveTabEvidence(tabId, { withScreenshot }) {
+  if (savingTabs.has(tabId)) return { ok: false, state: "error", message: "emptor is already saving evidence of this page." };
+  savingTabs.add(tabId);
+  let result;
+  try {
+    const stored = (await chrome.storage.session.get(tabKey(tabId)))[tabKey(tabId)];
+    const saved = await saveEvidence(tabId, { withScreenshot, basis: (stored && stored.evidence) || null });
+    const { id, hash, captured_at: capturedAt } = saved.record;
+    let message = savedText(saved.record, { screenshot: saved.screenshot });
+    if (saved.note) message += ` ${saved.note}`;
+    result = { ok: true, state: "saved", message, record: { id, hash, captured_at: capturedAt }, screenshot: saved.screenshot };
+  } catch (error) {
+    result = error instanceof EvidenceProblem ? { ok: false, state: "error", message: error.message } : failure(error);
+    result.message = `Evidence not saved: ${result.message}`;
+  } finally {
+    savingTabs.delete(tabId);
+  }
+  chrome.action.setBadgeText({ tabId, text: result.ok ? "✓" : "!" }).catch(() => {});
+  chrome.action.setTitle({ tabId, title: `emptor: ${result.message}` }).catch(() => {});
+  return result;
+}
+
+/** The popup's "Save evidence": its click granted activeTab, so the screenshot is taken. */
+function saveEvidenceFromPopup(request) {
+  if (!Number.isSafeInteger(request.tabId)) return { ok: false, state: "error", message: "Malformed saveEvidence message." };
+  return saveTabEvidence(request.tabId, { withScreenshot: true });
+}
+
+/** The panel's "Save evidence": a click in a page grants no screenshot, so the page and the facts
+ * are saved and the answer says how to add one. */
+async function savePageEvidence(request, sender) {
+  const result = await saveTabEvidence(sender.tab.id, { withScreenshot: false });
+  if (result.ok) result.message += ` ${C.EVIDENCE.SCREENSHOT_HINT}`;
+  return result;
+}
+
 const TIMING_FIELDS = ["captureMs", "firstVerdictAfterLoadMs"];
 
 function validTimings(timings) {
@@ -330,9 +375,11 @@ const HANDLERS = {
   [C.MESSAGE.REPORT_TIMINGS]: reportTimings,
   [C.MESSAGE.GET_HISTORY]: getHistory,
   [C.MESSAGE.SET_PANEL_OPEN]: setPanelOpen,
+  [C.MESSAGE.SAVE_PAGE_EVIDENCE]: savePageEvidence,
   [C.MESSAGE.GET_TAB_VERDICT]: getTabVerdict,
   [C.MESSAGE.GET_SERVICE_STATUS]: () => serviceStatus({ fresh: true }),
   [C.MESSAGE.GET_TIMINGS]: getTimings,
+  [C.MESSAGE.SAVE_EVIDENCE]: saveEvidenceFromPopup,
 };
 
 // emptor's frame page: its address under the extension's id, and this session's dynamic one
@@ -362,6 +409,28 @@ chrome.runtime.onConnect.addListener((port) => {
     return;
   }
   attachFrame(port).catch((error) => console.warn("emptor: could not send the frame its state", error.message));
+});
+
+// "Save evidence" from the page's context menu, on listings only (the content scripts' matches),
+// and from the keyboard shortcut (manifest.json "commands"): both grant activeTab.
+const LISTING_PAGES = chrome.runtime.getManifest().content_scripts.find((script) => script.js.includes("content/schedule.js")).matches;
+chrome.runtime.onInstalled.addListener(() => {
+  chrome.contextMenus.removeAll(() => {
+    chrome.contextMenus.create({
+      id: C.EVIDENCE.MENU_ID,
+      title: "Save evidence of this listing (emptor)",
+      contexts: ["page", "selection", "link", "image"],
+      documentUrlPatterns: LISTING_PAGES,
+    });
+  });
+});
+chrome.contextMenus.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === C.EVIDENCE.MENU_ID && tab && tab.id >= 0 && info.frameId === 0) saveTabEvidence(tab.id, { withScreenshot: true });
+});
+chrome.commands.onCommand.addListener(async (command, tab) => {
+  if (command !== C.EVIDENCE.COMMAND) return;
+  const target = tab || (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0];
+  if (target && target.id >= 0) saveTabEvidence(target.id, { withScreenshot: true });
 });
 
 // A closed tab, or a tab loading a new document, no longer shows the verdict it had. (Without

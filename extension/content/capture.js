@@ -164,6 +164,18 @@
     return sku && /^\d+$/.test(sku) ? sku : null;
   }
 
+  // Saving evidence (background/evidence.js): the worker asks for the page as it is now, serialised
+  // as for an analysis (emptor's own element left out). Only the worker can send this: a page
+  // script cannot send extension messages.
+  chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (!message || message.type !== C.MESSAGE.SNAPSHOT_PAGE) return false;
+    serializePage().then(
+      (html) => sendResponse({ url: location.href, html }),
+      () => sendResponse({ url: location.href, html: null }),
+    );
+    return true; // answered asynchronously
+  });
+
   content.capture = {
     collect,
     serializePage,

@@ -20,15 +20,20 @@
     // emptor's frame (view/frame.html, which renders the badge and the panel) -> service worker
     GET_HISTORY: "getHistory",
     SET_PANEL_OPEN: "setPanelOpen",
+    SAVE_PAGE_EVIDENCE: "savePageEvidence",
     // service worker -> content script
     REPORT_UPDATED: "reportUpdated",
     RESIZE_FRAME: "resizeFrame",
+    // service worker -> content script, while saving evidence (background/evidence.js)
+    SNAPSHOT_PAGE: "snapshotPage",
+    HIDE_FRAME: "hideFrame",
     // service worker -> emptor's frame, on the port the frame opens
     FRAME_STATE: "frameState",
     // popup / options -> service worker
     GET_TAB_VERDICT: "getTabVerdict",
     GET_SERVICE_STATUS: "getServiceStatus",
     GET_TIMINGS: "getTimings",
+    SAVE_EVIDENCE: "saveEvidence",
   });
 
   root.EMPTOR = Object.freeze({
@@ -36,11 +41,11 @@
     // Message types a content script may send; everything else from a web page's tab is refused.
     CONTENT_SCRIPT_MESSAGES: Object.freeze([MESSAGE.ANALYZE_PAGE, MESSAGE.SHOW_IN_FRAME, MESSAGE.REPORT_TIMINGS]),
     // Message types only emptor's own frame page, embedded in a listing's tab, may send.
-    FRAME_MESSAGES: Object.freeze([MESSAGE.GET_HISTORY, MESSAGE.SET_PANEL_OPEN]),
+    FRAME_MESSAGES: Object.freeze([MESSAGE.GET_HISTORY, MESSAGE.SET_PANEL_OPEN, MESSAGE.SAVE_PAGE_EVIDENCE]),
     // Message types only the extension's own pages (popup, options, the benchmark) may send.
-    EXTENSION_PAGE_MESSAGES: Object.freeze([MESSAGE.GET_TAB_VERDICT, MESSAGE.GET_SERVICE_STATUS, MESSAGE.GET_TIMINGS]),
+    EXTENSION_PAGE_MESSAGES: Object.freeze([MESSAGE.GET_TAB_VERDICT, MESSAGE.GET_SERVICE_STATUS, MESSAGE.GET_TIMINGS, MESSAGE.SAVE_EVIDENCE]),
     // Message types the service worker sends and never accepts.
-    WORKER_MESSAGES: Object.freeze([MESSAGE.REPORT_UPDATED, MESSAGE.RESIZE_FRAME, MESSAGE.FRAME_STATE]),
+    WORKER_MESSAGES: Object.freeze([MESSAGE.REPORT_UPDATED, MESSAGE.RESIZE_FRAME, MESSAGE.FRAME_STATE, MESSAGE.SNAPSHOT_PAGE, MESSAGE.HIDE_FRAME]),
 
     // The badge and the panel render in this extension page, which the content script embeds
     // above the title in an iframe (docs/extension.md, "The badge and the panel"). The iframe
@@ -116,6 +121,22 @@
     // server/config.py MIN_TOKEN_CHARACTERS: the service refuses shorter secrets.
     MIN_PAIRING_CODE_CHARS: 16,
     PAIR_HINT: "Run emptor pair (.venv/bin/emptor pair in emptor's folder) and paste the code it prints into emptor's options page.",
+
+    // Saving evidence (issue 10; background/evidence.js, docs/extension.md "Saving evidence"):
+    // the page and a screenshot go to POST /api/v1/evidence/artifacts one by one, then the record
+    // to POST /api/v1/evidence. The service refuses a page over 16 MB and a PNG over 25 MB.
+    EVIDENCE: Object.freeze({
+      COMMAND: "save-evidence", // manifest.json "commands"
+      MENU_ID: "emptor-save-evidence",
+      PAGE_NAME: "page.html",
+      SCREENSHOT_NAME: "screenshot.png",
+      MAX_PAGE_BYTES: 16 * 1024 * 1024,
+      MAX_SCREENSHOT_BYTES: 25 * 1024 * 1024,
+      UPLOAD_TIMEOUT_MS: 30000,
+      // How long the content script may take to serialise the page for a snapshot.
+      SNAPSHOT_TIMEOUT_MS: 15000,
+      SCREENSHOT_HINT: "To add a screenshot, press emptor's toolbar button and Save evidence there, or the keyboard shortcut (Alt+Shift+E).",
+    }),
 
     // The id of the one element emptor adds to a listing page (content/view.js): the host of the
     // closed shadow root that holds emptor's frame. It carries nothing about the verdict.

@@ -42,12 +42,35 @@
     document.getElementById("verdict").replaceChildren(...children);
   }
 
+  /** "Save evidence": the click on emptor's toolbar button granted activeTab for the listing, so
+   * the worker can add a screenshot (background/evidence.js). */
+  async function saveEvidence(tabId) {
+    const button = document.getElementById("save-evidence");
+    const status = document.getElementById("evidence-status");
+    button.disabled = true;
+    status.className = "muted";
+    status.textContent = "Saving the page, a screenshot and the verdict…";
+    document.body.dataset.evidence = "saving";
+    let reply;
+    try {
+      reply = await chrome.runtime.sendMessage({ type: C.MESSAGE.SAVE_EVIDENCE, tabId });
+    } catch (error) {
+      reply = { ok: false, message: `Evidence not saved: the extension did not answer (${error.message}).` };
+    }
+    status.textContent = (reply && reply.message) || "Evidence not saved: the extension did not answer.";
+    status.className = reply && reply.ok ? "saved" : "error";
+    document.body.dataset.evidence = reply && reply.ok ? "saved" : "failed";
+    if (reply && reply.ok) status.dataset.record = reply.record.id;
+    button.disabled = false;
+  }
+
   async function main() {
     document.getElementById("open-options").addEventListener("click", (event) => {
       event.preventDefault();
       chrome.runtime.openOptionsPage();
     });
     const [tab] = await chrome.tabs.query({ active: true, currentWindow: true });
+    document.getElementById("save-evidence").addEventListener("click", () => saveEvidence(tab ? tab.id : -1));
     const reply = await chrome.runtime.sendMessage({ type: C.MESSAGE.GET_TAB_VERDICT, tabId: tab ? tab.id : -1 });
     if (reply && reply.ok) {
       showService(reply.service);

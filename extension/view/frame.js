@@ -84,6 +84,7 @@
   // --- the badge ------------------------------------------------------------------------------
 
   function render(state) {
+    if (state.kind === "loading") evidence = null; // another analysis, perhaps another listing
     shown = state;
     const badgeText = lib.badgeContent(state);
     rootElement.setAttribute("data-level", badgeText.level);
@@ -196,14 +197,60 @@
     return sections;
   }
 
+  // --- saving evidence -----------------------------------------------------------------------
+
+  // What the panel says of the last "Save evidence" ({state: saving|saved|failed, text}); kept
+  // across redraws of the panel.
+  let evidence = null;
+
+  /** A click here grants no screenshot (only the toolbar button, the context menu and the
+   * shortcut do), so the worker saves the page and the facts, and says how to add a screenshot. */
+  async function saveEvidence() {
+    if (evidence && evidence.state === "saving") return;
+    evidence = { state: "saving", text: "Saving this page and its verdict…" };
+    drawEvidence();
+    let answer;
+    try {
+      answer = await chrome.runtime.sendMessage({ type: C.MESSAGE.SAVE_PAGE_EVIDENCE });
+    } catch (error) {
+      answer = { ok: false, message: `Evidence not saved: the extension did not answer (${error.message}).` };
+    }
+    evidence = {
+      state: answer && answer.ok ? "saved" : "failed",
+      text: (answer && answer.message) || "Evidence not saved: the extension did not answer.",
+      record: answer && answer.ok ? answer.record.id : null,
+    };
+    drawEvidence();
+  }
+
+  function evidenceSection() {
+    const button = el("button", { class: "save-evidence", type: "button", text: "Save evidence" });
+    button.addEventListener("click", () => saveEvidence());
+    const status = el("p", { class: "meta evidence-status", role: "status" });
+    return el("div", { class: "evidence-section" }, el("h3", { text: "Evidence" }), button, status);
+  }
+
+  function drawEvidence() {
+    const section = panel.querySelector(".evidence-section");
+    if (!section) return;
+    section.querySelector("button").disabled = Boolean(evidence && evidence.state === "saving");
+    const status = section.querySelector(".evidence-status");
+    status.textContent = evidence ? evidence.text : "Keeps this page and its verdict in your emptor service, for a dispute.";
+    if (evidence) rootElement.setAttribute("data-evidence", evidence.state);
+    if (evidence && evidence.record) status.setAttribute("data-record", evidence.record);
+    else status.removeAttribute("data-record");
+  }
+
   function fillPanel() {
     const close = el("button", { class: "close", type: "button", "aria-label": "Close", text: "×" });
     close.addEventListener("click", () => togglePanel(false));
     const badgeText = lib.badgeContent(shown);
     const children = [close, el("h2", { text: badgeText.label }), el("p", { text: badgeText.detail })];
     if (shown.kind === "report") children.push(...reportSections(shown.report, shown.service));
+    if (shown.kind !== "loading") children.push(evidenceSection());
     const hadFocus = panel.contains(document.activeElement);
     panel.replaceChildren(...children);
+    drawEvidence();
     if (hadFocus) close.focus(); // a redraw does not drop a keyboard user's place to the page
   }
 

@@ -155,7 +155,9 @@ class ExtensionBrowser:
 
 
 @contextmanager
-def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 900)):
+def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 900), extra_args=()):
+    """``extra_args``: more Chromium switches, such as ``--enable-unsafe-extension-debugging``,
+    which lets a test press the extension's toolbar button (:func:`trigger_action`)."""
     from playwright.sync_api import sync_playwright
 
     profile = tempfile.mkdtemp(prefix="emptor-chromium-")
@@ -176,6 +178,7 @@ def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 9
                 "--disable-background-networking",
                 "--disable-component-update",
                 f"--host-resolver-rules={HOST_RULES}",
+                *extra_args,
             ],
         )
         try:
@@ -186,6 +189,25 @@ def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 9
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
+
+
+# Lets the DevTools protocol press an extension's toolbar button (Extensions.triggerAction).
+UNSAFE_EXTENSION_DEBUGGING = "--enable-unsafe-extension-debugging"
+
+
+def trigger_action(emptor: ExtensionBrowser, page) -> None:
+    """Press emptor's toolbar button on ``page``'s tab, as the shopper clicks it: the browser grants
+    activeTab for the tab and opens the popup (which Playwright does not list among the pages). Needs a browser
+    launched with ``extra_args=[UNSAFE_EXTENSION_DEBUGGING]``."""
+    page.bring_to_front()
+    session = emptor.context.browser.new_browser_cdp_session()
+    try:
+        tabs = session.send("Target.getTargets", {"filter": [{"type": "tab"}]})["targetInfos"]
+        ours = [tab for tab in tabs if tab["url"] == page.url]
+        assert len(ours) == 1, f"no single tab at {page.url}: {tabs}"
+        session.send("Extensions.triggerAction", {"id": emptor.extension_id, "targetId": ours[0]["targetId"]})
+    finally:
+        session.detach()
 
 
 # The element emptor adds to a listing: the host of a closed shadow root holding emptor's frame.

@@ -1,0 +1,111 @@
+/*
+ * What a saved piece of evidence says (issue 10), kept pure so that node --test covers it: the
+ * facts taken from the tab's last report, and the record sent to POST /api/v1/evidence once
+ * its artifacts (the page, the screenshot) are stored (docs/api.md; server/evidence/store.py
+ * describes the record the service keeps).
+ */
+import "../lib/constants.js";
+
+const C = globalThis.EMPTOR;
+const LOCALE_KEYS = ["country", "currency", "language"];
+// The listing's fields a dispute turns on, as the report gives them (null when the page did not
+// show one): what it cost, who sold it, what delivery it promised, which protections it named.
+const LISTING_FACTS = ["title", "price", "shipping", "seller", "badges", "rating", "orders"];
+
+const isObject = (value) => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** The facts of the tab's last report worth keeping with the evidence: the verdict, the findings'
+ * codes and messages, and the listing's price, seller, delivery promise and protections. {} when
+ * the tab has no judged report (the page is saved all the same). */
+export function evidenceFacts(report) {
+  if (!isObject(report) || !isObject(report.page)) return {};
+  const facts = { page_status: report.page.status };
+  if (isObject(report.verdict)) {
+    const { level = null, score = null, judged_at: judgedAt = null } = report.verdict;
+    facts.verdict = { level, score, judged_at: judgedAt };
+  }
+  const brief = (finding) => ({ code: finding.code, severity: finding.severity ?? null, message: finding.message ?? null });
+  if (Array.isArray(report.findings)) facts.findings = report.findings.map(brief);
+  if (Array.isArray(report.trust)) facts.trust = report.trust.map(brief);
+  const listing = isObject(report.listing) ? report.listing : {};
+  for (const key of LISTING_FACTS) if (listing[key] !== undefined) facts[key] = listing[key];
+  // Only what canonical JSON can hold (server/evidence/store.py refuses NaN and infinities).
+  return JSON.parse(JSON.stringify(facts, (key, value) => (typeof value === "number" && !Number.isFinite(value) ? null : value)));
+}
+
+/** The listing's locale as the report read it ({country, currency, language}, each a text or
+ * null), or null. */
+export function evidenceLocale(report) {
+  const locale = isObject(report) && isObject(report.listing) ? report.listing.locale : null;
+  if (!isObject(locale)) return null;
+  const kept = Object.fromEntries(LOCALE_KEYS.map((key) => [key, typeof locale[key] === "string" && locale[key].trim() ? locale[key] : null]));
+  return Object.values(kept).some((value) => value !== null) ? kept : null;
+}
+
+/** What the service worker keeps of a tab's answer for evidence saved later (in
+ * chrome.storage.session beside the popup's summary): facts, product id and locale. */
+export function evidenceBasis(answer) {
+  if (!answer || !answer.ok || !isObject(answer.report)) return null;
+  const report = answer.report;
+  const productId = isObject(report.listing) && report.listing.product_id != null ? String(report.listing.product_id) : null;
+  return { facts: evidenceFacts(report), productId, locale: evidenceLocale(report) };
+}
+
+/** The product id in a listing's address (/item/<id>.html, /store/product/…/<id>.html). */
+export function productIdFromUrl(url) {
+  try {
+    const match = /\/(\d+)\.html$/.exec(new URL(url).pathname);
+    return match ? match[1] : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The record for POST /api/v1/evidence: the snapshot's page address and the browser's time, user
+ * agent and the stored artifacts ([{name, sha256, media_type}], the page first), with what the
+ * worker knew of the tab (`basis`, from evidenceBasis; null when it knew nothing). A basis from
+ * another listing (the tab moved on) is not used. */
+export function evidenceRecord({ url, browserTime, userAgent, artifacts, basis }) {
+  const fromUrl = productIdFromUrl(url);
+  const sameListing = Boolean(basis) && (!basis.productId || !fromUrl || basis.productId === fromUrl);
+  const record = {
+    kind: "listing",
+    url,
+    product_id: (sameListing && basis.productId) || fromUrl,
+    browser_time: browserTime,
+    user_agent: userAgent,
+    facts: sameListing ? basis.facts : {},
+    artifacts: artifacts.map(({ name, sha256, media_type: mediaType }) => ({ name, sha256, media_type: mediaType })),
+  };
+  if (sameListing && basis.locale) record.locale = basis.locale;
+  return record;
+}
+
+/** The bytes of a `data:image/png;base64,…` address (what captureVisibleTab gives). */
+export function bytesFromDataUrl(dataUrl) {
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(dataUrl || "");
+  if (!match) throw new Error("the browser gave no image");
+  const binary = atob(match[2]);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return { mediaType: match[1], bytes };
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+export function isPng(bytes) {
+  return bytes.length > PNG_SIGNATURE.length && PNG_SIGNATURE.every((byte, i) => bytes[i] === byte);
+}
+
+/** The shopper's words for a saved record: its id and the service's time. */
+export function savedText(saved, { screenshot }) {
+  const when = typeof saved.captured_at === "string" ? saved.captured_at.replace("T", " ").replace("Z", " UTC") : "now";
+  const what = screenshot ? "the page and a screenshot" : "the page (no screenshot)";
+  return `Saved ${what} as evidence record ${saved.id}, at ${when}.`;
+}
+
+/** Whether an artifact of `size` bytes is within what the service accepts for its type. */
+export function artifactTooLarge(name, size) {
+  const limit = name === C.EVIDENCE.SCREENSHOT_NAME ? C.EVIDENCE.MAX_SCREENSHOT_BYTES : C.EVIDENCE.MAX_PAGE_BYTES;
+  return size > limit ? `${name} is ${(size / 1024 / 1024).toFixed(1)} MB; the service accepts ${limit / 1024 / 1024} MB at most` : null;
+}
