@@ -1217,14 +1217,18 @@ def _evidence_file(path: Path, limit: int, what: str) -> bytes:
 @click.option("--order", "order_id", metavar="ID", help="The order the page concerns.")
 @click.option("--product", "product_id", metavar="ID",
               help="The product the page concerns (taken from --url when it is a listing's address).")
-def evidence_save(url: str, page: Path, screenshots: tuple[Path, ...], kind: str, order_id, product_id):
+@click.option("--no-redact", is_flag=True,
+              help="Keep your name, address, phone and e-mail in an order or tracking page (redacted by default).")
+def evidence_save(url: str, page: Path, screenshots: tuple[Path, ...], kind: str, order_id, product_id, no_redact: bool):
     """Save a page you saved by hand (and its screenshots) as evidence; prints the record's id.
 
-    The page is kept as it is (text/html); each screenshot must be a PNG image. Limits: 16 MB
-    for the page, 25 MB for each screenshot.
+    The page is kept as it is (text/html), except that in an order or tracking page your name,
+    street address, phone numbers and e-mail are replaced by "[redacted: …]" unless --no-redact
+    (server/evidence/redact.py); each screenshot must be a PNG image. Limits: 16 MB for the page,
+    25 MB for each screenshot.
     """
     from . import evidence
-    from .evidence import png
+    from .evidence import png, redact
 
     from_url = _listing_product(url)
     if product_id is not None:
@@ -1233,7 +1237,21 @@ def evidence_save(url: str, page: Path, screenshots: tuple[Path, ...], kind: str
             raise click.BadParameter(f"the address is of product {from_url}, not {product_id}.", param_hint="--product")
     if order_id is not None and not re.fullmatch(r"[0-9A-Za-z-]{1,64}", order_id):
         raise click.BadParameter(f"{order_id!r} is not an order id.", param_hint="--order")
-    artifacts = [evidence.Artifact("page.html", _evidence_file(page, evidence.MAX_PAGE_BYTES, "a page"), "text/html")]
+    page_bytes = _evidence_file(page, evidence.MAX_PAGE_BYTES, "a page")
+    facts = {"source": "emptor evidence save"}
+    if kind in redact.REDACTED_PAGES:
+        try:
+            text = page_bytes.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            if not no_redact:
+                fail(f"{page} is not UTF-8 text, so emptor cannot find your personal data in it to redact; "
+                     "save the page as UTF-8, or give --no-redact.")
+            text = None
+        if text is not None:
+            redacted, found = redact.redact_page(text, kind, redact=not no_redact)
+            page_bytes = redacted.encode("utf-8")
+            facts["redaction"] = redact.redaction_facts(found, redacted=not no_redact)
+    artifacts = [evidence.Artifact("page.html", page_bytes, "text/html")]
     for number, path in enumerate(screenshots, 1):
         data = _evidence_file(path, evidence.MAX_SCREENSHOT_BYTES, "a screenshot")
         wrong = png.problem(data)
@@ -1243,8 +1261,7 @@ def evidence_save(url: str, page: Path, screenshots: tuple[Path, ...], kind: str
     options, db = _evidence_settings()
     try:
         record = evidence.save(db, options["DATA_DIR"], kind=kind, url=url, artifacts=artifacts,
-                               product_id=product_id or from_url, order_id=order_id,
-                               facts={"source": "emptor evidence save"})
+                               product_id=product_id or from_url, order_id=order_id, facts=facts)
     except evidence.EvidenceError as exc:
         fail(str(exc))
     except OSError as exc:

@@ -19,6 +19,7 @@ from server.evidence import MAX_PAGE_BYTES, MAX_SCREENSHOT_BYTES
 from server.evidence import store as evidence_store
 from server.store import open_database
 from tests.support.api import assert_error
+from tests.support.personal_data import FAKE, constructed_order_page
 
 PAGE = b"<!doctype html><html><head><title>Listing</title></head><body>US $1.73</body></html>"
 URL = "https://www.aliexpress.com/item/1005003568989271.html"
@@ -37,8 +38,8 @@ def png_bytes(width: int = 1, height: int = 1, extra: bytes = b"") -> bytes:
 SHOT = png_bytes(3, 2)
 
 
-def upload(client, data: bytes, media_type: str = "text/html", name: str | None = None, **kwargs):
-    headers = {"Content-Type": media_type}
+def upload(client, data: bytes, media_type: str = "text/html", name: str | None = None, headers=None, **kwargs):
+    headers = {"Content-Type": media_type, **(headers or {})}
     if name is not None:
         headers["X-Emptor-Artifact-Name"] = name
     return client.post("/api/v1/evidence/artifacts", data=data, headers=headers, **kwargs)
@@ -313,3 +314,30 @@ def test_a_record_ends_the_wait_so_deleting_it_removes_the_file(client, app):
     assert list(evidence_store.pending_directory(data_dir).iterdir()) == []
     client.delete(f"/api/v1/evidence/{record['id']}")
     assert objects(data_dir) == []
+
+
+def test_an_order_page_is_redacted_as_it_arrives_and_says_what_was(client):
+    """CONSTRUCTED order page (tests/support/personal_data.py): named as an order page, the
+    buyer's name, address, phones and e-mail are replaced before the file is stored, and the
+    answer says what, for the record's facts; with X-Emptor-Redact: no it is kept as sent."""
+    page = constructed_order_page().encode()
+    response = upload(client, page, headers={"X-Emptor-Page-Kind": "order"})
+    assert response.status_code == 201, response.get_data(as_text=True)
+    answer = response.get_json()
+    stored = evidence_store.read_artifact(client.application.config["DATA_DIR"], answer["sha256"]).decode()
+    assert FAKE["name"] not in stored and FAKE["email"] not in stored and "[redacted: phone]" in stored
+    assert answer["redaction"]["redacted"] is True
+    assert {found["kind"] for found in answer["redaction"]["found"]} == {"name", "address", "phone", "email"}
+    kept = upload(client, page, headers={"X-Emptor-Page-Kind": "order", "X-Emptor-Redact": "no"}).get_json()
+    assert kept["sha256"] == hashlib.sha256(page).hexdigest() and kept["redaction"] == {"redacted": False, "found": []}
+
+
+def test_a_listing_page_is_not_redacted_and_a_bad_page_kind_is_refused(client):
+    listing = upload(client, b"<html>a listing</html>", headers={"X-Emptor-Page-Kind": "listing"}).get_json()
+    assert listing["sha256"] == hashlib.sha256(b"<html>a listing</html>").hexdigest() and "redaction" not in listing
+    for media_type, kind in (("text/html", "invoice"), ("image/png", "order")):
+        data = SHOT if media_type == "image/png" else b"<html></html>"
+        refused = upload(client, data, media_type, headers={"X-Emptor-Page-Kind": kind})
+        assert refused.status_code == 400 and refused.get_json()["code"] == "bad_page_kind"
+    latin1 = upload(client, "<html>café</html>".encode("latin-1"), headers={"X-Emptor-Page-Kind": "order"})
+    assert latin1.status_code == 400 and latin1.get_json()["code"] == "not_utf8"

@@ -241,3 +241,23 @@ def test_verify_refuses_what_is_not_a_pack(emptor, tmp_path):
     (tmp_path / "notes.wacz").write_text("hello")
     result = emptor("evidence", "verify", str(tmp_path / "notes.wacz"))
     assert result.exit_code == 1 and "not a zip file" in result.output
+
+
+def test_an_order_page_saved_by_hand_is_redacted_unless_asked_not_to(emptor, tmp_path):
+    """CONSTRUCTED order page (tests/support/personal_data.py)."""
+    from tests.support.personal_data import FAKE, constructed_order_page
+
+    page = tmp_path / "order.html"
+    page.write_text(constructed_order_page(), encoding="utf-8")
+    url = "https://www.aliexpress.com/p/order/detail.html?orderId=8212313961591322"
+    saved = emptor("evidence", "save", "--url", url, "--page", str(page), "--kind", "order", "--order", "8212313961591322")
+    assert saved.exit_code == 0, saved.output
+    (record,) = stored(tmp_path)
+    kept = evidence.read_artifact(tmp_path, record["artifacts"][0]["sha256"]).decode()
+    assert FAKE["name"] not in kept and "[redacted: name]" in kept
+    assert record["facts"]["redaction"]["redacted"] is True
+    again = emptor("evidence", "save", "--url", url, "--page", str(page), "--kind", "order", "--no-redact")
+    assert again.exit_code == 0
+    newest = stored(tmp_path)[-1]
+    assert FAKE["name"] in evidence.read_artifact(tmp_path, newest["artifacts"][0]["sha256"]).decode()
+    assert newest["facts"]["redaction"] == {"redacted": False, "found": []}

@@ -17,7 +17,7 @@ from flask import Blueprint, current_app, jsonify, request
 
 from ..analysis_request import decode_object
 from ..db import get_db
-from ..evidence import MAX_PAGE_BYTES, MAX_SCREENSHOT_BYTES, png, wacz
+from ..evidence import MAX_PAGE_BYTES, MAX_SCREENSHOT_BYTES, png, redact, wacz
 from ..evidence import store as evidence
 from ..problems import Forbidden, InvalidRequest, NotFound, UnreadableInput, UnsupportedMediaType
 from ..store.database import PRIVATE_FILE, private_directory
@@ -29,6 +29,10 @@ bp = Blueprint("evidence", __name__, url_prefix=PREFIX)
 # What an artifact may be, and the largest of each (the same limits as `emptor evidence save`).
 ARTIFACT_LIMITS = {"text/html": MAX_PAGE_BYTES, "image/png": MAX_SCREENSHOT_BYTES}
 NAME_HEADER = "X-Emptor-Artifact-Name"
+# An order, tracking or checkout page is redacted of the buyer's personal data as it arrives,
+# unless the shopper opted out (server/evidence/redact.py; docs/privacy.md, "Redaction").
+PAGE_KIND_HEADER = "X-Emptor-Page-Kind"
+REDACT_HEADER = "X-Emptor-Redact"
 RECORD_FIELDS = ("kind", "url", "product_id", "order_id", "browser_time", "user_agent", "locale", "facts", "artifacts")
 EXPORTS = "exports"
 _PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
@@ -82,11 +86,38 @@ def upload_artifact():
         why = png.problem(data)
         if why:
             raise UnreadableInput("not_png", f"The screenshot is not a PNG image: {why}.")
+    data, redaction = _redacted(data, media_type)
     sha256, size = evidence.upload(get_db(), _data_dir(), data)
-    return jsonify({"sha256": sha256, "size": size, "media_type": media_type, "name": name}), 201
+    answer = {"sha256": sha256, "size": size, "media_type": media_type, "name": name}
+    if redaction is not None:
+        answer["redaction"] = redaction  # for the record's facts: the pack's report says what was redacted
+    return jsonify(answer), 201
 
 
 upload_artifact.body_limit = _upload_limit  # server/api/requestbody.py reads it
+
+
+def _redacted(data: bytes, media_type: str) -> tuple[bytes, dict | None]:
+    """The page with the buyer's personal data replaced when it is an order, tracking or checkout
+    page (named by PAGE_KIND_HEADER) and the shopper did not opt out (REDACT_HEADER: no), and what
+    the record's facts say of it (None for a page of another kind, or none named)."""
+    page_kind = (request.headers.get(PAGE_KIND_HEADER) or "").strip().lower() or None
+    if page_kind is None:
+        return data, None
+    if media_type != "text/html" or page_kind not in redact.PAGE_KINDS:
+        raise InvalidRequest("bad_page_kind", f"{PAGE_KIND_HEADER} names a page's kind ({', '.join(redact.PAGE_KINDS)}) "
+                             "and goes with a text/html artifact.", field=PAGE_KIND_HEADER)
+    if page_kind not in redact.REDACTED_PAGES:
+        return data, None
+    if (request.headers.get(REDACT_HEADER) or "").strip().lower() == "no":
+        return data, redact.redaction_facts([], redacted=False)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest("not_utf8", f"The page is not UTF-8 text (byte {exc.start}), so its personal data "
+                             f"cannot be redacted; send it as UTF-8, or {REDACT_HEADER}: no.") from None
+    redacted, found = redact.redact_page(text, page_kind)
+    return redacted.encode("utf-8"), redact.redaction_facts(found, redacted=True)
 
 
 # --- records ----------------------------------------------------------------------------------
