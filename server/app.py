@@ -8,7 +8,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 
 from . import callers, config, db, errors, pairing, workers
-from .api import analyze, evidence, landing, meta, orders, products, rules_page
+from .api import analyze, evidence, landing, messages, meta, orders, products, rules_page
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(products.bp)
     app.register_blueprint(evidence.bp)
     app.register_blueprint(orders.bp)
+    app.register_blueprint(messages.bp)
     app.register_blueprint(meta.bp)
     app.register_blueprint(rules_page.bp)
     app.register_blueprint(landing.bp)
