@@ -140,6 +140,13 @@ export const service = {
       timeoutMs: C.EVIDENCE.UPLOAD_TIMEOUT_MS,
     }),
   saveEvidence: (record) => confirmedCall("/evidence", { method: "POST", json: record, timeoutMs: C.EVIDENCE.UPLOAD_TIMEOUT_MS }),
+  /** Every stored order, soonest protection end first (docs/api.md, "Orders"). */
+  orders: () => confirmedCall("/orders", { timeoutMs: C.DEADLINES.ORDERS_TIMEOUT_MS }),
+  /** The live evidence records, newest first, without their facts. */
+  evidence: () => confirmedCall("/evidence", { timeoutMs: C.DEADLINES.ORDERS_TIMEOUT_MS }),
+  /** Write the evidence pack of one product or one order in the service's data directory:
+   * {path, records, artifacts, fingerprint, created}. `which` is {product_id} or {order_id}. */
+  exportEvidence: (which) => confirmedCall("/evidence/export", { method: "POST", json: which, timeoutMs: C.DEADLINES.EXPORT_TIMEOUT_MS }),
   history: (marketplace, productId) =>
     confirmedCall(`/products/${encodeURIComponent(marketplace)}/${encodeURIComponent(productId)}/history`, {
       timeoutMs: HISTORY_TIMEOUT_MS,

@@ -9,6 +9,7 @@
  */
 import "../lib/constants.js";
 import "../lib/ttl-cache.js";
+import { checkDeadlines, ensureDeadlineAlarm, onDeadlineAlarm, ordersCopy, refreshOrders, startDeadlines, warnDays } from "./deadlines.js";
 import { isOwnFrame, makeRouter } from "./dispatch.js";
 import { EvidenceProblem, saveEvidence } from "./evidence.js";
 import { evidenceBasis, savedText } from "./evidence-record.js";
@@ -369,6 +370,67 @@ async function getTimings(request) {
   return { ok: true, timings: stored[timingsKey(request.tabId)] || null };
 }
 
+// Deadline checks run one at a time, so two (an alarm and a settings change) never raise the same
+// warning twice.
+let deadlineWork = Promise.resolve();
+function serially(task) {
+  const run = deadlineWork.then(task, task);
+  deadlineWork = run.catch(() => {});
+  return run;
+}
+/** The same, for a caller that does not wait: a failure is logged. */
+function inBackground(task) {
+  serially(task).catch((error) => console.warn("emptor: deadline check failed", error.message));
+}
+
+/** The popup's list of deadlines: the copy, refreshed first when the service answers. */
+async function getDeadlines() {
+  let refreshed = null;
+  try {
+    await serially(refreshOrders);
+  } catch (error) {
+    refreshed = failure(error);
+  }
+  const copy = await ordersCopy();
+  return {
+    ok: true,
+    orders: copy ? copy.orders : [],
+    fetchedAt: copy ? copy.fetchedAt : null,
+    warnDays: await warnDays(),
+    stale: refreshed ? refreshed.message : null,
+  };
+}
+
+async function listEvidence() {
+  try {
+    const answer = await service.evidence();
+    return { ok: true, records: Array.isArray(answer.records) ? answer.records : [] };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
+// docs/api.md, POST /api/v1/evidence/export: letters, digits, "-" and "_", up to 64.
+const EXPORT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The popup's "Export": the service writes the pack in its data directory and says where (a
+ * service worker cannot download a large file). */
+async function exportEvidence(request) {
+  const given = [
+    ["product_id", request.productId],
+    ["order_id", request.orderId],
+  ].filter(([, value]) => value !== undefined && value !== null);
+  if (given.length !== 1 || typeof given[0][1] !== "string" || !EXPORT_ID.test(given[0][1])) {
+    return { ok: false, state: "error", message: "Malformed exportEvidence message." };
+  }
+  try {
+    const pack = await service.exportEvidence({ [given[0][0]]: given[0][1] });
+    return { ok: true, pack };
+  } catch (error) {
+    return failure(error);
+  }
+}
+
 const HANDLERS = {
   [C.MESSAGE.ANALYZE_PAGE]: analyzePage,
   [C.MESSAGE.SHOW_IN_FRAME]: showInFrame,
@@ -380,6 +442,9 @@ const HANDLERS = {
   [C.MESSAGE.GET_SERVICE_STATUS]: () => serviceStatus({ fresh: true }),
   [C.MESSAGE.GET_TIMINGS]: getTimings,
   [C.MESSAGE.SAVE_EVIDENCE]: saveEvidenceFromPopup,
+  [C.MESSAGE.GET_DEADLINES]: getDeadlines,
+  [C.MESSAGE.LIST_EVIDENCE]: listEvidence,
+  [C.MESSAGE.EXPORT_EVIDENCE]: exportEvidence,
 };
 
 // emptor's frame page: its address under the extension's id, and this session's dynamic one
@@ -440,11 +505,27 @@ chrome.tabs.onUpdated.addListener((tabId, change) => {
   if (change.status === "loading") forgetTab(tabId);
 });
 
+// Buyer-protection deadlines (background/deadlines.js): the alarm refreshes the copy of the orders
+// when the service answers and warns from the copy either way; the worker's start does the same
+// when the copy is old. The alarm is made again after it fires, should it have been replaced by
+// a one-off alarm of the same name.
+chrome.alarms.onAlarm.addListener((alarm) => {
+  if (alarm.name !== C.DEADLINES.ALARM) return;
+  inBackground(onDeadlineAlarm);
+  inBackground(ensureDeadlineAlarm);
+});
+inBackground(startDeadlines);
+
 // Another service (or token) may answer differently: forget what the previous one said.
 chrome.storage.onChanged.addListener((changes, area) => {
-  if (area !== "local" || !Object.values(C.STORAGE_KEYS).some((key) => key in changes)) return;
+  if (area !== "local") return;
+  // A new "warn me N days before" applies at once, to the copy.
+  if (C.DEADLINES.WARN_DAYS_KEY in changes) inBackground(() => checkDeadlines());
+  if (!Object.values(C.STORAGE_KEYS).some((key) => key in changes)) return;
   settingsGeneration++;
   forgetConfirmation();
   reports.clear();
   health = { checkedAt: 0, value: null };
+  // The new service's orders (a refresh that fails leaves the copy as it was).
+  inBackground(onDeadlineAlarm);
 });

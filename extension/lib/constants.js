@@ -34,6 +34,11 @@
     GET_SERVICE_STATUS: "getServiceStatus",
     GET_TIMINGS: "getTimings",
     SAVE_EVIDENCE: "saveEvidence",
+    // popup -> service worker: the orders' deadlines (the worker's copy), the saved evidence and
+    // an evidence pack (issue 10; background/deadlines.js, docs/extension.md "Deadlines")
+    GET_DEADLINES: "getDeadlines",
+    LIST_EVIDENCE: "listEvidence",
+    EXPORT_EVIDENCE: "exportEvidence",
   });
 
   root.EMPTOR = Object.freeze({
@@ -43,7 +48,15 @@
     // Message types only emptor's own frame page, embedded in a listing's tab, may send.
     FRAME_MESSAGES: Object.freeze([MESSAGE.GET_HISTORY, MESSAGE.SET_PANEL_OPEN, MESSAGE.SAVE_PAGE_EVIDENCE]),
     // Message types only the extension's own pages (popup, options, the benchmark) may send.
-    EXTENSION_PAGE_MESSAGES: Object.freeze([MESSAGE.GET_TAB_VERDICT, MESSAGE.GET_SERVICE_STATUS, MESSAGE.GET_TIMINGS, MESSAGE.SAVE_EVIDENCE]),
+    EXTENSION_PAGE_MESSAGES: Object.freeze([
+      MESSAGE.GET_TAB_VERDICT,
+      MESSAGE.GET_SERVICE_STATUS,
+      MESSAGE.GET_TIMINGS,
+      MESSAGE.SAVE_EVIDENCE,
+      MESSAGE.GET_DEADLINES,
+      MESSAGE.LIST_EVIDENCE,
+      MESSAGE.EXPORT_EVIDENCE,
+    ]),
     // Message types the service worker sends and never accepts.
     WORKER_MESSAGES: Object.freeze([MESSAGE.REPORT_UPDATED, MESSAGE.RESIZE_FRAME, MESSAGE.FRAME_STATE, MESSAGE.SNAPSHOT_PAGE, MESSAGE.HIDE_FRAME]),
 
@@ -136,6 +149,26 @@
       // How long the content script may take to serialise the page for a snapshot.
       SNAPSHOT_TIMEOUT_MS: 15000,
       SCREENSHOT_HINT: "To add a screenshot, press emptor's toolbar button and Save evidence there, or the keyboard shortcut (Alt+Shift+E).",
+    }),
+
+    // Buyer-protection deadlines (issue 10; background/deadlines.js, lib/deadlines.js): the worker
+    // keeps a copy of the service's orders (GET /api/v1/orders) in chrome.storage.local, refreshes
+    // it when it starts (if older than REFRESH_ON_START_MS) and on an alarm every ALARM_MINUTES,
+    // and on each alarm warns from the copy, so the warning comes even when the service is not
+    // running. WARN_DAYS_KEY is the options page's "Warn me N days before buyer protection ends".
+    DEADLINES: Object.freeze({
+      ALARM: "emptor-deadlines",
+      ALARM_MINUTES: 6 * 60,
+      REFRESH_ON_START_MS: 15 * 60 * 1000,
+      COPY_KEY: "ordersCopy",
+      WARNED_KEY: "deadlineWarnings",
+      WARN_DAYS_KEY: "warnDays",
+      WARN_DAYS_DEFAULT: 5,
+      WARN_DAYS_MIN: 0,
+      WARN_DAYS_MAX: 30,
+      NOTIFICATION_PREFIX: "emptor-deadline:",
+      ORDERS_TIMEOUT_MS: 4000,
+      EXPORT_TIMEOUT_MS: 60000,
     }),
 
     // The id of the one element emptor adds to a listing page (content/view.js): the host of the

@@ -1,9 +1,12 @@
-/* The options page: the service address (loopback only) and the pairing code `emptor pair` prints. */
+/* The options page: the service address (loopback only), the pairing code `emptor pair` prints,
+ * and how many days before buyer protection ends emptor warns. */
 (function () {
   "use strict";
 
   const C = globalThis.EMPTOR;
-  const { normalizeServiceUrl } = globalThis.emptorLib;
+  const { normalizeServiceUrl, warnDaysSetting } = globalThis.emptorLib;
+  const D = C.DEADLINES;
+  const daysRange = { min: D.WARN_DAYS_MIN, max: D.WARN_DAYS_MAX, fallback: D.WARN_DAYS_DEFAULT };
   const form = document.getElementById("settings");
   const message = document.getElementById("message");
 
@@ -13,7 +16,8 @@
   }
 
   async function load() {
-    const stored = await chrome.storage.local.get([C.STORAGE_KEYS.SERVICE_URL, C.STORAGE_KEYS.TOKEN]);
+    const stored = await chrome.storage.local.get([C.STORAGE_KEYS.SERVICE_URL, C.STORAGE_KEYS.TOKEN, D.WARN_DAYS_KEY]);
+    form.warnDays.value = String(warnDaysSetting(stored[D.WARN_DAYS_KEY], daysRange));
     form.serviceUrl.value = stored[C.STORAGE_KEYS.SERVICE_URL] || C.DEFAULT_SERVICE_URL;
     form.token.value = stored[C.STORAGE_KEYS.TOKEN] || "";
   }
@@ -30,7 +34,12 @@
       say(`That code is too short: emptor pair prints ${C.MIN_PAIRING_CODE_CHARS} characters or more.`, "error");
       return;
     }
-    await chrome.storage.local.set({ [C.STORAGE_KEYS.SERVICE_URL]: checked.url, [C.STORAGE_KEYS.TOKEN]: code });
+    const days = Number(form.warnDays.value);
+    if (!/^\d+$/.test(form.warnDays.value.trim()) || days < D.WARN_DAYS_MIN || days > D.WARN_DAYS_MAX) {
+      say(`Warn me: a whole number of days from ${D.WARN_DAYS_MIN} to ${D.WARN_DAYS_MAX}.`, "error");
+      return;
+    }
+    await chrome.storage.local.set({ [C.STORAGE_KEYS.SERVICE_URL]: checked.url, [C.STORAGE_KEYS.TOKEN]: code, [D.WARN_DAYS_KEY]: days });
     form.serviceUrl.value = checked.url;
     form.token.value = code;
     await check("Saved. ");

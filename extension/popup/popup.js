@@ -1,9 +1,10 @@
-/* The popup: the current tab's verdict and whether the service is running. */
+/* The popup: the current tab's verdict, the orders' buyer-protection deadlines (the worker's copy),
+ * the saved evidence with an Export per product or order, and whether the service is running. */
 (function () {
   "use strict";
 
   const C = globalThis.EMPTOR;
-  const { badgeContent } = globalThis.emptorLib;
+  const { badgeContent, deadlineLine, localDay, ordersByDeadline } = globalThis.emptorLib;
 
   function text(tag, content, className) {
     const node = document.createElement(tag);
@@ -64,7 +65,134 @@
     button.disabled = false;
   }
 
+  /** The orders the worker's copy holds, by deadline: the open ones soonest first, then the
+   * ended or received ones, greyed. */
+  function showDeadlines(reply) {
+    const section = document.getElementById("deadlines");
+    const children = [section.querySelector("h2")];
+    if (!reply || !reply.ok) {
+      children.push(text("p", (reply && reply.message) || "The extension did not answer.", "muted"));
+      section.replaceChildren(...children);
+      return;
+    }
+    const { listed, undated } = ordersByDeadline(reply.orders, localDay());
+    if (!listed.length) {
+      children.push(text("p", reply.orders.length ? "No order with a known protection end." : "No orders yet: emptor learns them from your AliExpress order pages.", "muted"));
+    } else {
+      const list = document.createElement("ul");
+      for (const item of listed) {
+        const line = text("li", deadlineLine(item), item.state === "due" && item.daysLeft <= reply.warnDays ? "due soon" : item.state);
+        line.dataset.orderId = item.order.order_id;
+        line.dataset.state = item.state;
+        list.append(line);
+      }
+      children.push(list);
+    }
+    if (undated) children.push(text("p", `${undated} more order${undated === 1 ? "" : "s"} without a known protection end.`, "muted"));
+    children.push(text("p", `Warning ${reply.warnDays} day${reply.warnDays === 1 ? "" : "s"} before each ends (Settings).`, "muted"));
+    if (reply.stale) children.push(text("p", `As last read${reply.fetchedAt ? ` (${reply.fetchedAt.slice(0, 16).replace("T", " ")} UTC)` : ""}: ${reply.stale}`, "muted"));
+    section.replaceChildren(...children);
+  }
+
+  /** "2026-09-08T10:00:00Z" as "2026-09-08 10:00 UTC". */
+  function serviceTime(iso) {
+    return typeof iso === "string" ? `${iso.slice(0, 16).replace("T", " ")} UTC` : "";
+  }
+
+  /** The saved evidence, newest first, grouped under its order or product, each with "Export". */
+  function showEvidence(reply) {
+    const section = document.getElementById("saved-evidence");
+    const children = [section.querySelector("h2")];
+    if (!reply || !reply.ok) {
+      children.push(text("p", (reply && reply.message) || "The extension did not answer.", "muted"));
+      section.replaceChildren(...children);
+      return;
+    }
+    if (!reply.records.length) {
+      children.push(text("p", "No evidence saved yet.", "muted"));
+      section.replaceChildren(...children);
+      return;
+    }
+    const subjects = new Map(); // in the order of their newest record
+    for (const record of reply.records) {
+      const subject = record.order_id ? `order:${record.order_id}` : record.product_id ? `product:${record.product_id}` : `record:${record.id}`;
+      if (!subjects.has(subject)) subjects.set(subject, []);
+      subjects.get(subject).push(record);
+    }
+    const list = document.createElement("ul");
+    for (const [subject, records] of subjects) {
+      const [kind, id] = [subject.slice(0, subject.indexOf(":")), subject.slice(subject.indexOf(":") + 1)];
+      const head = text("li", kind === "order" ? `Order ${id}` : kind === "product" ? `Product ${id}` : "Not tied to a product or order", "subject");
+      head.dataset.subject = subject;
+      if (kind !== "record") {
+        const button = text("button", "Export");
+        button.type = "button";
+        button.className = "export";
+        button.addEventListener("click", () => exportPack(kind === "order" ? { orderId: id } : { productId: id }, button));
+        head.append(button);
+      }
+      list.append(head);
+      for (const record of records) {
+        const line = text("li", `${record.kind} · ${serviceTime(record.captured_at)} · ${record.id.slice(0, 12)}`, "record");
+        line.dataset.record = record.id;
+        list.append(line);
+      }
+    }
+    children.push(list);
+    section.replaceChildren(...children);
+  }
+
+  /** "Export": the service writes the pack into its own data directory (a service worker cannot
+   * download a large file); the popup says where, and offers to copy the path. */
+  async function exportPack(which, button) {
+    const section = document.getElementById("export");
+    const status = document.getElementById("export-status");
+    const path = document.getElementById("export-path");
+    section.hidden = false;
+    status.className = "muted";
+    status.textContent = "Writing the evidence pack…";
+    path.textContent = "";
+    document.getElementById("copy-path").hidden = true;
+    document.body.dataset.export = "writing";
+    button.disabled = true;
+    let reply;
+    try {
+      reply = await chrome.runtime.sendMessage({ type: C.MESSAGE.EXPORT_EVIDENCE, ...which });
+    } catch (error) {
+      reply = { ok: false, message: `the extension did not answer (${error.message})` };
+    }
+    button.disabled = false;
+    if (reply && reply.ok) {
+      const { records, artifacts } = reply.pack;
+      status.className = "";
+      status.textContent =
+        `Your emptor service wrote the evidence pack (${records} record${records === 1 ? "" : "s"}, ${artifacts} file${artifacts === 1 ? "" : "s"}) ` +
+        "on this computer. Open it from there, or attach it to your dispute:";
+      path.textContent = reply.pack.path;
+      document.getElementById("copy-path").hidden = false;
+      document.body.dataset.export = "written";
+    } else {
+      status.className = "error";
+      status.textContent = `No pack written: ${(reply && reply.message) || "the extension did not answer."}`;
+      document.body.dataset.export = "failed";
+    }
+  }
+
+  async function copyPath() {
+    const path = document.getElementById("export-path");
+    try {
+      await navigator.clipboard.writeText(path.textContent);
+      document.getElementById("copy-path").textContent = "Copied";
+    } catch {
+      // No clipboard: select the path so that Ctrl+C copies it.
+      getSelection().selectAllChildren(path);
+    }
+  }
+
   async function main() {
+    document.getElementById("copy-path").addEventListener("click", copyPath);
+    chrome.runtime.sendMessage({ type: C.MESSAGE.GET_DEADLINES }).then(showDeadlines, (error) => showDeadlines({ ok: false, message: error.message }));
+    chrome.runtime.sendMessage({ type: C.MESSAGE.LIST_EVIDENCE }).then(showEvidence, (error) => showEvidence({ ok: false, message: error.message }));
     document.getElementById("open-options").addEventListener("click", (event) => {
       event.preventDefault();
       chrome.runtime.openOptionsPage();

@@ -85,3 +85,12 @@ test("unknown types, missing types, the worker's own types and other extensions 
     for (const sender of [popup, contentScript, frame]) assert.equal(route({ type }, sender), null, type);
   }
 });
+
+test("the popup's deadlines, evidence list and export come from the extension's pages only", () => {
+  for (const type of [C.MESSAGE.GET_DEADLINES, C.MESSAGE.LIST_EVIDENCE, C.MESSAGE.EXPORT_EVIDENCE]) {
+    assert.equal(route({ type }, popup)(), type);
+    assert.equal(route({ type }, contentScript), null, type);
+    assert.equal(route({ type }, frame), null, type);
+    assert.equal(route({ type }, { ...popup, id: "another-extension" }), null, type);
+  }
+});
