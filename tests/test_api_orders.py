@@ -12,46 +12,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 
 from server.store import open_database
 from tests.support.api import assert_error
-
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "orders"
-DETAIL = json.loads((FIXTURES / "mtop_order_detail_completed_2026_anon.json").read_text(encoding="utf-8"))
-LIST = json.loads((FIXTURES / "mtop_order_list_2026_anon.json").read_text(encoding="utf-8"))
-TRACKING = json.loads((FIXTURES / "mtop_tracking_querydetail_2026_anon.json").read_text(encoding="utf-8"))
-REAL_ID = "8212313961591322"
-
-
-def english(day: dt.date) -> str:
-    return f"{day:%b} {day.day}, {day.year}"
-
-
-def awaiting(order_id: str, refund_on: dt.date) -> dict:
-    """CONSTRUCTED: the real Completed detail as an order still on its way whose protection ends
-    on ``refund_on``."""
-    body = copy.deepcopy(DETAIL)
-    confirm = next(b for c in LIST["data"]["data"].values() if c["tag"] == "pc_om_list_order"
-                   for b in c["fields"]["buttons"] if b["type"] == "CONFIRM_GOODS")
-    placed = english(refund_on - dt.timedelta(days=40))
-    for component in body["data"]["data"].values():
-        fields = component["fields"]
-        if component["tag"] == "detail_order_status_block":
-            fields["title"] = "Awaiting delivery"
-            fields["orderId"] = order_id
-            fields["buttonVOList"] = [confirm]
-        elif component["tag"] == "detail_simple_order_info_component":
-            fields.pop("orderEndTime", None)
-            fields.update(tradeOrderId=order_id, orderCreatTime=placed, payTime=placed, orderShipTime=placed)
-        elif component["tag"] == "detail_service_progress_bar":
-            fields["nodes"][-1]["time"] = english(refund_on)
-        elif component["tag"] == "detail_order_services":
-            fields["data"][0]["content"] = fields["data"][0]["content"].replace("Sep 4, 2026", english(refund_on))
-    body["data"]["global"].pop("orderStatus")
-    return body
+from tests.support.order_cases import DETAIL, LIST, REAL_ID, TRACKING, awaiting
 
 
 def test_the_real_detail_feed_is_stored_with_its_deadline(client):

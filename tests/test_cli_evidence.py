@@ -83,7 +83,8 @@ def test_save_an_order_page_with_its_ids(emptor, tmp_path, page):
     assert result.exit_code == 0, result.output
     (record,) = stored(tmp_path)
     assert (record["kind"], record["order_id"], record["product_id"]) == ("order", "8123", "1005005939875273")
-    assert record["facts"] == {"source": "emptor evidence save"}
+    # An order page is redacted by default (this one holds no personal data to replace).
+    assert record["facts"] == {"source": "emptor evidence save", "redaction": {"redacted": True, "found": []}}
     listed = emptor("evidence", "list")
     assert "1005005939875273 / order 8123" in listed.output
 

@@ -22,7 +22,7 @@ import pytest
 from server import create_app
 from tests.support.browser import BROWSER_SKIP_REASON, extension_browser, find_chromium
 from tests.support.live_server import LiveServer
-from tests.test_api_orders import DETAIL, REAL_ID, awaiting
+from tests.support.order_cases import DETAIL, REAL_ID, awaiting
 
 SOON = "8000000000000003"  # CONSTRUCTED: ends in 3 days
 LATER = "8000000000000008"  # CONSTRUCTED: ends in 8 days
