@@ -102,6 +102,19 @@ def _notifications(emptor, expected, timeout=15.0):
         time.sleep(0.1)
 
 
+def _remembered(emptor, order_ids, timeout=15.0):
+    """Wait for the worker to have remembered warning of these orders (its check's last step)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        warned = emptor.worker.evaluate(
+            "async () => Object.keys((await chrome.storage.local.get(globalThis.EMPTOR.DEADLINES.WARNED_KEY))"
+            "[globalThis.EMPTOR.DEADLINES.WARNED_KEY] || {})")
+        if {key.split(":")[0] for key in warned} >= set(order_ids):
+            return warned
+        assert time.monotonic() < deadline, f"the worker remembers warnings of {warned}"
+        time.sleep(0.1)
+
+
 def _alarm_done(emptor, timeout=15.0):
     """Wait for the alarm to have fired and the listener to have made the periodic alarm again."""
     deadline = time.monotonic() + timeout
@@ -119,7 +132,10 @@ def test_the_alarm_warns_from_the_copy_once_per_order_even_with_the_service_stop
     copy = _copy_holds(emptor, [SOON, LATER, REAL_ID])  # refreshed when the settings changed
     assert next(o for o in copy["orders"] if o["order_id"] == SOON)["protection_ends"]["ends_on"]
 
-    # Clear what the settings change raised, then let the alarm do it.
+    # Clear what the settings change raised, once that check has finished (it remembers what it
+    # warned of after raising it: clearing sooner would have it write its memory back), then let
+    # the alarm do it.
+    _remembered(emptor, [SOON])
     emptor.worker.evaluate("""async () => {
         for (const id of Object.keys(await chrome.notifications.getAll())) await chrome.notifications.clear(id);
         await chrome.storage.local.remove('deadlineWarnings');
