@@ -25,21 +25,18 @@ claim holds.
 from __future__ import annotations
 
 import contextlib
+import functools
 import itertools
 import os
 import random
-import signal
 import sqlite3
-import ssl
 import threading
-import time
 from dataclasses import dataclass, field
 
 import httpx
 
-from tests.support.cli import EMPTOR, serving
+from tests.support.crash import kill_during_traffic
 from tests.support.fixtures import F2212, PAGE_URLS, read_text
-from tests.support.pairing import PairedAuth
 
 SECRET = "crash-safety-secret-0123456789"
 ROUNDS = 20
@@ -57,9 +54,6 @@ HISTORY = f"/api/v1/products/aliexpress/{PRODUCT_ID}/history"
 # are, so after the first recording each request adds exactly one row: its headline price.
 HEADLINE = '"minActivityAmount":{"currency":"USD","formatedAmount":"US $1.73","value":1.73}'
 
-# The service is plain HTTP; httpx builds a TLS context for every client all the same, and loading
-# the certificate store 160 times took seconds. One context, built once, serves them all.
-TLS = ssl.create_default_context()
 
 
 def priced(html: str, cents: int) -> str:
@@ -140,33 +134,6 @@ def stored_headline_prices(database) -> tuple[str, list[int]]:
     return integrity, [round(price * 100) for (price,) in rows]
 
 
-def one_round(env: dict, traffic: Traffic, delay: float) -> None:
-    """Start the service, run the traffic, SIGKILL it ``delay`` seconds later."""
-    traffic.killing.clear()
-    traffic.written.clear()
-    with serving([EMPTOR, "serve"], env=env) as served:
-        clients, threads = [], []
-        try:
-            for job in [traffic.write] * WRITERS + [traffic.read] * READERS:
-                clients.append(httpx.Client(base_url=served.url, auth=PairedAuth(SECRET), timeout=30, verify=TLS))
-                threads.append(threading.Thread(target=traffic.run, args=(clients[-1], job), daemon=True))
-                threads[-1].start()
-            # Traffic is flowing once a write has been answered (waited for: a loaded machine is
-            # slow to start); then the kill lands at a random moment: the experiment.
-            assert traffic.written.wait(60), "no write was answered within 60 s of the service starting"
-            time.sleep(delay)
-        finally:
-            traffic.killing.set()
-            served.process.kill()  # SIGKILL: no drain, no checkpoint, no close
-            served.process.wait(timeout=10)
-            for thread in threads:
-                thread.join(timeout=30)
-            for client in clients:
-                client.close()
-        assert not any(thread.is_alive() for thread in threads), "a client did not notice the service was gone"
-        assert served.process.returncode == -signal.SIGKILL
-
-
 def test_sigkill_during_mixed_traffic_loses_no_acknowledged_write_and_keeps_the_database_intact(tmp_path):
     data = tmp_path / "data"
     env = {**os.environ, "EMPTOR_DATA_DIR": str(data), "EMPTOR_TOKEN": SECRET}
@@ -178,7 +145,9 @@ def test_sigkill_during_mixed_traffic_loses_no_acknowledged_write_and_keeps_the_
     for number in range(1, ROUNDS + 1):
         delay = rng.uniform(*KILL_AFTER)
         before = len(traffic.acknowledged)
-        one_round(env, traffic, delay)
+        runners = [functools.partial(traffic.run, one_request=job)
+                   for job in [traffic.write] * WRITERS + [traffic.read] * READERS]
+        kill_during_traffic(env, SECRET, runners, traffic.written, traffic.killing, delay)
         integrity, stored = stored_headline_prices(data / "emptor.db")
         missing = traffic.acknowledged - set(stored)
         per_round.append((number, round(delay, 2), len(traffic.acknowledged) - before))

@@ -16,10 +16,7 @@ import contextlib
 import itertools
 import os
 import random
-import signal
-import ssl
 import threading
-import time
 from dataclasses import dataclass, field
 
 import httpx
@@ -28,6 +25,7 @@ from server import evidence
 from server.evidence import store as evidence_store
 from server.store import open_database
 from tests.support.cli import EMPTOR, serving
+from tests.support.crash import TLS, kill_during_traffic
 from tests.support.pairing import PairedAuth
 
 SECRET = "crash-safety-evidence-secret-0123456789"
@@ -36,7 +34,6 @@ WRITERS = 4
 KILL_AFTER = (0.1, 0.8)  # seconds after the round's first acknowledged save
 SEED = 8
 URL = "https://www.aliexpress.com/item/1005003568989271.html"
-TLS = ssl.create_default_context()
 
 
 @dataclass
@@ -82,30 +79,6 @@ class Saves:
                 return
 
 
-def one_round(env: dict, saves: Saves, delay: float) -> None:
-    saves.killing.clear()
-    saves.saved.clear()
-    with serving([EMPTOR, "serve"], env=env) as served:
-        clients, threads = [], []
-        try:
-            for _ in range(WRITERS):
-                clients.append(httpx.Client(base_url=served.url, auth=PairedAuth(SECRET), timeout=30, verify=TLS))
-                threads.append(threading.Thread(target=saves.run, args=(clients[-1],), daemon=True))
-                threads[-1].start()
-            assert saves.saved.wait(60), "no save was acknowledged within 60 s of the service starting"
-            time.sleep(delay)
-        finally:
-            saves.killing.set()
-            served.process.kill()  # SIGKILL
-            served.process.wait(timeout=10)
-            for thread in threads:
-                thread.join(timeout=30)
-            for client in clients:
-                client.close()
-        assert not any(thread.is_alive() for thread in threads)
-        assert served.process.returncode == -signal.SIGKILL
-
-
 def test_sigkill_during_evidence_saves_loses_no_acknowledged_record_and_leaves_none_half(tmp_path):
     data = tmp_path / "data"
     env = {**os.environ, "EMPTOR_DATA_DIR": str(data), "EMPTOR_TOKEN": SECRET}
@@ -115,7 +88,7 @@ def test_sigkill_during_evidence_saves_loses_no_acknowledged_record_and_leaves_n
     for number in range(1, ROUNDS + 1):
         delay = rng.uniform(*KILL_AFTER)
         before = len(saves.acknowledged)
-        one_round(env, saves, delay)
+        kill_during_traffic(env, SECRET, [saves.run] * WRITERS, saves.saved, saves.killing, delay)
         assert saves.failures == [], f"round {number}: {saves.failures[:5]}"
         assert len(saves.acknowledged) > before, f"round {number}: no save was acknowledged"
         with contextlib.closing(open_database(data / "emptor.db")) as db:
