@@ -354,6 +354,18 @@ def _mhtml(data: bytes) -> tuple[bytes, str | None] | None:
     return None
 
 
+def _title_at_end(html: str, lowered: str) -> str | None:
+    """The text of the page's title when nothing but whitespace follows its end tag: found from
+    the last "<title", not by a search that would rescan to the end once per "<title" in the file."""
+    end = lowered.rfind("</title")
+    start = lowered.rfind("<title", 0, end) if end != -1 else -1
+    close = lowered.find(">", end)
+    if start == -1 or close == -1 or lowered[close + 1:].strip():
+        return None
+    opened = lowered.find(">", start, end)
+    return html[opened + 1:end] if opened != -1 else None
+
+
 def _cut_html(name: str, html: str) -> str | None:
     """Where a page that opened ``<html>`` and never closed it was cut off, in the reader's words."""
     if not re.search(r"<html\b", html[:_SNIFF_CHARS], re.IGNORECASE) or re.search(r"</html\s*>", html, re.IGNORECASE):
@@ -365,8 +377,8 @@ def _cut_html(name: str, html: str) -> str | None:
          if re.search(rf"(?<![\w$]){re.escape(var)}\s*=", html[open_script:])), None)
     if data:
         where = f"inside the script that holds the page's product data ({data}), which cannot be read in part"
-    elif title := re.search(r"<title[^>]*>(.*?)</title\s*>\s*$", html, re.IGNORECASE | re.DOTALL):
-        where = f"right after the page's title ({_quote(htmllib.unescape(title.group(1)))})"
+    elif title := _title_at_end(html, lowered):
+        where = f"right after the page's title ({_quote(htmllib.unescape(title))})"
     elif "</head" not in lowered:
         where = "inside the page's head, before the listing"
     else:

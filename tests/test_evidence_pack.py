@@ -183,3 +183,18 @@ def test_nothing_to_export_is_an_error_and_writes_nothing(locker, tmp_path):
     with pytest.raises(evidence.EvidenceError, match="no evidence"):
         export(db, data_dir, tmp_path / "none.wacz", product_id="4000000000000")
     assert not (tmp_path / "none.wacz").exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_a_pack_is_private_from_its_first_byte_whatever_the_umask(locker, tmp_path):
+    """A pack holds order pages: written 0600 even under umask 0 (the CLI writes it anywhere)."""
+    import os
+
+    db, data_dir, _ = locker
+    previous = os.umask(0)
+    try:
+        pack = export(db, data_dir, tmp_path / "open.wacz", product_id="32993251330")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE(pack.path.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []

@@ -404,3 +404,16 @@ def test_the_reader_is_pure_reading():
     banned = ("flask", "werkzeug", "heuristics", "requests", "urllib.request", "socket", "os", "pathlib", "sqlite3")
     assert not [name for name in imported if name.split(".")[0] in banned or name in banned]
     assert "open(" not in (ROOT / "server" / "marketplaces" / "aliexpress" / "orders.py").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("value", ["²", 10**30, "9" * 40, "-5"])
+def test_hostile_epoch_values_are_no_time(value):
+    """Values a feed can carry that are digits to str.isdigit() or beyond any date: not a time,
+    not a crash (the reader's callers catch only NotJSON)."""
+    assert orders._ms_iso(value) is None
+
+
+@pytest.mark.parametrize("text", ["x|²|1", "x|1|" + "9" * 5000, "x|1|2345", "x||5"])
+def test_hostile_price_infos_are_no_price(text):
+    assert orders._price_info(text, "BRL") is None
+    assert orders._price_info("R$132,74|132|74", "BRL").amount == 132.74

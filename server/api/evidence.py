@@ -7,7 +7,6 @@ store's refusals into the API's problems."""
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import secrets
 from pathlib import Path
@@ -20,7 +19,7 @@ from ..db import get_db
 from ..evidence import MAX_PAGE_BYTES, MAX_SCREENSHOT_BYTES, png, redact, wacz
 from ..evidence import store as evidence
 from ..problems import Forbidden, InvalidRequest, NotFound, UnreadableInput, UnsupportedMediaType
-from ..store.database import PRIVATE_FILE, private_directory
+from ..store.database import private_directory
 from . import PREFIX
 from .requestbody import check_content_type, raw_body
 
@@ -239,7 +238,6 @@ def export():
         pack = wacz.export_pack(get_db(), _data_dir(), out, now=now, **{field: value})
     except evidence.EvidenceError as exc:
         raise NotFound("no_evidence", _sentence(str(exc))) from None
-    os.chmod(pack.path, PRIVATE_FILE)  # in a 0700 directory from the start
     return jsonify({"path": str(pack.path), "records": pack.records, "artifacts": pack.artifacts,
                     "fingerprint": pack.fingerprint, "created": pack.created}), 201
 

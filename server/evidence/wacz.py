@@ -318,16 +318,24 @@ def write_pack(out: Path, chain: list[dict], chosen: list[dict], read_artifact: 
         "hash": package_hash, "created": created, "software": SOFTWARE,
         "signature": _sign(key, package_hash), "publicKey": public_key}}
     out = Path(out)
-    temporary = out.with_name(f".{out.name}.tmp")
-    with zipfile.ZipFile(temporary, "w") as pack:
-        for path, data in files.items():
-            # The WARC is stored, not deflated: replay tools seek into it by offset.
-            pack.writestr(path, data, compress_type=zipfile.ZIP_STORED if path == WARC_PATH else zipfile.ZIP_DEFLATED)
-        pack.writestr(PACKAGE, package_bytes, compress_type=zipfile.ZIP_DEFLATED)
-        pack.writestr(DIGEST, json.dumps(digest, indent=2).encode(), compress_type=zipfile.ZIP_DEFLATED)
-    with open(temporary, "rb") as handle:
-        os.fsync(handle.fileno())
-    os.replace(temporary, out)
+    temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    # Private from its first byte, whatever the umask (a pack holds order pages); never left behind.
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            with zipfile.ZipFile(handle, "w") as pack:
+                for path, data in files.items():
+                    # The WARC is stored, not deflated: replay tools seek into it by offset.
+                    pack.writestr(path, data,
+                                  compress_type=zipfile.ZIP_STORED if path == WARC_PATH else zipfile.ZIP_DEFLATED)
+                pack.writestr(PACKAGE, package_bytes, compress_type=zipfile.ZIP_DEFLATED)
+                pack.writestr(DIGEST, json.dumps(digest, indent=2).encode(), compress_type=zipfile.ZIP_DEFLATED)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, out)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
     return ExportedPack(out, len(chosen), sum(len(r["artifacts"]) for r in chosen), fingerprint(public_key), created)
 
 

@@ -341,11 +341,12 @@ def _country_of_site(url: str | None) -> str | None:
 
 def _blocked(page: PageInput) -> Extraction:
     shown = hosts.product_id_from_url(page.url) or hosts.product_id_from_url(embedded.punished_url(page.html))
+    served = embedded.punish_time(page.html)
     return Extraction(
         status="blocked",
         listing=new_listing(shown, url=page.url),
-        captured_at=embedded.punish_time(page.html),
-        captured_from="punish_token" if embedded.punish_time(page.html) else None,
+        captured_at=served,
+        captured_from="punish_token" if served else None,
         own_url=embedded.punished_url(page.html),
     )
 

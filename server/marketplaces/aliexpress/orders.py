@@ -22,6 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ... import textparse
 from ..problems import NotAnOrderFeed
 from .embedded import NotJSON, decode_body
 
@@ -172,9 +173,12 @@ def _str(value) -> str | None:
 def _ms_iso(value) -> str | None:
     """Epoch milliseconds (a number or digits) as an ISO UTC time."""
     text = _str(value)
-    if text is None or not text.isdigit():
+    if text is None or not textparse.ASCII_DIGITS.fullmatch(text):  # str.isdigit() takes "²"
         return None
-    return dt.datetime.fromtimestamp(int(text) / 1000, tz=dt.timezone.utc).isoformat(timespec="seconds")
+    try:
+        return dt.datetime.fromtimestamp(int(text) / 1000, tz=dt.timezone.utc).isoformat(timespec="seconds")
+    except (ValueError, OverflowError, OSError):  # beyond any date a feed can mean
+        return None
 
 
 def english_date(text: str | None) -> str | None:
@@ -191,7 +195,8 @@ def english_date(text: str | None) -> str | None:
 def _price_info(text: str | None, currency: str | None) -> Money | None:
     """``formatPriceInfo``: "R$132,74|132|74" (display|whole|fraction), free of locale separators."""
     parts = (text or "").split("|")
-    if len(parts) != 3 or not parts[1].isdigit() or not (parts[2].isdigit() or parts[2] == ""):
+    # ASCII digits of bounded length: str.isdigit() takes "²", and int() refuses 4,300 digits.
+    if len(parts) != 3 or not textparse.ASCII_DIGITS.fullmatch(parts[1]) or not re.fullmatch(r"[0-9]{0,3}", parts[2]):
         return None
     fraction = int(parts[2]) / 10 ** len(parts[2]) if parts[2] else 0
     return Money(round(int(parts[1]) + fraction, len(parts[2])), currency, parts[0])
