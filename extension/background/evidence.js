@@ -21,13 +21,25 @@ function toListing(tabId, message) {
   return chrome.tabs.sendMessage(tabId, message, { frameId: 0 });
 }
 
-/** The content script's snapshot of its page: {url, html}. */
+const TOO_SLOW = "The page took too long to hand over its content; wait until it has loaded and try again.";
+
+/** The content script's snapshot of its page: {url, html}; given up after SNAPSHOT_TIMEOUT_MS,
+ * so a page that never answers cannot leave its tab "saving" for good. */
 async function snapshotPage(tabId) {
   let page;
+  let timer;
+  const tooSlow = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new EvidenceProblem(TOO_SLOW)), C.EVIDENCE.SNAPSHOT_TIMEOUT_MS);
+  });
   try {
-    page = await toListing(tabId, { type: C.MESSAGE.SNAPSHOT_PAGE });
-  } catch {
-    throw new EvidenceProblem(NOT_A_LISTING); // no emptor content script in that tab
+    page = await Promise.race([
+      toListing(tabId, { type: C.MESSAGE.SNAPSHOT_PAGE }).catch(() => {
+        throw new EvidenceProblem(NOT_A_LISTING); // no emptor content script in that tab
+      }),
+      tooSlow,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
   if (!page || typeof page.url !== "string" || !/^https?:\/\//.test(page.url)) throw new EvidenceProblem(NOT_A_LISTING);
   if (typeof page.html !== "string") throw new EvidenceProblem("This page is too large for emptor to save.");

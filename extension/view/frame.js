@@ -237,6 +237,7 @@
     const status = section.querySelector(".evidence-status");
     status.textContent = evidence ? evidence.text : "Keeps this page and its verdict in your emptor service, for a dispute.";
     if (evidence) rootElement.setAttribute("data-evidence", evidence.state);
+    else rootElement.removeAttribute("data-evidence"); // a new listing: the last one's outcome is not its
     if (evidence && evidence.record) status.setAttribute("data-record", evidence.record);
     else status.removeAttribute("data-record");
   }

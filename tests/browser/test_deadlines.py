@@ -80,39 +80,46 @@ def _copy_holds(emptor, order_ids, timeout=15.0):
         time.sleep(0.1)
 
 
-def _fire_alarm(emptor):
-    """Have the browser fire the worker's deadline alarm now (its listener makes the periodic one
-    again afterwards)."""
-    emptor.worker.evaluate("() => chrome.alarms.create(globalThis.EMPTOR.DEADLINES.ALARM, { when: Date.now() + 50 })")
+# A warning of a deadline long past: every finished check forgets it (lib/deadlines.js,
+# keptWarnings) as it writes its memory, its last step, so its absence says a check has finished.
+FINISHED_MARK = "check-finished-mark:2000-01-01"
 
 
-def _notifications(emptor, expected, timeout=15.0):
-    """The worker's notifications once they are exactly ``expected`` (order ids), after a moment
-    for any unexpected one to appear."""
+def _after_a_check(emptor, trigger: str, timeout=15.0) -> None:
+    """Run ``trigger`` (JavaScript in the worker that starts a deadline check) and wait until that
+    check has finished: no notification can come from it after this returns."""
+    emptor.worker.evaluate(f"""async () => {{
+        const key = globalThis.EMPTOR.DEADLINES.WARNED_KEY;
+        const warned = (await chrome.storage.local.get(key))[key] || {{}};
+        await chrome.storage.local.set({{ [key]: {{ ...warned, {FINISHED_MARK!r}: new Date().toISOString() }} }});
+    }}""")
+    emptor.worker.evaluate(trigger)
     deadline = time.monotonic() + timeout
     while True:
-        shown = emptor.worker.evaluate("async () => Object.keys(await chrome.notifications.getAll())")
-        orders = sorted(key[len(PREFIX):].split(":")[0] for key in shown if key.startswith(PREFIX))
-        if orders == sorted(expected):
-            time.sleep(0.5)
-            again = emptor.worker.evaluate("async () => Object.keys(await chrome.notifications.getAll())")
-            assert sorted(again) == sorted(shown), f"more notifications appeared: {again}"
-            return shown
-        assert time.monotonic() < deadline, f"notifications: {shown}, expected orders {expected}"
+        warned = _warned(emptor)
+        if FINISHED_MARK not in warned:
+            return
+        assert time.monotonic() < deadline, "no deadline check finished"
         time.sleep(0.1)
 
 
-def _remembered(emptor, order_ids, timeout=15.0):
-    """Wait for the worker to have remembered warning of these orders (its check's last step)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        warned = emptor.worker.evaluate(
-            "async () => Object.keys((await chrome.storage.local.get(globalThis.EMPTOR.DEADLINES.WARNED_KEY))"
-            "[globalThis.EMPTOR.DEADLINES.WARNED_KEY] || {})")
-        if {key.split(":")[0] for key in warned} >= set(order_ids):
-            return warned
-        assert time.monotonic() < deadline, f"the worker remembers warnings of {warned}"
-        time.sleep(0.1)
+# Have the browser fire the worker's deadline alarm now (its listener makes the periodic one again).
+FIRE_ALARM = "() => chrome.alarms.create(globalThis.EMPTOR.DEADLINES.ALARM, { when: Date.now() + 50 })"
+
+
+def _warned(emptor) -> list[str]:
+    return emptor.worker.evaluate(
+        "async () => Object.keys((await chrome.storage.local.get(globalThis.EMPTOR.DEADLINES.WARNED_KEY))"
+        "[globalThis.EMPTOR.DEADLINES.WARNED_KEY] || {})")
+
+
+def _notifications(emptor, expected) -> list[str]:
+    """The worker's notifications, which must be exactly ``expected`` (order ids): called once the
+    checks that could raise them have finished (``_after_a_check``)."""
+    shown = emptor.worker.evaluate("async () => Object.keys(await chrome.notifications.getAll())")
+    orders = sorted(key[len(PREFIX):].split(":")[0] for key in shown if key.startswith(PREFIX))
+    assert orders == sorted(expected), f"notifications: {shown}, expected orders {expected}"
+    return shown
 
 
 def _alarm_done(emptor, timeout=15.0):
@@ -128,19 +135,16 @@ def _alarm_done(emptor, timeout=15.0):
 
 def test_the_alarm_warns_from_the_copy_once_per_order_even_with_the_service_stopped(emptor_here, own_service):
     emptor = emptor_here
-    emptor.worker.evaluate("() => chrome.storage.local.set({ warnDays: 5 })")
+    _after_a_check(emptor, "() => chrome.storage.local.set({ warnDays: 5 })")
     copy = _copy_holds(emptor, [SOON, LATER, REAL_ID])  # refreshed when the settings changed
     assert next(o for o in copy["orders"] if o["order_id"] == SOON)["protection_ends"]["ends_on"]
 
-    # Clear what the settings change raised, once that check has finished (it remembers what it
-    # warned of after raising it: clearing sooner would have it write its memory back), then let
-    # the alarm do it.
-    _remembered(emptor, [SOON])
+    # Clear what the settings change raised (its check has finished), then let the alarm do it.
     emptor.worker.evaluate("""async () => {
         for (const id of Object.keys(await chrome.notifications.getAll())) await chrome.notifications.clear(id);
         await chrome.storage.local.remove('deadlineWarnings');
     }""")
-    _fire_alarm(emptor)
+    _after_a_check(emptor, FIRE_ALARM)
     [key] = _notifications(emptor, [SOON])  # 3 days: warned; 8 days: not yet; the completed order: never
     _alarm_done(emptor)
     shown = emptor.worker.evaluate("async () => await chrome.notifications.getAll()")
@@ -154,13 +158,13 @@ def test_the_alarm_warns_from_the_copy_once_per_order_even_with_the_service_stop
     own_service.__exit__(None, None, None)
     own_service.running = False
     emptor.worker.evaluate(f"() => chrome.notifications.clear({key!r})")
-    _fire_alarm(emptor)
+    _after_a_check(emptor, FIRE_ALARM)
     _alarm_done(emptor)
     _notifications(emptor, [])
 
     # Warn 10 days before: the order ending in 8 days warns, from the copy alone.
-    emptor.worker.evaluate("() => chrome.storage.local.set({ warnDays: 10 })")
-    _fire_alarm(emptor)
+    _after_a_check(emptor, "() => chrome.storage.local.set({ warnDays: 10 })")
+    _after_a_check(emptor, FIRE_ALARM)
     _alarm_done(emptor)
     [later] = _notifications(emptor, [LATER])
     assert later.startswith(f"{PREFIX}{LATER}:")
@@ -172,7 +176,7 @@ def test_the_alarm_warns_from_the_copy_once_per_order_even_with_the_service_stop
         for (const id of Object.keys(await chrome.notifications.getAll())) await chrome.notifications.clear(id);
         await chrome.storage.local.remove('deadlineWarnings');
     }""")
-    _fire_alarm(emptor)
+    _after_a_check(emptor, FIRE_ALARM)
     _alarm_done(emptor)
     _notifications(emptor, [SOON, LATER])
 
