@@ -341,3 +341,13 @@ def test_a_listing_page_is_not_redacted_and_a_bad_page_kind_is_refused(client):
         assert refused.status_code == 400 and refused.get_json()["code"] == "bad_page_kind"
     latin1 = upload(client, "<html>café</html>".encode("latin-1"), headers={"X-Emptor-Page-Kind": "order"})
     assert latin1.status_code == 400 and latin1.get_json()["code"] == "not_utf8"
+
+
+def test_an_upload_no_record_named_within_its_hour_goes_at_the_next_upload(client, app):
+    """An abandoned save (perhaps an order page) does not wait for a deletion to be removed."""
+    data_dir = Path(app.config["DATA_DIR"])
+    abandoned = uploaded(client, SHOT, "image/png")
+    old = time.time() - evidence_store.PENDING_SECONDS - 1
+    os.utime(evidence_store.pending_directory(data_dir) / abandoned, (old, old))
+    fresh = uploaded(client, PAGE)
+    assert [p.parent.name + p.name for p in objects(data_dir)] == [fresh]

@@ -302,6 +302,11 @@ def upload(db: sqlite_utils.Database, data_dir, data: bytes) -> tuple[str, int]:
     directory = pending_directory(data_dir)
     for folder in (Path(data_dir), directory.parent, directory):
         private_directory(folder)
+    now = time.time()
+    if any(not _young(file, now) for file in directory.iterdir()):
+        # An upload no record named within its hour (an abandoned save, perhaps an order page):
+        # gone at the next upload, not only at the next deletion.
+        sweep(db, data_dir)
     temporary = directory / f"{_TEMPORARY}{secrets.token_hex(8)}"
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), PRIVATE_FILE)
     try:
