@@ -25,6 +25,7 @@ from selectolax.lexbor import LexborHTMLParser
 from ... import textparse
 from ..problems import NotAnOrderFeed
 from .embedded import NotJSON, decode_body
+from .shared import as_dict, as_list
 
 LIST_API = "mtop.aliexpress.trade.buyer.order.list"
 DETAIL_API = "mtop.aliexpress.trade.buyer.order.detail"
@@ -44,9 +45,6 @@ _FINISHED_CODES = {"FINISH"}
 _FINISHED_STATUS_NUMBER = 9
 _DELIVERED_CODES = {"AE_GTMS_SIGNED"}
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
-_ENGLISH_DATE = re.compile(r"\b([A-Z][a-z]{2})[a-z]*\.? (\d{1,2}), (\d{4})\b")
 _REFUND_BEFORE = re.compile(r"Refund if no delivery before ([A-Z][a-z]{2}[a-z]*\.? \d{1,2}, \d{4})")
 _LEGACY_DAYS = re.compile(r"Full refund if (?:the )?(?:product|item|order) is not received in (\d+) days", re.I)
 _LEGACY_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2})(?::(\d{2}))?)?$")
@@ -152,14 +150,6 @@ class OrdersReading:
 # --- small readers ----------------------------------------------------------------------------
 
 
-def _dict(value) -> dict:
-    return value if isinstance(value, dict) else {}
-
-
-def _list(value) -> list:
-    return value if isinstance(value, list) else []
-
-
 def _str(value) -> str | None:
     if isinstance(value, bool) or value is None:
         return None
@@ -183,13 +173,8 @@ def _ms_iso(value) -> str | None:
 
 def english_date(text: str | None) -> str | None:
     """"Jul 15, 2026" (the feeds' English dates) as "2026-07-15"; other wordings: None."""
-    match = _ENGLISH_DATE.search(text or "")
-    if not match or match.group(1).lower() not in _MONTHS:
-        return None
-    try:
-        return dt.date(int(match.group(3)), _MONTHS[match.group(1).lower()], int(match.group(2))).isoformat()
-    except ValueError:
-        return None
+    date = textparse.parse_english_date(text)
+    return date.isoformat() if date else None
 
 
 def _price_info(text: str | None, currency: str | None) -> Money | None:
@@ -269,7 +254,7 @@ def _envelope(value, api: str) -> dict:
     if found != api:
         said = f"the feed {str(found)[:100]!r}" if isinstance(found, str) else "no feed name (\"api\")"
         raise NotAnOrderFeed(f"expected {api}, found {said}.")
-    ret = [r for r in _list(body.get("ret")) if isinstance(r, str)]
+    ret = [r for r in as_list(body.get("ret")) if isinstance(r, str)]
     if not any(r.startswith("SUCCESS") for r in ret):
         raise NotAnOrderFeed(f"expected a successful {api} answer, found {', '.join(ret)[:200] or 'no ret'} "
                              "(a robot check or a signed-out request answers like this).")
@@ -285,28 +270,28 @@ def _components(body: dict, api: str, required: str) -> tuple[dict[str, list[dic
     components = data.get("data")
     if not isinstance(components, dict):
         raise NotAnOrderFeed(f"expected {api} with components in data.data; there are none.")
-    structure = _dict(_dict(data.get("hierarchy")).get("structure"))
-    ordered = [key for children in structure.values() for key in _list(children) if key in components]
+    structure = as_dict(as_dict(data.get("hierarchy")).get("structure"))
+    ordered = [key for children in structure.values() for key in as_list(children) if key in components]
     ordered += [key for key in components if key not in ordered]
     by_tag: dict[str, list[dict]] = {}
     for key in ordered:
-        component = _dict(components[key])
+        component = as_dict(components[key])
         tag = component.get("tag")
         if isinstance(tag, str):
             by_tag.setdefault(tag, []).append(component)
     if required not in by_tag:
         tags = ", ".join(sorted(by_tag))[:200] or "none"
         raise NotAnOrderFeed(f"expected {api} with a {required} component; found {tags}.")
-    return by_tag, _dict(data.get("global"))
+    return by_tag, as_dict(data.get("global"))
 
 
 def _fields(by_tag: dict[str, list[dict]], tag: str) -> dict:
     found = by_tag.get(tag)
-    return _dict(found[0].get("fields")) if found else {}
+    return as_dict(found[0].get("fields")) if found else {}
 
 
 def _options(attrs) -> list[tuple[str, str]]:
-    return [(a["name"], a["text"]) for a in map(_dict, _list(attrs))
+    return [(a["name"], a["text"]) for a in map(as_dict, as_list(attrs))
             if isinstance(a.get("name"), str) and isinstance(a.get("text"), str)]
 
 
@@ -328,7 +313,7 @@ def _item(line: dict) -> OrderItem:
 
 
 def _button_types(buttons) -> set[str]:
-    return {b["type"] for b in map(_dict, _list(buttons)) if isinstance(b.get("type"), str)}
+    return {b["type"] for b in map(as_dict, as_list(buttons)) if isinstance(b.get("type"), str)}
 
 
 def _now(global_: dict) -> str | None:
@@ -348,9 +333,9 @@ def parse_order_list(value) -> OrdersReading:
     by_tag, global_ = _components(body, LIST_API, "pc_om_list_order")
     orders = []
     for component in by_tag["pc_om_list_order"]:
-        f = _dict(component.get("fields"))
+        f = as_dict(component.get("fields"))
         buttons = _button_types(f.get("buttons"))
-        number = _dict(_dict(f.get("utParams")).get("args")).get("orderStatus")
+        number = as_dict(as_dict(f.get("utParams")).get("args")).get("orderStatus")
         status_code = _str(number)
         if "CONFIRM_GOODS" in buttons:
             awaiting = True
@@ -367,7 +352,7 @@ def parse_order_list(value) -> OrdersReading:
             awaiting_receipt=awaiting,
             store=_str(f.get("storeName")),
             store_url=_str(f.get("storePageUrl")),
-            items=[_item(_dict(line)) for line in _list(f.get("orderLines"))],
+            items=[_item(as_dict(line)) for line in as_list(f.get("orderLines"))],
             total=_price_info(f.get("formatPriceInfo"), _str(f.get("currencyCode"))),
         )))
     return _reading(LIST_API, orders, _now(global_))
@@ -381,15 +366,15 @@ def _detail_deadline(by_tag: dict[str, list[dict]]) -> tuple[Deadline | None, li
     date), else the services' "Refund if no delivery before <date>". Both read: a disagreement
     is noted, the progress bar kept."""
     found: list[Deadline] = []
-    nodes = [_dict(n) for n in _list(_fields(by_tag, "detail_service_progress_bar").get("nodes"))]
+    nodes = [as_dict(n) for n in as_list(_fields(by_tag, "detail_service_progress_bar").get("nodes"))]
     if nodes and english_date(nodes[-1].get("time")) and _str(nodes[-1].get("text")) == "Refund":
         last = nodes[-1]
         found.append(Deadline(english_date(last["time"]), "explicit",
                               f"{DETAIL_API}: detail_service_progress_bar.nodes[{len(nodes) - 1}]",
                               f"{last['text']} {last['time']}"))
     for component in by_tag.get("detail_order_services", []):
-        for i, service in enumerate(_list(_dict(component.get("fields")).get("data"))):
-            match = _REFUND_BEFORE.search(str(_dict(service).get("content", "")))
+        for i, service in enumerate(as_list(as_dict(component.get("fields")).get("data"))):
+            match = _REFUND_BEFORE.search(str(as_dict(service).get("content", "")))
             if match and english_date(match.group(1)):
                 found.append(Deadline(english_date(match.group(1)), "explicit",
                                       f"{DETAIL_API}: detail_order_services.data[{i}].content", match.group(0)))
@@ -407,9 +392,9 @@ def parse_order_detail(value) -> OrdersReading:
     status = _fields(by_tag, "detail_order_status_block")
     info = _fields(by_tag, "detail_simple_order_info_component")
     product = _fields(by_tag, "detail_product_block")
-    total = _dict(_fields(by_tag, "detail_order_price_block").get("totalPrice"))
-    seller = _dict(product.get("sellerVO"))
-    lines = [_dict(line) for line in _list(product.get("productVOList"))]
+    total = as_dict(_fields(by_tag, "detail_order_price_block").get("totalPrice"))
+    seller = as_dict(product.get("sellerVO"))
+    lines = [as_dict(line) for line in as_list(product.get("productVOList"))]
     buttons = _button_types(status.get("buttonVOList"))
     for line in lines:
         buttons |= _button_types(line.get("buttonVOS"))
@@ -445,7 +430,7 @@ def parse_order_detail(value) -> OrdersReading:
 
 def _package(line: dict) -> Tracking:
     events = []
-    for event in map(_dict, _list(line.get("detailList"))):
+    for event in map(as_dict, as_list(line.get("detailList"))):
         events.append(TrackingEvent(
             code=_str(event.get("trackingSecondCode")) or _str(event.get("trackingPrimaryCode")),
             at=_ms_iso(event.get("time")),
@@ -453,10 +438,10 @@ def _package(line: dict) -> Tracking:
             description=_str(event.get("trackingDetailDesc")),
             stage=_str(event.get("fulfillStage")),
         ))
-    codes = {e.code for e in events} | {_str(_dict(e).get("trackingPrimaryCode")) for e in _list(line.get("detailList"))}
+    codes = {e.code for e in events} | {_str(as_dict(e).get("trackingPrimaryCode")) for e in as_list(line.get("detailList"))}
     return Tracking(
         number=_str(line.get("mailNo")),
-        carrier=_str(_dict(line.get("logisticsCpInfo")).get("cpName")),
+        carrier=_str(as_dict(line.get("logisticsCpInfo")).get("cpName")),
         service=_str(line.get("logisticsCarrierName")),
         origin_number=_str(line.get("originMailNo")),
         events=events,
@@ -467,7 +452,7 @@ def _package(line: dict) -> Tracking:
 def _order_id_in_links(lines: list[dict]) -> str | None:
     """The order a tracking answer belongs to, as its own links name it (``tradeOrderId=``)."""
     for line in lines:
-        link = _str(_dict(line.get("etaInfo")).get("tipsLink"))
+        link = _str(as_dict(line.get("etaInfo")).get("tipsLink"))
         if link:
             found = parse_qs(urlsplit(link).query).get("tradeOrderId")
             if found and found[0].isdigit():
@@ -482,10 +467,10 @@ def parse_tracking(value) -> OrdersReading:
     module = body["data"].get("module")
     if not isinstance(module, dict) or not isinstance(module.get("trackingDetailLineList"), list):
         raise NotAnOrderFeed(f"expected {TRACKING_API} with data.module.trackingDetailLineList; it has none.")
-    lines = [_dict(line) for line in module["trackingDetailLineList"]]
+    lines = [as_dict(line) for line in module["trackingDetailLineList"]]
     protection = None
-    fast = _dict(module.get("fastDeliveryInfoDTO"))
-    for i, text in enumerate(_list(fast.get("fdContentList"))):
+    fast = as_dict(module.get("fastDeliveryInfoDTO"))
+    for i, text in enumerate(as_list(fast.get("fdContentList"))):
         match = _REFUND_BEFORE.search(str(text))
         if match and english_date(match.group(1)):
             protection = Deadline(english_date(match.group(1)), "explicit",
@@ -507,25 +492,25 @@ def parse_refund_list(value) -> OrdersReading:
     if not isinstance(module, dict) or not isinstance(module.get("items"), list):
         raise NotAnOrderFeed(f"expected {REFUND_LIST_API} with data.module.items; it has none.")
     orders: dict[str, Order] = {}
-    for group in map(_dict, module["items"]):
-        for line in map(_dict, _list(group.get("reverseOrderLines"))):
+    for group in map(as_dict, module["items"]):
+        for line in map(as_dict, as_list(group.get("reverseOrderLines"))):
             order_id = _str(line.get("tradeOrderId"))
             order = orders.setdefault(order_id or f"#{len(orders)}", Order(source=REFUND_LIST_API, order_id=order_id))
-            seller = _dict(line.get("seller"))
+            seller = as_dict(line.get("seller"))
             order.store = order.store or _str(group.get("shopName"))
             order.store_url = order.store_url or _str(seller.get("storeUrl"))
-            item = _dict(line.get("aeItemDTO"))
-            unit = _dict(item.get("itemUnitPrice"))
+            item = as_dict(line.get("aeItemDTO"))
+            unit = as_dict(item.get("itemUnitPrice"))
             order.items.append(OrderItem(
                 title=_str(item.get("itemTitle")),
                 product_id=_str(item.get("itemId")),
                 line_id=_str(line.get("tradeOrderLineId")),
                 quantity=_quantity(item.get("itemCount")),
-                price=_price_info(_dict(unit.get("formatPrice")).get("priceInfo"), _str(unit.get("currency"))),
-                options=[(None, s["skuValue"]) for s in map(_dict, _list(item.get("skuDTOList")))
+                price=_price_info(as_dict(unit.get("formatPrice")).get("priceInfo"), _str(unit.get("currency"))),
+                options=[(None, s["skuValue"]) for s in map(as_dict, as_list(item.get("skuDTOList")))
                          if isinstance(s.get("skuValue"), str)],
             ))
-            detail = next((b.get("detailUrl") for b in map(_dict, _list(line.get("buttonDTOList")))
+            detail = next((b.get("detailUrl") for b in map(as_dict, as_list(line.get("buttonDTOList")))
                            if b.get("type") == "view_details"), None)
             status = line.get("reverseStatus")
             order.refunds.append(Refund(
