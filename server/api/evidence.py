@@ -14,14 +14,13 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, request
 
-from ..analysis_request import decode_object
 from ..db import get_db
 from ..evidence import MAX_PAGE_BYTES, MAX_SCREENSHOT_BYTES, png, redact, wacz
 from ..evidence import store as evidence
 from ..problems import Forbidden, InvalidRequest, NotFound, UnreadableInput, UnsupportedMediaType
 from ..store.database import private_directory
 from . import PREFIX
-from .requestbody import check_content_type, raw_body
+from .requestbody import json_object, raw_body
 
 bp = Blueprint("evidence", __name__, url_prefix=PREFIX)
 
@@ -39,11 +38,6 @@ _PLAIN_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 def _data_dir() -> Path:
     return Path(current_app.config["DATA_DIR"])
-
-
-def _json_body() -> dict:
-    check_content_type()
-    return decode_object(raw_body(), request.headers.get("Content-Encoding") or "", current_app.config["MAX_REQUEST_BYTES"])
 
 
 def _only(body: dict, fields) -> None:
@@ -151,7 +145,7 @@ def _check_artifacts(artifacts) -> None:
 @bp.post("/evidence")
 def create_record():
     """A record naming uploaded artifacts, appended to the chain: 201 and the record."""
-    body = _json_body()
+    body = json_object()
     _only(body, RECORD_FIELDS)
     if body.get("kind") not in evidence.KINDS:
         raise InvalidRequest("bad_kind", f"kind must be one of {', '.join(evidence.KINDS)}.", field="kind")
@@ -225,7 +219,7 @@ def _exports() -> Path:
 @bp.post("/evidence/export")
 def export():
     """Write one product's or one order's pack into DATA_DIR/exports; where, and what it holds."""
-    body = _json_body()
+    body = json_object()
     _only(body, ("product_id", "order_id"))
     if len(body) != 1:
         raise InvalidRequest("bad_export", "Name exactly one of product_id or order_id.")
@@ -245,7 +239,7 @@ def export():
 @bp.post("/evidence/verify")
 def verify():
     """Verify a pack in DATA_DIR/exports (no other path: the service reads no file it did not write)."""
-    body = _json_body()
+    body = json_object()
     _only(body, ("path",))
     given = body.get("path")
     if not isinstance(given, str) or not given.strip() or "\x00" in given:

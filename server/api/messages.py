@@ -11,17 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify
 
 import heuristics
 from heuristics.model import ORDER_STATUSES, SENDERS, Message, MessageThread, OrderContext
 
-from ..analysis_request import decode_object
 from ..problems import InvalidRequest
 from ..report import finding
 from ..timefmt import iso
 from . import PREFIX
-from .requestbody import check_content_type, raw_body
+from .requestbody import json_object
 
 bp = Blueprint("messages", __name__, url_prefix=PREFIX)
 
@@ -99,9 +98,7 @@ def thread_from_request(body: dict) -> MessageThread:
 @bp.post("/messages/analyze")
 def analyze_messages():
     """Judge a thread: the MSG findings, the score (their sum) and the level, at the service's clock."""
-    check_content_type()
-    body = decode_object(raw_body(), request.headers.get("Content-Encoding") or "", current_app.config["MAX_REQUEST_BYTES"])
-    thread = thread_from_request(body)
+    thread = thread_from_request(json_object())
     now = dt.datetime.now(dt.timezone.utc)
     verdict = heuristics.analyze_thread(thread, now)
     return jsonify({

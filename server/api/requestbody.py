@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import current_app, g, request
 
-from ..analysis_request import too_large
+from ..analysis_request import decode_object, too_large
 from ..problems import UnsupportedMediaType
 
 
@@ -47,3 +47,10 @@ def raw_body() -> bytes:
         raise too_large(len(raw), limit)
     g.raw_body = raw
     return raw
+
+
+def json_object() -> dict:
+    """The request's JSON object, for the endpoints that read one in the service itself (not in
+    an analysis worker): declared JSON, within the size limit, decoded with every problem named."""
+    check_content_type()
+    return decode_object(raw_body(), request.headers.get("Content-Encoding") or "", current_app.config["MAX_REQUEST_BYTES"])
