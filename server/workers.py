@@ -187,29 +187,43 @@ class AnalysisWorkers:
     def _take(self) -> _Worker:
         with self._lock:
             if self._idle.empty() and self._started < self._size:
-                self._started += 1
-                return self._start()
+                return self._counted_start()
         return self._idle.get()
+
+    def _counted_start(self) -> _Worker:
+        """A new worker in a slot of the pool (the caller holds the lock). A start that fails gives
+        the slot back, so that a later request starts one instead of waiting for ever on a pool
+        that has shrunk."""
+        self._started += 1
+        try:
+            return self._start()
+        except BaseException:
+            self._started -= 1
+            raise
 
     def _replace(self, worker: _Worker) -> None:
         """Stop ``worker`` and put a fresh one in its place, so the pool keeps its size for the
         requests waiting on it."""
         worker.stop()
         with self._lock:
-            fresh = self._start()
+            self._started -= 1  # the stopped worker's slot, taken again by the fresh one
+            fresh = self._counted_start()
         self._idle.put(fresh)
 
     def run(self, raw: bytes, encoding: str, limit: int, now: dt.datetime) -> analysis_request.Outcome:
         worker = self._take()
+        returned = False  # whether the worker went back to the pool or was replaced
         try:
             worker.connection.send((encoding, limit, now))
             worker.connection.send_bytes(raw)
             if not worker.connection.poll(self._budget.seconds * WALL_CLOCK_FACTOR):
+                returned = True
                 self._replace(worker)  # a worker that does not answer at all, whatever it is doing
                 raise self._too_complex()
             reply = worker.connection.recv()
         except (EOFError, OSError):
             worker.process.join(5)
+            returned = True
             self._replace(worker)
             if worker.process.exitcode == -getattr(signal, "SIGPROF", 0):
                 raise self._too_complex() from None
@@ -217,7 +231,7 @@ class AnalysisWorkers:
                                   "The analysis of this page ended its worker (most likely out of memory); "
                                   "real listings do not.") from None
         except BaseException:
-            if worker.process.is_alive() and not worker.connection.closed:
+            if not returned:  # whatever happened, the pool keeps its size
                 self._replace(worker)
             raise
         *answer, retiring = reply

@@ -89,3 +89,36 @@ def test_bad_input_logs_one_line_and_no_traceback(client, caplog):
     with caplog.at_level("DEBUG"):
         assert_error(client.post("/api/v1/analyze", data=body, content_type="application/json"), 400, "bad_html")
     assert "Traceback" not in caplog.text
+
+
+def test_a_worker_that_fails_to_start_gives_its_slot_back(tmp_path):
+    """A real pool of one; its first start is made to fail (fault injected: no real failure of a
+    fork can be provoked here). The request is refused with that failure, and the next request
+    starts a worker instead of waiting for ever on a pool that lost its slot."""
+    import datetime as dt
+    import threading
+
+    from server import workers
+
+    pool = workers.AnalysisWorkers(1, str(tmp_path / "emptor.db"), workers.Budget(2.0, 1536 * 2**20, 200 * 2**20))
+    real_start, failures = pool._start, iter([RuntimeError("cannot fork now")])
+
+    def start_once_failing():
+        failure = next(failures, None)
+        if failure:
+            raise failure
+        return real_start()
+
+    pool._start = start_once_failing
+    body = json.dumps({"url": PAGE_URLS[F2212.name], "html": read_text(F2212)}).encode()
+    now = dt.datetime.now(dt.timezone.utc)
+    try:
+        with pytest.raises(RuntimeError, match="cannot fork now"):
+            pool.run(body, "", 16 * 2**20, now)
+        answered = []
+        second = threading.Thread(target=lambda: answered.append(pool.run(body, "", 16 * 2**20, now)), daemon=True)
+        second.start()
+        second.join(60)
+        assert answered and answered[0].report, "the second request waited on a pool without workers"
+    finally:
+        pool.close()
