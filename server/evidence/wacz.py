@@ -279,7 +279,8 @@ def _report(records: list[dict], chain: list[dict], created: str, key_fingerprin
 
 
 def _chain_upto(chain: list[dict], chosen: list[dict]) -> list[dict]:
-    last = max(chain.index(next(c for c in chain if c["id"] == r["id"])) for r in chosen)
+    position = {c["id"]: n for n, c in enumerate(chain)}  # one pass, not a scan per record chosen
+    last = max(position[r["id"]] for r in chosen)
     return [{"id": c["id"], "previous": c["previous"], "hash": c["hash"]} for c in chain[: last + 1]]
 
 
