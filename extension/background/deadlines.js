@@ -14,7 +14,8 @@ const C = globalThis.EMPTOR;
 const D = C.DEADLINES;
 const { dueWarnings, keptWarnings, localDay, warnDaysSetting, warningText } = globalThis.emptorLib;
 
-/** The copy: {orders, fetchedAt (ISO), serviceUrl}, or null before the first refresh. */
+/** The copy: {orders, fetchedAt (ISO)}, or null before the first refresh (and after a change of
+ * service or pairing: forgetService). */
 export async function ordersCopy() {
   const stored = await chrome.storage.local.get(D.COPY_KEY);
   const copy = stored[D.COPY_KEY];
@@ -62,6 +63,12 @@ export async function checkDeadlines({ now = new Date() } = {}) {
   }
   await chrome.storage.local.set({ [D.WARNED_KEY]: warned });
   return raised;
+}
+
+/** Another service, or the same with a new pairing, may hold other orders: its predecessor's copy
+ * must not warn of them, even while the new one does not answer. */
+export async function forgetService() {
+  await chrome.storage.local.remove(D.COPY_KEY);
 }
 
 /** What the alarm does: refresh the copy if the service answers, then warn from the copy. */

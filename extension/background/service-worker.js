@@ -9,7 +9,7 @@
  */
 import "../lib/constants.js";
 import "../lib/ttl-cache.js";
-import { checkDeadlines, ensureDeadlineAlarm, onDeadlineAlarm, ordersCopy, refreshOrders, startDeadlines, warnDays } from "./deadlines.js";
+import { checkDeadlines, ensureDeadlineAlarm, forgetService, onDeadlineAlarm, ordersCopy, refreshOrders, startDeadlines, warnDays } from "./deadlines.js";
 import { isOwnFrame, makeRouter } from "./dispatch.js";
 import { EvidenceProblem, saveEvidence } from "./evidence.js";
 import { evidenceBasis, savedText } from "./evidence-record.js";
@@ -526,6 +526,9 @@ chrome.storage.onChanged.addListener((changes, area) => {
   forgetConfirmation();
   reports.clear();
   health = { checkedAt: 0, value: null };
-  // The new service's orders (a refresh that fails leaves the copy as it was).
-  inBackground(onDeadlineAlarm);
+  // The new service's orders, and none of the previous one's meanwhile.
+  inBackground(async () => {
+    await forgetService();
+    await onDeadlineAlarm();
+  });
 });

@@ -14,6 +14,7 @@ in the service worker.
 from __future__ import annotations
 
 import datetime as dt
+import socket
 import time
 from pathlib import Path
 
@@ -234,3 +235,26 @@ def test_the_popup_lists_orders_by_deadline_and_the_evidence_and_exports_a_pack(
     assert path.is_file() and path.name.startswith(f"emptor-product-{PRODUCT}-") and path.suffix == ".wacz"
     assert "1 record" in popup.text_content("#export-status")
     assert popup.is_visible("#copy-path")
+
+
+def test_another_service_does_not_inherit_the_previous_ones_orders(emptor_here, own_service):
+    """The shopper points emptor at another service that does not answer (yet): the previous
+    service's orders are forgotten, not warned of."""
+    emptor = emptor_here
+    _copy_holds(emptor, [SOON, LATER, REAL_ID])
+    own_service.__exit__(None, None, None)
+    own_service.running = False
+    with socket.socket() as probe:  # an address where nothing listens
+        probe.bind(("127.0.0.1", 0))
+        elsewhere = f"http://127.0.0.1:{probe.getsockname()[1]}"
+    emptor.worker.evaluate("async () => { for (const id of Object.keys(await chrome.notifications.getAll())) "
+                           "await chrome.notifications.clear(id); await chrome.storage.local.remove('deadlineWarnings'); }")
+    emptor.worker.evaluate(f"() => chrome.storage.local.set({{ serviceUrl: {elsewhere!r} }})")
+    deadline = time.monotonic() + 15
+    while emptor.worker.evaluate("async () => (await chrome.storage.local.get('ordersCopy')).ordersCopy || null"):
+        assert time.monotonic() < deadline, "the previous service's orders are still kept"
+        time.sleep(0.1)
+    # Without a copy a check has nothing to warn of (and returns before remembering anything).
+    emptor.worker.evaluate(FIRE_ALARM)
+    _alarm_done(emptor)
+    _notifications(emptor, [])
