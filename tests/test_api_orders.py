@@ -17,7 +17,7 @@ import pytest
 
 from server.store import open_database
 from tests.support.api import assert_error
-from tests.support.order_cases import DETAIL, LIST, REAL_ID, TRACKING, awaiting
+from tests.support.order_cases import DETAIL, LIST, ORDER_FIXTURES, REAL_ID, TRACKING, awaiting
 
 
 def test_the_real_detail_feed_is_stored_with_its_deadline(client):
@@ -103,3 +103,28 @@ def test_bad_bodies_are_refused(client):
     assert_error(client.post("/api/v1/orders", data=b'"text"', headers=headers), 400, "not_order_feed_json")
     assert_error(client.post("/api/v1/orders", data=json.dumps(DETAIL), headers={"Content-Type": "text/plain"}),
                  415, "not_json_content_type")
+
+
+LEGACY_PAGE = (ORDER_FIXTURES / "order_detail_legacy_2014_redacted.html").read_bytes()
+
+
+def test_the_old_site_s_rendered_order_page_is_read_with_its_computed_deadline(client):
+    """The real 2014 order_detail.htm (its personal data redacted by its publisher): "Full refund if
+    product is not received in 60 days" and its shipping time give the protection end."""
+    answer = client.post("/api/v1/orders", data=LEGACY_PAGE, content_type="text/html; charset=utf-8")
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    (order,) = answer.get_json()["orders"]
+    assert order["order_id"] == "62386252923552" and order["status"] == "Awaiting Receipt"
+    assert order["protection_ends"]["ends_on"] == "2014-08-02" and order["protection_ends"]["kind"] == "computed"
+    assert "60 days" in order["protection_ends"]["basis"]
+
+
+def test_a_rendered_page_that_is_not_an_order_page_or_not_utf8_gets_a_clear_error(client):
+    stored = client.get("/api/v1/orders").get_json()["orders"]
+    refused = assert_error(client.post("/api/v1/orders", data=b"<html><body>Sign in</body></html>",
+                                       content_type="text/html"), 422, "not_an_order_feed")
+    assert "#TP_ProductTable" in refused["message"]
+    assert_error(client.post("/api/v1/orders", data=b"<html>\xff\xfe</html>", content_type="text/html"), 400, "not_utf8")
+    assert_error(client.post("/api/v1/orders", data=LEGACY_PAGE, content_type="text/html",
+                             headers={"Content-Encoding": "gzip"}), 415, "unsupported_encoding")
+    assert client.get("/api/v1/orders").get_json()["orders"] == stored

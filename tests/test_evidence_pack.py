@@ -22,7 +22,9 @@ from warcio.archiveiterator import ArchiveIterator
 
 from server import evidence
 from server.evidence import Artifact, wacz
+from server.marketplaces.aliexpress import orders as reader
 from server.store import open_database
+from server.store import orders as orders_table
 from tests.support.fixtures import F2020, PAGE_URLS, ROOT
 
 PNG = (ROOT / "docs" / "screenshots" / "badge.png").read_bytes()
@@ -198,3 +200,29 @@ def test_a_pack_is_private_from_its_first_byte_whatever_the_umask(locker, tmp_pa
         os.umask(previous)
     assert stat.S_IMODE(pack.path.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_an_order_s_pack_takes_in_the_checkout_capture_of_a_product_its_feed_names(locker, tmp_path):
+    """The extension saves the checkout page before the order exists (kind "checkout", keyed by
+    product); once an order feed names the product in the order's lines, the order's pack holds it.
+    The real 2026 order list names product 1005745176332016 in order 8212313961591322."""
+    db, data_dir, (first, other, order) = locker
+    checkout = evidence.save(db, data_dir, kind="checkout", product_id="1005745176332016",
+                             url="https://www.aliexpress.com/p/trade/confirm.html?objectId=1005745176332016&skuId=1",
+                             artifacts=[Artifact("page.html", b"<html>checkout</html>", "text/html")],
+                             facts={"checkout": {"product_id": "1005745176332016", "sku_id": "1", "cart_ids": None}},
+                             now=NOW + dt.timedelta(minutes=3))
+    unrelated = evidence.save(db, data_dir, kind="checkout", product_id="1005000000000001",
+                              url="https://www.aliexpress.com/p/trade/confirm.html?objectId=1005000000000001",
+                              artifacts=[Artifact("page.html", b"<html>another checkout</html>", "text/html")],
+                              now=NOW + dt.timedelta(minutes=4))
+    before = export(db, data_dir, tmp_path / "before.wacz", order_id="8212313961591322")
+    feed = json.loads((ROOT / "tests" / "fixtures" / "orders" / "mtop_order_list_2026_anon.json").read_text())
+    orders_table.record(db, reader.parse_feed(feed).orders, "2026-12-01T12:05:00Z")
+    assert orders_table.product_ids(db, "8212313961591322") == ["1005745176332016"]
+    after = export(db, data_dir, tmp_path / "after.wacz", order_id="8212313961591322")
+    assert after.records == before.records + 1
+    with zipfile.ZipFile(after.path) as archive:
+        report = archive.read(wacz.REPORT_PATH).decode()
+    assert checkout["id"] in report and unrelated["id"] not in report
+    assert wacz.verify(after.path).intact

@@ -13,7 +13,7 @@ from .. import jsontext
 from ..analysis_request import decode_object
 from ..db import get_db
 from ..marketplaces.aliexpress import orders as reader
-from ..problems import InvalidRequest
+from ..problems import InvalidRequest, UnsupportedMediaType
 from ..store import orders as table
 from ..timefmt import iso
 from . import PREFIX
@@ -62,10 +62,28 @@ def _shown(row: dict, missing: list[str] | None = None) -> dict:
     return order
 
 
+def _rendered_page() -> str:
+    """A rendered order page (the old site's order_detail.htm) as UTF-8 text. text/html is not a
+    content type a web page can send without the browser asking first (CORS), like JSON."""
+    encoding = (request.headers.get("Content-Encoding") or "").strip().lower()
+    if encoding not in ("", "identity"):
+        raise UnsupportedMediaType("unsupported_encoding", f"Content-Encoding {encoding!r} is not accepted for an order "
+                                   "page; send the page as it is.")
+    raw = raw_body()
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidRequest("not_utf8", f"The page is not UTF-8 text (byte {exc.start}); send it as UTF-8.") from None
+
+
 @bp.post("/orders")
 def post_orders():
-    """Read one captured order feed and store the orders it shows (by order id)."""
-    reading = reader.parse_feed(_feed())
+    """Read one captured order feed, or the old site's rendered order detail page, and store the
+    orders it shows (by order id)."""
+    if request.mimetype == "text/html":
+        reading = reader.parse_legacy_detail(_rendered_page())
+    else:
+        reading = reader.parse_feed(_feed())
     stored = {row["order_id"]: row for row in table.record(get_db(), reading.orders, iso(dt.datetime.now(dt.timezone.utc)))}
     shown = [_shown(stored[order.order_id], order.missing) for order in reading.orders if order.order_id in stored]
     return jsonify({"source": reading.source, "orders": shown, "missing": reading.missing, "notes": reading.notes,

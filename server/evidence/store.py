@@ -93,7 +93,9 @@ from ..store.database import PRIVATE_FILE, private_directory, write_transaction
 from ..timefmt import iso
 
 FORMAT = "emptor-evidence/1"
-KINDS = ("listing", "order", "tracking", "messages")
+# The page a record saved. "checkout" is the extension's capture at the confirm step (what was
+# promised at the moment of purchase; docs/extension.md, "Checkout").
+KINDS = ("listing", "order", "tracking", "messages", "checkout")
 TOMBSTONE = table.TOMBSTONE
 ZERO_HASH = table.ZERO_HASH
 LOCALE_KEYS = ("country", "currency", "language")

@@ -56,6 +56,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from ..store import orders as orders_table
 from . import dispute, redact, store
 from .store import canonical, record_hash
 
@@ -486,7 +487,7 @@ def _warc_contents(warc: bytes, result: Verification) -> tuple[dict, dict]:
 def export_pack(db, data_dir, out, *, product_id: str | None = None, order_id: str | None = None,
                 now: dt.datetime | None = None, reason: str | None = None) -> ExportedPack:
     """The pack of one product's evidence, or one order's: its own records and the listing pages
-    saved for the products it names (what was promised when it was bought).
+    and checkout captures saved for the products it names (what was promised when it was bought).
 
     :raises EvidenceError: no live record matches.
     """
@@ -495,9 +496,12 @@ def export_pack(db, data_dir, out, *, product_id: str | None = None, order_id: s
     chain = store.records(db)
     live = [r for r in chain if r.get("kind") != "tombstone"]
     if order_id is not None:
+        # The order's products: those its own records name and those its feeds' lines named. Their
+        # listings and checkout captures are what was promised before it was bought.
         products = {r["product_id"] for r in live if r.get("order_id") == order_id and r.get("product_id")}
-        chosen = [r for r in live
-                  if r.get("order_id") == order_id or (r["kind"] == "listing" and r.get("product_id") in products)]
+        products |= set(orders_table.product_ids(db, order_id))
+        chosen = [r for r in live if r.get("order_id") == order_id
+                  or (r["kind"] in ("listing", "checkout") and r.get("product_id") in products)]
         missing = f"order {order_id}"
     else:
         chosen = [r for r in live if r.get("product_id") == product_id]

@@ -134,3 +134,11 @@ def create_orders(db):
         not_null={"updated_at"},
     )
     db.table("orders").create_index(["protection_ends"])
+
+
+@migrations()
+def add_order_products(db):
+    """The products an order holds (a JSON list of product ids, as its feeds' lines name them), so
+    that an order's evidence pack takes in what was saved of those products before it was bought:
+    their listings and the checkout capture (server/evidence/wacz.py, export_pack)."""
+    db.table("orders").add_column("product_ids", str)

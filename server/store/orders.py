@@ -8,6 +8,8 @@ feeds say is server/marketplaces/aliexpress/orders.py's to read; this module onl
 
 from __future__ import annotations
 
+import json
+
 import sqlite_utils
 
 from ..marketplaces.aliexpress.orders import Deadline, Money, Order
@@ -50,12 +52,25 @@ def record(db: sqlite_utils.Database, orders: list[Order], updated_at: str) -> l
                 new.update({key: value for key, value in _row(order).items() if key.startswith("total_")})
             new.update(source=order.source, updated_at=updated_at)
             table = db.table(TABLE)
-            if next(db.query(f"select 1 from {TABLE} where order_id = ?", [order.order_id]), None):
+            existing = next(db.query(f"select product_ids from {TABLE} where order_id = ?", [order.order_id]), None)
+            # The products of every feed that showed the order's lines (the list and the detail
+            # feed both do; a tracking feed shows none and leaves them as they were).
+            products = {item.product_id for item in order.items if item.product_id}
+            if products:
+                known = json.loads(existing["product_ids"]) if existing and existing["product_ids"] else []
+                new["product_ids"] = json.dumps(sorted(products | set(known)))
+            if existing:
                 table.update(order.order_id, new)
             else:
                 table.insert({"order_id": order.order_id, **new})
             stored.append(table.get(order.order_id))
     return stored
+
+
+def product_ids(db: sqlite_utils.Database, order_id: str) -> list[str]:
+    """The products the order's feeds named, or [] (no feed showed its lines, or no such order)."""
+    row = next(db.query(f"select product_ids from {TABLE} where order_id = ?", [order_id]), None)
+    return json.loads(row["product_ids"]) if row and row["product_ids"] else []
 
 
 def rows(db: sqlite_utils.Database) -> list[dict]:
