@@ -286,9 +286,17 @@ STOP_KEEPING_PORTS = "() => chrome.runtime.onConnect.removeListener(globalThis.e
 # Every change to the frame's document from now on, and the panel scrolled down a little.
 WATCH_THE_FRAME = """() => {
     window.emptorChanges = 0;
+    window.emptorStatesReceived = 0;
     document.querySelector('.panel').scrollTop = 120;
     new MutationObserver((records) => { window.emptorChanges += records.length; })
         .observe(document.documentElement, { attributes: true, childList: true, subtree: true, characterData: true });
+    // Count the states the frame's next port brings: its own listener runs in the same dispatch.
+    const connect = chrome.runtime.connect;
+    chrome.runtime.connect = function () {
+        const port = connect.apply(chrome.runtime, arguments);
+        port.onMessage.addListener(() => { window.emptorStatesReceived++; });
+        return port;
+    };
 }"""
 
 
@@ -308,7 +316,7 @@ def test_the_frame_connects_again_when_its_port_closes_and_keeps_its_open_panel(
         _wait_for(lambda: emptor.worker.evaluate("globalThis.emptorFramePorts.length") == 2)  # connected again
     finally:
         emptor.worker.evaluate(STOP_KEEPING_PORTS)
-    page.wait_for_timeout(300)  # time for the state on screen to arrive again, and not be drawn
+    frame.wait_for_function("() => window.emptorStatesReceived >= 1", timeout=5000)  # the state on screen, again
     assert frame.evaluate("[window.emptorChanges, document.querySelector('.panel').scrollTop]") == [0, 120]
     page.evaluate("document.querySelector('.product-price-current .product-price-value').textContent = '€ 128,72'")
     page.locator(".sku-property-item").first.click()  # a new analysis: "loading", then its answer
