@@ -68,6 +68,12 @@ def _gunzip(raw: bytes, limit: int) -> bytes:
 
 def decode_object(raw: bytes, encoding: str, limit: int) -> dict:
     """The JSON object a request body holds, or a problem saying exactly what is wrong."""
+    return decode_json(raw, encoding, limit)
+
+
+def decode_json(raw: bytes, encoding: str, limit: int, *, lists: bool = False) -> dict | list:
+    """The JSON object (or, with ``lists``, the object or list) a request body holds, gunzipped
+    within ``limit``; or a problem saying exactly what is wrong."""
     encoding = encoding.strip().lower()
     if encoding == "gzip":
         raw = _gunzip(raw, limit)
@@ -87,8 +93,9 @@ def decode_object(raw: bytes, encoding: str, limit: int) -> dict:
         ) from None
     except jsontext.NotJSON as exc:
         raise InvalidRequest("not_json", f"The request body is not valid JSON: {exc}.") from None
-    if not isinstance(value, dict):
-        raise InvalidRequest("not_object", f"The request body must be a JSON object, not a {type(value).__name__}.")
+    if not isinstance(value, (dict, list) if lists else dict):
+        raise InvalidRequest("not_object", f"The request body must be a JSON object{' or list' if lists else ''}, "
+                             f"not a {type(value).__name__}.")
     return value
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import gzip
 import json
 
 import pytest
@@ -103,6 +104,22 @@ def test_bad_bodies_are_refused(client):
     assert_error(client.post("/api/v1/orders", data=b'"text"', headers=headers), 400, "not_order_feed_json")
     assert_error(client.post("/api/v1/orders", data=json.dumps(DETAIL), headers={"Content-Type": "text/plain"}),
                  415, "not_json_content_type")
+
+
+def test_a_gzipped_list_that_expands_past_the_limit_is_refused_before_it_is_read(app, client):
+    """A captured-requests list is gunzipped within the request limit, as an object is (the list
+    form was once gunzipped whole before its size was known)."""
+    limit = app.config["MAX_REQUEST_BYTES"]
+    bomb = gzip.compress(b"[" + b" " * (limit + 1024) + b"]")
+    assert len(bomb) < limit // 100
+    refused = assert_error(client.post("/api/v1/orders", data=bomb, headers={"Content-Type": "application/json",
+                                                                            "Content-Encoding": "gzip"}),
+                           413, "request_too_large")
+    assert refused["message"]
+    listed = gzip.compress(json.dumps([{"url": "https://acs.aliexpress.com/h5/mtop.aliexpress.trade.buyer.order.detail/1.0/",
+                                         "body": DETAIL}]).encode())
+    answer = client.post("/api/v1/orders", data=listed, headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert answer.status_code == 200 and [o["order_id"] for o in answer.get_json()["orders"]] == [REAL_ID]
 
 
 LEGACY_PAGE = (ORDER_FIXTURES / "order_detail_legacy_2014_redacted.html").read_bytes()

@@ -4,13 +4,11 @@ stored by order id; out, every order or those whose buyer protection ends soon."
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import re
 
 from flask import Blueprint, current_app, jsonify, request
 
-from .. import jsontext
-from ..analysis_request import decode_object
+from ..analysis_request import decode_json
 from ..db import get_db
 from ..marketplaces.aliexpress import orders as reader
 from ..problems import InvalidRequest, UnsupportedMediaType
@@ -26,19 +24,16 @@ MAX_DUE_DAYS = 365
 
 def _feed():
     """The feed the body holds: the feed's answer (a JSON object) or a browser tool's list of
-    captured requests (a JSON list); any other problem as for a JSON object."""
+    captured requests (a JSON list), read once, gunzipped within the request limit."""
     check_content_type()
     raw, encoding = raw_body(), request.headers.get("Content-Encoding") or ""
     try:
-        return decode_object(raw, encoding, current_app.config["MAX_REQUEST_BYTES"])
+        return decode_json(raw, encoding, current_app.config["MAX_REQUEST_BYTES"], lists=True)
     except InvalidRequest as exc:
         if exc.code != "not_object":
             raise
-        value = jsontext.loads_body(gzip.decompress(raw) if encoding.strip().lower() == "gzip" else raw)
-        if not isinstance(value, list):
-            raise InvalidRequest("not_order_feed_json", "The body must be an order feed's JSON answer (an object) or a "
-                                 "list of captured requests.") from None
-        return value
+        raise InvalidRequest("not_order_feed_json", "The body must be an order feed's JSON answer (an object) or a "
+                             "list of captured requests.") from None
 
 
 def _shown(row: dict, missing: list[str] | None = None) -> dict:
