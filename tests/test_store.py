@@ -36,7 +36,7 @@ def test_migrations_apply_once_and_are_idempotent(db_path):
     first.close()
     again = store.open_database(db_path)
     assert [m.name for m in migrations.applied(again)] == applied == [
-        "create_observation_tables", "create_evidence_records", "create_orders"]
+        "create_observation_tables", "create_evidence_records", "create_orders", "add_order_products"]
     assert set(again.table_names()) >= {"price_observations", "listing_facts", "seller_observations", "_sqlite_migrations"}
     assert migrations.pending(again) == []
     again.close()

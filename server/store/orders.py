@@ -51,19 +51,14 @@ def record(db: sqlite_utils.Database, orders: list[Order], updated_at: str) -> l
             if order.total is not None:
                 new.update({key: value for key, value in _row(order).items() if key.startswith("total_")})
             new.update(source=order.source, updated_at=updated_at)
-            table = db.table(TABLE)
-            existing = next(db.query(f"select product_ids from {TABLE} where order_id = ?", [order.order_id]), None)
             # The products of every feed that showed the order's lines (the list and the detail
             # feed both do; a tracking feed shows none and leaves them as they were).
             products = {item.product_id for item in order.items if item.product_id}
             if products:
-                known = json.loads(existing["product_ids"]) if existing and existing["product_ids"] else []
-                new["product_ids"] = json.dumps(sorted(products | set(known)))
-            if existing:
-                table.update(order.order_id, new)
-            else:
-                table.insert({"order_id": order.order_id, **new})
-            stored.append(table.get(order.order_id))
+                new["product_ids"] = json.dumps(sorted(products | set(product_ids(db, order.order_id))))
+            # upsert sets only the columns given: what this feed did not show stays as it was.
+            db.table(TABLE).upsert({"order_id": order.order_id, **new}, pk="order_id")
+            stored.append(db.table(TABLE).get(order.order_id))
     return stored
 
 
