@@ -31,6 +31,11 @@ _CURRENCY_SYMBOLS = (
     ("¥", "JPY"), ("$", "USD"),
 )
 
+_SYMBOL = "|".join(re.escape(symbol) for symbol, _ in _CURRENCY_SYMBOLS)  # longest first, as above
+# An amount with its currency written before it ("￡1.00", "US $1.00") or after it ("1,00 €",
+# "100 руб.", "1.00 USD").
+_MONEY_TEXT = re.compile(rf"(?:(?:{_SYMBOL})\s?)?\d+(?:[.,]\d+)?(?:\s?(?:(?:{_SYMBOL})\.?|[A-Z]{{3}}\b))?")
+
 # ISO 4217 codes AliExpress prices in (its currency switcher); matched as whole words only, so
 # that "via DHL" is not read as a currency.
 _ISO_CODES = frozenset(
@@ -105,6 +110,12 @@ def _to_float(raw: str) -> float | None:
         return float(digits)
     except ValueError:
         return None
+
+
+def money_text(text: str | None) -> str | None:
+    """The first amount in ``text`` as written, with its currency ("￡1.00", "1,00 €"), or None."""
+    match = _MONEY_TEXT.search(text) if text else None
+    return match.group(0).strip() if match else None
 
 
 def currency_of(text: str | None) -> str | None:

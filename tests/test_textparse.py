@@ -33,6 +33,16 @@ def test_currency_of(text, code):
 
 
 @pytest.mark.parametrize(
+    "text, money",
+    [("￡1.00 coupon code if delayed", "￡1.00"), ("US $1.00 coupon if delayed", "US $1.00"),
+     ("1,00 € Gutschein bei Verspätung", "1,00 €"), ("100 руб. купон", "100 руб."), ("1.00 USD coupon", "1.00 USD"),
+     ("coupon R$5 if late", "R$5"), ("No coupon", None), (None, None)],
+)
+def test_money_text_keeps_the_amount_as_written(text, money):
+    assert textparse.money_text(text) == money
+
+
+@pytest.mark.parametrize(
     "text, value",
     [("70.5K", 70500), ("61.2K", 61200), ("5,000+", 5000), ("2 חוות דעת", 2), ("494 Reviews", 494),
      ("1,905", 1905), ("1.2万", 12000), ("2,000+ sold", 2000), (70532, 70532), ("none", None),

@@ -225,12 +225,6 @@ def _read_2020(tree, hints: PageHints) -> Listing:
     )
 
 
-# An amount with the currency written before it ("￡1.00", "US $1.00") or after it ("1,00 €").
-_MONEY_TOKEN = re.compile(
-    r"(?:(?:US|CA|AU|NZ|MX|CN|R)?\s?[$€£￡¥￥₽₪₺₩₹]\s?)?\d+(?:[.,]\d+)?(?:\s?(?:€|₽|zł|руб\.?|₪|₺|₩|[A-Z]{3}\b))?"
-)
-
-
 def _services_2024(tree) -> Badges:
     """The Choice tag and the service panel beside the price (``shipping--item`` blocks, in the
     site's language): free returns ("Free returns within 90 days") and the delivery promise
@@ -244,8 +238,7 @@ def _services_2024(tree) -> Badges:
         days = next((days for text in lines if (days := textparse.refund_days(text))), None)
         if days is not None and guarantee is None:
             paid = next((text for text in lines if textparse.currency_of(text) and not textparse.refund_days(text)), None)
-            token = _MONEY_TOKEN.search(paid) if paid else None
-            guarantee = DeliveryGuarantee(days=days, compensation=token.group(0).strip() if token else None)
+            guarantee = DeliveryGuarantee(days=days, compensation=textparse.money_text(paid))
     # The Choice tag beside the store's name: F2607dom's is the image its own feed names as
     # GLOBAL_DATA.globalData.choiceIcon (F2607), on a listing whose service blocks say ONLY_CHOICE.
     choice = True if tree.css_first('[class*="store-info--choiceTag"]') is not None else None
