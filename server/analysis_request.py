@@ -8,12 +8,9 @@ arguments: the request's bytes, the size limit, the moment, and where the histor
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 import zlib
 from dataclasses import dataclass
-
-import orjson
 
 from heuristics.model import Listing
 
@@ -31,14 +28,6 @@ FIELDS = {"url", "html", "data", "reviews", "selected_sku_id", "record", "captur
 class Outcome:
     report: bytes  # the report as the answer's JSON body
     to_record: Listing | None  # the listing whose prices the request may add to the history
-
-
-def encode(report: dict) -> bytes:
-    """orjson: a report in a tenth of the time of ``json``, keys in the order they were built."""
-    try:
-        return orjson.dumps(report)
-    except TypeError:  # something orjson cannot encode (an integer beyond 64 bits): the slow way
-        return json.dumps(report, ensure_ascii=False).encode("utf-8")
 
 
 def too_large(size: int, limit: int, after: str = "") -> TooLarge:
@@ -145,4 +134,4 @@ def run(raw: bytes, encoding: str, *, limit: int, now: dt.datetime, load_history
     # Only a live page enters the history, dated by the service's clock: a saved page, or any
     # time written inside a page, could put prices anywhere in the past or the future.
     recordable = record and capture == "live" and result.extraction.status == "ok"
-    return Outcome(report=encode(result.report), to_record=result.extraction.listing if recordable else None)
+    return Outcome(report=jsontext.dumps_fast(result.report), to_record=result.extraction.listing if recordable else None)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import orjson
 from flask import Flask
 from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 
-from . import callers, config, db, errors, pairing, workers
+from . import callers, config, db, errors, jsontext, pairing, workers
 from .api import analyze, evidence, landing, messages, meta, orders, products, rules_page
 
 
@@ -20,11 +19,7 @@ class JSONProvider(DefaultJSONProvider):
     ensure_ascii = False
 
     def response(self, *args, **kwargs):
-        value = self._prepare_response_obj(args, kwargs)
-        try:
-            body = orjson.dumps(value)
-        except TypeError:
-            body = self.dumps(value)
+        body = jsontext.dumps_fast(self._prepare_response_obj(args, kwargs), fallback=self.dumps)
         return self._app.response_class(body, mimetype="application/json")
 
 

@@ -1,4 +1,4 @@
-"""Decoding untrusted JSON in one place.
+"""Decoding untrusted JSON in one place, and encoding answers fast.
 
 ``json.loads`` raises more than ``JSONDecodeError`` on hostile input: ``ValueError`` for an
 integer of over 4,300 digits, ``RecursionError`` for deep nesting; and it accepts ``NaN`` and
@@ -115,6 +115,17 @@ def without_lone_surrogates(value):
                 object.__setattr__(value, field.name, cleaned)
         return value
     return value
+
+
+def dumps_fast(value, fallback=None) -> bytes:
+    """UTF-8 JSON by orjson (a report in a tenth of the time ``json`` takes; keys in the order the
+    code built them), or by ``fallback`` (``json.dumps``, text as it is, by default) for what
+    orjson cannot encode: an integer beyond 64 bits, an object a Flask encoder knows."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        encoded = (fallback or (lambda v: json.dumps(v, ensure_ascii=False)))(value)
+        return encoded.encode("utf-8") if isinstance(encoded, str) else encoded
 
 
 def loads(text: str):
