@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install install-js run test test-js test-python bench bench-load fuzz docs screenshots clean
+.PHONY: install install-js run test test-js test-python bench bench-load fuzz docs extension-reports screenshots clean
 
 install: $(STAMP)
 
@@ -57,6 +57,10 @@ fuzz: install
 # docs/rules.md is built from the rule registry (server/rules_doc/); a test fails when it is stale.
 docs: install
 	$(BIN)/python -m server.rules_doc docs/rules.md
+
+# The extension's fixture reports, made by the service itself; tests/test_extension_fixtures.py fails when they are stale.
+extension-reports: install
+	$(BIN)/python tools/extension_reports.py
 
 screenshots: install
 	$(BIN)/python tools/screenshots.py --out docs/screenshots

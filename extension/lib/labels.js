@@ -66,6 +66,12 @@
     days: { label: "Days", unit: "day" },
     by_date: { label: "Delivery guaranteed by", kind: "date" },
     compensation: { label: "Compensation if late" },
+    // What a reason to trust may take off the score (docs/rules.md, "What a reason to trust
+    // offsets"): the risks it answers, the findings shown above whose weight it took off (by their
+    // codes), and its own weight when less of it was used.
+    covers: { label: "Protects against" },
+    offsets: { label: "Takes weight off" },
+    limited_from: { label: "Its full weight", unit: "point" },
 
     // Counterfeit and misleading listings
     title_words: { label: "Words in the title", kind: "quoted" },
