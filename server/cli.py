@@ -1231,13 +1231,20 @@ def _evidence_file(path: Path, limit: int, what: str) -> bytes:
               help="The product the page concerns (taken from --url when it is a listing's address).")
 @click.option("--no-redact", is_flag=True,
               help="Keep your name, address, phone and e-mail in an order or tracking page (redacted by default).")
-def evidence_save(url: str, page: Path, screenshots: tuple[Path, ...], kind: str, order_id, product_id, no_redact: bool):
+@click.option("--resource", "page_resources", multiple=True, metavar="URL FILE",
+              type=(str, click.Path(dir_okay=False, path_type=Path)),
+              help="A stylesheet (.css, at most 2 MB) or image (JPEG, PNG, GIF, WebP or AVIF, at most 5 MB) of the "
+                   "page and the address the page loads it from, so that the pack replays the page with its look; "
+                   "repeat for several.")
+def evidence_save(url: str, page: Path, screenshots: tuple[Path, ...], kind: str, order_id, product_id, no_redact: bool,
+                  page_resources: tuple[tuple[str, Path], ...]):
     """Save a page you saved by hand (and its screenshots) as evidence; prints the record's id.
 
     The page is kept as it is (text/html), except that in an order or tracking page your name,
     street address, phone numbers and e-mail are replaced by "[redacted: …]" unless --no-redact
     (server/evidence/redact.py); each screenshot must be a PNG image. Limits: 16 MB for the page,
-    25 MB for each screenshot.
+    25 MB for each screenshot. Each --resource URL FILE keeps a stylesheet or image of the page
+    with the address the page loads it from, which the pack replays it at.
     """
     from . import evidence
     from .evidence import png, redact
@@ -1270,6 +1277,7 @@ def evidence_save(url: str, page: Path, screenshots: tuple[Path, ...], kind: str
         if wrong:
             fail(f"{path} is not a PNG image: {wrong}; take the screenshot as PNG.")
         artifacts.append(evidence.Artifact(f"screenshot-{number}.png", data, "image/png"))
+    artifacts += _page_resources(page_resources)
     options, db = _evidence_settings()
     try:
         record = evidence.save(db, options["DATA_DIR"], kind=kind, url=url, artifacts=artifacts,
@@ -1283,6 +1291,32 @@ def evidence_save(url: str, page: Path, screenshots: tuple[Path, ...], kind: str
     click.echo(record["id"])
     click.echo(f"emptor: saved {_plural(len(artifacts), 'file')} as {kind} evidence (sha256 chain {record['hash'][:12]}…).",
                err=True)
+
+
+def _page_resources(given: tuple[tuple[str, Path], ...]) -> list:
+    """``--resource URL FILE`` pairs as artifacts carrying their address (server/evidence/resources.py)."""
+    from . import evidence
+    from .evidence import resources
+
+    artifacts, numbers = [], {"style": 0, "image": 0}
+    for url, path in given:
+        why = resources.url_problem(url)
+        if why:
+            raise click.BadParameter(f"{url[:200]!r} is not the address of a stylesheet or image: {why}.",
+                                     param_hint="--resource")
+        data = _evidence_file(path, evidence.MAX_SCREENSHOT_BYTES, "a stylesheet or image")
+        media_type = resources.media_type_of(data, path.name)
+        if media_type is None:
+            fail(f"{path} is neither a stylesheet (a .css file) nor a JPEG, PNG, GIF, WebP or AVIF image.")
+        limit = resources.LIMITS.get(media_type, evidence.MAX_SCREENSHOT_BYTES)
+        if len(data) > limit:
+            fail(f"{path} is {len(data) / evidence.MEGABYTE:.1f} MB; the limit for {media_type} is "
+                 f"{limit // evidence.MEGABYTE} MB.")
+        kind = "style" if media_type == "text/css" else "image"
+        numbers[kind] += 1
+        suffix = "css" if kind == "style" else media_type.split("/")[1].replace("jpeg", "jpg")
+        artifacts.append(evidence.Artifact(f"{kind}-{numbers[kind]}.{suffix}", data, media_type, url))
+    return artifacts
 
 
 def _global_product(product_id: str) -> str:

@@ -163,6 +163,21 @@ def _platform_data_dir(_settings: Mapping[str, Any]) -> str:
     return str(Path(os.environ.get("XDG_DATA_HOME", home / ".local" / "share")) / "emptor")
 
 
+def _program(value) -> str:
+    if isinstance(value, str) and value.strip() and "\0" not in value:
+        return value.strip()
+    raise ValueError("expected the name or path of a program")
+
+
+def _platform_folder_opener(_settings: Mapping[str, Any]) -> str:
+    """The program that shows a folder in the shopper's file manager: the desktop's own opener."""
+    if sys.platform == "darwin":
+        return "open"
+    if os.name == "nt":
+        return "explorer"
+    return "xdg-open"
+
+
 @dataclass(frozen=True)
 class Setting:
     name: str  # the key in Flask's config; the environment's is EMPTOR_<name>
@@ -189,6 +204,8 @@ SETTINGS = (
             "Worker processes analysing pages, each stopped past its time budget (0: in the request's thread, no budget)."),
     Setting("ANALYSIS_SECONDS", _seconds, ANALYSIS_SECONDS,
             "The processor time one analysis may use before its worker is stopped and the page refused."),
+    Setting("FOLDER_OPENER", _program, _platform_folder_opener,
+            "The program that opens the evidence packs' folder for the popup's Open folder (run with the folder only)."),
     Setting("RECORD_OBSERVATIONS", _switch, True, "Whether analysed listings add to the price history."),
     Setting("ALLOWED_HOSTS", _host_names, lambda _settings: list(LOOPBACK_HOSTS),
             "The names a request's Host header may use (server/callers.py); `emptor serve --host` adds its own."),

@@ -27,6 +27,7 @@ from .problems import (
     Problem,
     TooLarge,
     Unauthorized,
+    Unavailable,
     UnreadableInput,
     UnsupportedMediaType,
 )
@@ -43,6 +44,7 @@ STATUS_BY_KIND: dict[type[Problem], int] = {
     UnreadableInput: 422,
     FetchFailed: 502,
     Busy: 503,
+    Unavailable: 501,
 }
 
 

@@ -77,5 +77,9 @@ class FetchFailed(Problem):
     """A marketplace address could not be fetched."""
 
 
+class Unavailable(Problem):
+    """This machine lacks what the request needs (a program to open a folder with)."""
+
+
 class Busy(Problem):
     """The service cannot take the request now; the same request later may succeed."""

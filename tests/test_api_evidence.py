@@ -163,7 +163,7 @@ def test_a_corrupt_png_is_422(client, app):
     assert upload(client, SHOT, "image/png").status_code == 201
 
 
-@pytest.mark.parametrize("media_type", ["application/json", "image/jpeg", "text/plain", ""])
+@pytest.mark.parametrize("media_type", ["application/json", "image/tiff", "text/plain", ""])
 def test_an_artifact_of_another_type_is_415(client, media_type):
     assert_error(upload(client, PAGE, media_type), 415, "unsupported_artifact_type")
 
@@ -199,6 +199,7 @@ def test_an_unknown_sha256_is_422_naming_it_and_nothing_is_stored(client, app):
     ({"artifacts": [{"name": "page.html", "sha256": "0" * 64}]}, 400, "bad_artifacts"),
     ({"artifacts": [{"name": "page.html", "sha256": "X" * 64, "media_type": "text/html"}]}, 400, "bad_artifacts"),
     ({"artifacts": [{"name": "page.pdf", "sha256": "0" * 64, "media_type": "application/pdf"}]}, 400, "bad_artifacts"),
+    ({"artifacts": [{"name": "page.html", "sha256": "0" * 64, "media_type": ["text/html"]}]}, 400, "bad_artifacts"),
     ({"facts": [1, 2]}, 400, "bad_evidence"),
     ({"facts": {"n": 2**60}}, 400, "bad_evidence"),
     ({"locale": {"country": "US", "planet": "Earth"}}, 400, "bad_evidence"),
@@ -351,3 +352,28 @@ def test_an_upload_no_record_named_within_its_hour_goes_at_the_next_upload(clien
     os.utime(evidence_store.pending_directory(data_dir) / abandoned, (old, old))
     fresh = uploaded(client, PAGE)
     assert [p.parent.name + p.name for p in objects(data_dir)] == [fresh]
+
+
+def test_open_folder_starts_the_opener_with_the_exports_folder_only(app, client, tmp_path):
+    """FOLDER_OPENER is a real program here: a script that writes down what it was given."""
+    said = tmp_path / "opened.txt"
+    opener = tmp_path / "opener"
+    opener.write_text(f'#!/bin/sh\nprintf "%s|" "$@" > {said}.part && mv {said}.part {said}\n')
+    opener.chmod(0o700)
+    app.config["FOLDER_OPENER"] = str(opener)
+    answer = client.post("/api/v1/evidence/open-folder", json={"path": "/etc"})  # a body is ignored, not obeyed
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    exports = Path(app.config["DATA_DIR"]) / "exports"
+    assert answer.get_json() == {"path": str(exports), "opener": str(opener)}
+    deadline = time.monotonic() + 15
+    while not said.exists():  # the opener runs on its own; wait for what it wrote
+        assert time.monotonic() < deadline, "the opener never ran"
+        time.sleep(0.02)
+    assert said.read_text() == f"{exports}|"
+    assert exports.is_dir() and stat.S_IMODE(exports.stat().st_mode) == 0o700
+
+
+def test_open_folder_without_an_opener_says_so(app, client, tmp_path):
+    app.config["FOLDER_OPENER"] = str(tmp_path / "no-such-program")
+    refused = assert_error(client.post("/api/v1/evidence/open-folder"), 501, "no_folder_opener")
+    assert "EMPTOR_FOLDER_OPENER" in refused["message"] and "exports" in refused["message"]

@@ -9,23 +9,26 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+import subprocess
+import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, jsonify, request
 
 from ..db import get_db
-from ..evidence import MAX_PAGE_BYTES, MAX_SCREENSHOT_BYTES, png, redact, wacz
+from ..evidence import MAX_PAGE_BYTES, MAX_SCREENSHOT_BYTES, png, redact, resources, wacz
 from ..evidence import store as evidence
-from ..problems import Forbidden, InvalidRequest, NotFound, UnreadableInput, UnsupportedMediaType
+from ..problems import Forbidden, InvalidRequest, NotFound, Unavailable, UnreadableInput, UnsupportedMediaType
 from ..store.database import private_directory
 from . import PREFIX
 from .requestbody import json_object, raw_body
 
 bp = Blueprint("evidence", __name__, url_prefix=PREFIX)
 
-# What an artifact may be, and the largest of each (the same limits as `emptor evidence save`).
-ARTIFACT_LIMITS = {"text/html": MAX_PAGE_BYTES, "image/png": MAX_SCREENSHOT_BYTES}
+# What an artifact may be, and the largest of each (the same limits as `emptor evidence save`): the
+# page, a screenshot, and the page's stylesheets and images (server/evidence/resources.py).
+ARTIFACT_LIMITS = {"text/html": MAX_PAGE_BYTES, "image/png": MAX_SCREENSHOT_BYTES, **resources.LIMITS}
 NAME_HEADER = "X-Emptor-Artifact-Name"
 # An order, tracking or checkout page is redacted of the buyer's personal data as it arrives,
 # unless the shopper opted out (server/evidence/redact.py; docs/privacy.md, "Redaction").
@@ -63,7 +66,7 @@ def upload_artifact():
     media_type = request.mimetype
     if media_type not in ARTIFACT_LIMITS:
         raise UnsupportedMediaType("unsupported_artifact_type", f"The Content-Type is {media_type or 'missing'}; an "
-                                   f"artifact is {' or '.join(ARTIFACT_LIMITS)}.")
+                                   f"artifact is one of {', '.join(ARTIFACT_LIMITS)}.")
     encoding = (request.headers.get("Content-Encoding") or "").strip().lower()
     if encoding not in ("", "identity"):
         raise UnsupportedMediaType("unsupported_encoding", f"Content-Encoding {encoding!r} is not accepted for an "
@@ -79,6 +82,9 @@ def upload_artifact():
         why = png.problem(data)
         if why:
             raise UnreadableInput("not_png", f"The screenshot is not a PNG image: {why}.")
+    why = resources.image_problem(data[:64], media_type)
+    if why:
+        raise UnreadableInput("not_image", f"The artifact is not the {media_type} image its Content-Type says: {why}.")
     data, redaction = _redacted(data, media_type)
     sha256, size = evidence.upload(get_db(), _data_dir(), data)
     answer = {"sha256": sha256, "size": size, "media_type": media_type, "name": name}
@@ -116,30 +122,56 @@ def _redacted(data: bytes, media_type: str) -> tuple[bytes, dict | None]:
 # --- records ----------------------------------------------------------------------------------
 
 
+def _check_resource_url(artifact: dict, where: str) -> None:
+    """The address a stylesheet or image of the page was fetched from, when it has one."""
+    if "url" not in artifact:
+        return
+    if artifact["media_type"] not in resources.MEDIA_TYPES:
+        raise InvalidRequest("bad_artifacts", f"{where}.url goes with a stylesheet or an image of the page "
+                             f"({', '.join(resources.MEDIA_TYPES)}), not {artifact['media_type']}: the page "
+                             "itself is at the record's url.", field=f"{where}.url")
+    why = resources.url_problem(artifact["url"])
+    if why:
+        raise InvalidRequest("bad_artifacts", f"{where}.url is not the address of a resource: {why}.",
+                             field=f"{where}.url")
+
+
+def _check_image_file(media_type: str, sha256: str, where: str) -> None:
+    """An artifact named as an image must be that image on disk (a file not there is the store's
+    to refuse: unknown_artifact)."""
+    path = evidence.object_path(_data_dir(), sha256)
+    if not media_type.startswith("image/") or not path.is_file():
+        return
+    with open(path, "rb") as file:
+        head = file.read(64)
+    if media_type == "image/png" and png.problem(head):
+        raise UnreadableInput("not_png", f"{where} is named image/png but its file is not a PNG image: "
+                              f"{png.problem(head)}.", field=where)
+    why = resources.image_problem(head, media_type)
+    if why:
+        raise UnreadableInput("not_image", f"{where} is named {media_type} but its file is not that image: {why}.",
+                              field=where)
+
+
 def _check_artifacts(artifacts) -> None:
-    """The artifacts' shape and media types; a screenshot named must be a PNG on disk."""
+    """The artifacts' shape and media types; an image named must be that image on disk; a
+    stylesheet or image of the page may carry the address it was fetched from (``url``)."""
     if not isinstance(artifacts, list) or not artifacts:
         raise InvalidRequest("bad_artifacts", "artifacts must be a non-empty list of {name, sha256, media_type}.",
                              field="artifacts")
     for index, artifact in enumerate(artifacts):
         where = f"artifacts[{index}]"
-        if not isinstance(artifact, dict) or set(artifact) != {"name", "sha256", "media_type"}:
-            raise InvalidRequest("bad_artifacts", f"{where} must be an object with exactly name, sha256 and media_type.",
-                                 field=where)
-        if artifact["media_type"] not in ARTIFACT_LIMITS:
+        if not isinstance(artifact, dict) or set(artifact) - {"url"} != {"name", "sha256", "media_type"}:
+            raise InvalidRequest("bad_artifacts", f"{where} must be an object with exactly name, sha256 and media_type, "
+                                 "and url for a stylesheet or image of the page.", field=where)
+        if not isinstance(artifact["media_type"], str) or artifact["media_type"] not in ARTIFACT_LIMITS:
             raise InvalidRequest("bad_artifacts", f"{where}.media_type must be one of {', '.join(ARTIFACT_LIMITS)}.",
                                  field=f"{where}.media_type")
+        _check_resource_url(artifact, where)
         sha256 = artifact["sha256"]
         if not isinstance(sha256, str) or not re.fullmatch(r"[0-9a-f]{64}", sha256):
             raise InvalidRequest("bad_artifacts", f"{where}.sha256 must be 64 lowercase hex digits.", field=f"{where}.sha256")
-        if artifact["media_type"] == "image/png":
-            path = evidence.object_path(_data_dir(), sha256)
-            if path.is_file():
-                with open(path, "rb") as file:
-                    why = png.problem(file.read(64))
-                if why:
-                    raise UnreadableInput("not_png", f"{where} is named image/png but its file is not a PNG image: {why}.",
-                                          field=where)
+        _check_image_file(artifact["media_type"], sha256, where)
 
 
 @bp.post("/evidence")
@@ -234,6 +266,24 @@ def export():
         raise NotFound("no_evidence", _sentence(str(exc))) from None
     return jsonify({"path": str(pack.path), "records": pack.records, "artifacts": pack.artifacts,
                     "fingerprint": pack.fingerprint, "created": pack.created}), 201
+
+
+@bp.post("/evidence/open-folder")
+def open_folder():
+    """Show DATA_DIR/exports in the shopper's file manager (the popup's Open folder: an extension
+    cannot open a local folder). The program is FOLDER_OPENER, given the folder and nothing from
+    the request; it is started, not waited for."""
+    folder = _exports()
+    opener = current_app.config["FOLDER_OPENER"]
+    try:
+        process = subprocess.Popen([opener, str(folder)], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL, start_new_session=True)
+    except OSError as exc:
+        raise Unavailable("no_folder_opener", f"The folder {folder} could not be opened: {opener!r} did not start "
+                          f"({exc.strerror or type(exc).__name__}). Open it by hand, or set EMPTOR_FOLDER_OPENER.") from None
+    # Reaped when it ends (a file manager may run on), so that no finished opener lingers.
+    threading.Thread(target=process.wait, name="folder-opener", daemon=True).start()
+    return jsonify({"path": str(folder), "opener": opener})
 
 
 @bp.post("/evidence/verify")

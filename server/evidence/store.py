@@ -38,7 +38,10 @@ A record is a JSON object with exactly these keys (absent values are ``null``, n
 - ``facts``: a JSON object, whatever the caller gave (the pipeline's extracted facts and verdict;
   ``{}`` when none);
 - ``artifacts``: a list, in the order saved, of ``{"media_type", "name", "sha256", "size"}``
-  (names unique within the record; ``size`` in bytes);
+  (names unique within the record; ``size`` in bytes); an artifact fetched from an address of
+  its own, a stylesheet or an image of the page (server/evidence/resources.py), has a fifth key,
+  ``url``, that address. An artifact without one has no ``url`` key at all (never ``null``), so
+  the records saved before it existed hash exactly as they did;
 - ``previous``: the ``hash`` of the record saved just before (tombstone or not), or 64 zeros
   for the first;
 - ``hash``: see below; it is not part of what it hashes.
@@ -91,6 +94,7 @@ import sqlite_utils
 from ..store import evidence as table
 from ..store.database import PRIVATE_FILE, private_directory, write_transaction
 from ..timefmt import iso
+from . import resources
 
 FORMAT = "emptor-evidence/1"
 # The page a record saved. "checkout" is the extension's capture at the confirm step (what was
@@ -126,6 +130,7 @@ class Artifact:
     name: str  # e.g. "page.html", "screenshot-1.png"
     data: bytes
     media_type: str  # e.g. "text/html", "image/png"
+    url: str | None = None  # where a stylesheet or image of the page was fetched from
 
 
 # --- canonical JSON (RFC 8785) --------------------------------------------------------------
@@ -394,6 +399,17 @@ def _locale(locale) -> dict | None:
     return {key: _text(f"the locale's {key}", locale.get(key), limit=64) for key in LOCALE_KEYS}
 
 
+def _artifact_url(name: str, url) -> dict:
+    """The ``url`` key of an artifact fetched from an address, or nothing (the key left out, so
+    that an artifact without one hashes as before the key existed)."""
+    if url is None:
+        return {}
+    why = resources.url_problem(url)
+    if why:
+        raise EvidenceError(f"the address of {name} is not one: {why}.")
+    return {"url": url}
+
+
 def _artifacts(artifacts) -> list[dict]:
     if not artifacts:
         raise EvidenceError("a record needs at least one artifact (the page).")
@@ -407,7 +423,8 @@ def _artifacts(artifacts) -> list[dict]:
         if not isinstance(artifact.data, (bytes, bytearray)):
             raise EvidenceError(f"{name} holds no bytes.")
         sha256 = hashlib.sha256(artifact.data).hexdigest()
-        described.append({"name": name, "sha256": sha256, "size": len(artifact.data), "media_type": artifact.media_type})
+        described.append({"name": name, "sha256": sha256, "size": len(artifact.data), "media_type": artifact.media_type,
+                          **_artifact_url(name, artifact.url)})
     return described
 
 
@@ -497,8 +514,9 @@ def _uploaded(data_dir):
             raise EvidenceError("a record needs at least one artifact (the page).")
         described, names = [], set()
         for index, artifact in enumerate(artifacts):
-            if not isinstance(artifact, dict) or set(artifact) != {"name", "sha256", "media_type"}:
-                raise EvidenceError(f"artifact {index} must be an object with exactly name, sha256 and media_type.")
+            if not isinstance(artifact, dict) or set(artifact) - {"url"} != {"name", "sha256", "media_type"}:
+                raise EvidenceError(f"artifact {index} must be an object with exactly name, sha256 and media_type "
+                                    "(and url, for a stylesheet or image of the page).")
             name = _text("an artifact's name", artifact["name"], required=True, limit=200)
             if "/" in name or "\\" in name or name in names:
                 raise EvidenceError(f"the artifact name {name!r} is {'repeated' if name in names else 'not a plain file name'}.")
@@ -512,7 +530,8 @@ def _uploaded(data_dir):
             if found is None or found[0] != sha256:
                 raise MissingArtifact(f"no artifact with sha256 {sha256} was uploaded (or its upload is over an hour "
                                       f"old): upload {name} first.", sha256, index)
-            described.append({"name": name, "sha256": sha256, "size": found[1], "media_type": artifact["media_type"]})
+            described.append({"name": name, "sha256": sha256, "size": found[1], "media_type": artifact["media_type"],
+                              **_artifact_url(name, artifact.get("url"))})
         return described
 
     return describe

@@ -5,8 +5,11 @@ with ``datapackage.json`` and ``datapackage-digest.json``), so ReplayWeb.page op
 pages, plus what a dispute needs beside them:
 
 - ``archive/data.warc.gz``: per exported record, every ``text/html`` artifact as a ``response``
-  record for the record's address (the page as it was saved), every other artifact (screenshots)
-  as a ``resource`` record at ``urn:emptor:<record id>/<artifact name>``, and the record itself
+  record for the record's address (the page as it was saved), every artifact with a ``url`` of
+  its own (the page's stylesheets and images, server/evidence/resources.py) as a ``response``
+  record at that address with its media type, so that replaying the page finds what its
+  ``<link>`` and ``<img>`` name, every other artifact (screenshots) as a ``resource`` record at
+  ``urn:emptor:<record id>/<artifact name>``, and the record itself
   (server/evidence/store.py, its canonical JSON) as a ``resource`` at ``urn:emptor:record:<id>``;
   written by warcio, indexed by cdxj-indexer (``indexes/index.cdx``);
 - ``pages/pages.jsonl``: the saved pages, as WACZ lists them;
@@ -160,14 +163,16 @@ def _warc(records: list[dict], read_artifact: Callable[[str], bytes]) -> tuple[b
         date = {"WARC-Date": record["captured_at"]}
         for artifact in record["artifacts"]:
             body = read_artifact(artifact["sha256"])
-            if artifact["media_type"].startswith("text/html"):
+            address = _address(record, artifact)
+            if address is not None:
                 http_headers = StatusAndHeaders("200 OK", [("Content-Type", artifact["media_type"]),
                                                             ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
-                writer.write_record(writer.create_warc_record(record["url"], "response", payload=io.BytesIO(body),
+                writer.write_record(writer.create_warc_record(address, "response", payload=io.BytesIO(body),
                                                               length=len(body), http_headers=http_headers,
                                                               warc_headers_dict=date))
-                pages.append({"id": record["id"], "url": record["url"], "ts": record["captured_at"],
-                              "title": f"{record['kind']} saved {record['captured_at']}"})
+                if "url" not in artifact:  # the page, not one of its resources
+                    pages.append({"id": record["id"], "url": record["url"], "ts": record["captured_at"],
+                                  "title": f"{record['kind']} saved {record['captured_at']}"})
             else:
                 writer.write_record(writer.create_warc_record(
                     f"urn:emptor:{record['id']}/{artifact['name']}", "resource", payload=io.BytesIO(body),
@@ -177,6 +182,17 @@ def _warc(records: list[dict], read_artifact: Callable[[str], bytes]) -> tuple[b
             f"urn:emptor:record:{record['id']}", "resource", payload=io.BytesIO(described), length=len(described),
             warc_content_type="application/json", warc_headers_dict=date))
     return buffer.getvalue(), pages
+
+
+def _address(record: dict, artifact: dict) -> str | None:
+    """The address an artifact is replayed at, as a WARC response: the page's own for its HTML,
+    its own ``url`` for a stylesheet or image of the page; None for one kept as a resource
+    (a screenshot)."""
+    if isinstance(artifact.get("url"), str):
+        return artifact["url"]
+    if str(artifact.get("media_type", "")).startswith("text/html"):
+        return record.get("url")
+    return None
 
 
 def _index(warc: bytes) -> bytes:
@@ -257,7 +273,8 @@ def _report(records: list[dict], chain: list[dict], created: str, key_fingerprin
     for record in records:
         facts = html.escape(json.dumps(record["facts"], ensure_ascii=False, indent=2))
         artifacts = "".join(
-            f"<li>{html.escape(a['name'])} ({html.escape(a['media_type'])}, {a['size']:,} bytes, sha256 {_e(a['sha256'])})</li>"
+            f"<li>{html.escape(a['name'])} ({html.escape(a['media_type'])}, {a['size']:,} bytes, sha256 {_e(a['sha256'])}"
+            + (f", fetched from {_e(a['url'])}" if a.get("url") else "") + ")</li>"
             for a in record["artifacts"])
         rows.append(
             f"<section><h2>{html.escape(record['kind'].title())} saved {html.escape(record['captured_at'])}</h2>"
@@ -470,10 +487,13 @@ def _warc_contents(warc: bytes, result: Verification) -> tuple[dict, dict]:
                 pages[(uri, entry.rec_headers.get_header("WARC-Date"), hashlib.sha256(body).hexdigest())] = body
     except Exception as exc:  # warcio raises many kinds on a damaged archive: each is the same finding
         result.problems.append(f"{WARC_PATH}: not a readable WARC ({type(exc).__name__})")
-    for record_id, record in records.items():  # a page is the record's html artifact, at its address and time
-        for artifact in record.get("artifacts", []):
-            if str(artifact.get("media_type", "")).startswith("text/html"):
-                match = pages.get((record.get("url"), record.get("captured_at"), artifact.get("sha256")))
+    # A page is the record's html artifact, at its address and time; a stylesheet or image, the
+    # artifact at its own address and the record's time.
+    for record_id, record in records.items():
+        for artifact in record.get("artifacts", []) if isinstance(record.get("artifacts"), list) else []:
+            address = _address(record, artifact) if isinstance(artifact, dict) else None
+            if address is not None:
+                match = pages.get((address, record.get("captured_at"), artifact.get("sha256")))
                 if match is not None:
                     artifacts[(record_id, artifact["name"])] = match
                 else:
