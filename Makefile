@@ -45,6 +45,7 @@ bench: install
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extension.py
 	$(BIN)/python bench/evidence.py
+	$(BIN)/python bench/evidence_browser.py
 
 # 50 busy tabs against the real service for about two minutes (docs/performance.md, "Under load").
 bench-load: install

@@ -60,9 +60,19 @@ def test_the_hook_captures_exactly_what_the_service_reads():
 LISTING_EXAMPLES = {"/item/*": "/item/1005003568989271.html", "/store/product/*": "/store/product/x/1392990_32993251330.html"}
 
 
+def _listing_scripts():
+    """The page-world hook and the listing's content script (the one that starts the analysis),
+    which run on the same pages: listings."""
+    listing = [s for s in MANIFEST["content_scripts"] if "content/schedule.js" in s["js"]]
+    hooks = [s for s in MANIFEST["content_scripts"] if s.get("world") == "MAIN" and s["matches"] == listing[0]["matches"]]
+    return hooks, listing
+
+
 def test_the_extension_runs_on_every_listing_address_the_service_reads_and_no_other():
     matched_hosts = set()
-    for script in MANIFEST["content_scripts"]:
+    hooks, listing = _listing_scripts()
+    assert len(hooks) == 1 and len(listing) == 1
+    for script in hooks + listing:
         for pattern in script["matches"]:
             parts = re.fullmatch(r"\*://\*\.([^/]+)(/.*)", pattern)
             assert parts, f"unexpected match pattern {pattern}"
@@ -72,8 +82,44 @@ def test_the_extension_runs_on_every_listing_address_the_service_reads_and_no_ot
             assert hosts.is_product_path(example), f"{pattern}: not a listing address for the service ({example})"
             matched_hosts.add(domain)
     assert matched_hosts == set(hosts.SITE_DOMAINS)
-    hook, scripts = MANIFEST["content_scripts"]  # the page-world hook and the content script run on the same pages
-    assert sorted(hook["matches"]) == sorted(scripts["matches"]) and hook["world"] == "MAIN"
+
+
+# The shopper's account pages (issue 10; docs/extension.md, "Account pages"), one address of each
+# form the manifest matches, and the kind of page the service is told it is.
+ACCOUNT_EXAMPLES = {
+    "/p/order/*": "/p/order/detail.html?orderId=8212313961591322",
+    "/p/tracking/*": "/p/tracking/index.html?tradeOrderId=8212313961591322",
+    "/p/trade/confirm.html*": "/p/trade/confirm.html?objectId=1005006454451334&skuId=12000023368692244",
+    "/p/message/*": "/p/message/index.html",
+}
+
+
+def test_the_account_page_scripts_run_on_account_pages_only():
+    hooks, listing = _listing_scripts()
+    others = [s for s in MANIFEST["content_scripts"] if s not in hooks + listing]
+    assert others, "no account page scripts"
+    for script in others:
+        assert "content/schedule.js" not in script["js"] and "content/view.js" not in script["js"]  # no badge there
+        for pattern in script["matches"]:
+            parts = re.fullmatch(r"\*://(\*\.)?([^/]+)(/.*)", pattern)
+            assert parts, f"unexpected match pattern {pattern}"
+            wildcard, domain, path = parts.groups()
+            if wildcard:
+                assert domain in hosts.SITE_DOMAINS and path in ACCOUNT_EXAMPLES, pattern
+                assert not hosts.is_product_path("https://www." + domain + ACCOUNT_EXAMPLES[path]), pattern
+            else:  # the older order pages and the seller message host, by name
+                assert domain in ("trade.aliexpress.com", "msg.aliexpress.com"), pattern
+    # The hook that reads the order feeds runs where the order pages load them.
+    account_hook = [s for s in others if s.get("world") == "MAIN"]
+    assert len(account_hook) == 1 and account_hook[0]["js"] == ["content/page-hook.js"]
+    for path in ("/p/order/*", "/p/tracking/*", "/p/trade/confirm.html*"):
+        assert f"*://*.aliexpress.com{path}" in account_hook[0]["matches"]
+
+
+def test_the_hook_captures_exactly_the_order_feeds_the_service_reads():
+    from server.marketplaces.aliexpress import orders
+
+    assert sorted(_strings(HOOK, "ORDER_FEEDS")) == sorted(orders.ORDER_FEEDS)
 
 
 def test_the_extension_may_fetch_the_review_feed_the_service_names():

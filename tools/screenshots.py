@@ -1,7 +1,9 @@
 """`make screenshots`: the badge and the open panel on a real saved listing, in real Chromium.
 
 Writes badge.png, panel.png and reviews.png to --out (docs/screenshots by default, which the
-README shows). The page is the 2020 Hebrew iPhone listing served by the fixture site; its own
+README shows), and evidence-popup.png: the popup after "Save evidence", pressed as a shopper does
+(the toolbar button, pressed through the DevTools protocol, grants the screenshot's activeTab; the
+same popup page, opened beside the listing, saves). The page is the 2020 Hebrew iPhone listing served by the fixture site; its own
 stylesheets are on AliExpress's CDN, which these machines cannot reach, so the page around the
 badge is unstyled. No saved review feed belongs to that listing, so its feed serves a real
 capture of another product's reviews (tests/fixtures/reviews/README.md): the review tests run on
@@ -19,7 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from server import create_app  # noqa: E402
-from tests.support.browser import extension_browser, find_chromium, wait_for_state  # noqa: E402
+from tests.support.browser import (  # noqa: E402
+    UNSAFE_EXTENSION_DEBUGGING,
+    extension_browser,
+    find_chromium,
+    trigger_action,
+    wait_for_state,
+)
 from tests.support.fixture_site import FixtureSite  # noqa: E402
 from tests.support.fixtures import REVIEWS  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
@@ -43,12 +51,29 @@ def shoot_panel(page, frame, path: Path) -> None:
         "width": 760, "height": box["height"] + 32})
 
 
+def shoot_evidence_popup(browser, page, path: Path) -> None:
+    """The popup once it has saved evidence of ``page``'s listing, with a screenshot."""
+    trigger_action(browser, page)  # the shopper's press on the toolbar button: activeTab for the listing
+    popup = browser.extension_tab("popup/popup.html")
+    popup.click("#save-evidence")
+    popup.wait_for_selector("body[data-evidence=saved]", state="attached", timeout=30000)
+    said = popup.text_content("#evidence-status")
+    if "no screenshot" in said.lower():
+        raise RuntimeError(f"the popup saved no screenshot: {said}")
+    # The list of saved evidence, read again after the save, shows the new record.
+    record = popup.get_attribute("#evidence-status", "data-record")
+    popup.wait_for_selector(f'#saved-evidence li[data-record="{record}"]', state="attached", timeout=10000)
+    popup.bring_to_front()
+    box = popup.evaluate("() => ({width: document.body.offsetWidth, height: document.body.scrollHeight})")
+    popup.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": box["width"], "height": box["height"]})
+
+
 def take(out: Path, chromium: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as data:
         app = create_app({"DATA_DIR": data, "DATABASE": Path(data) / "emptor.db"})
         with LiveServer(app) as server, FixtureSite(reviews={"32993251330": REVIEW_CAPTURE}) as site, \
-                extension_browser(chromium, viewport=(1200, 1400)) as browser:
+                extension_browser(chromium, viewport=(1200, 1400), extra_args=[UNSAFE_EXTENSION_DEBUGGING]) as browser:
             browser.configure(server.url, server.secret)
             page = browser.new_page()
             page.goto(site.url(*LISTING), wait_until="load")
@@ -74,7 +99,9 @@ def take(out: Path, chromium: str) -> list[Path]:
             )
             reviews = out / "reviews.png"
             shoot_panel(page, frame, reviews)
-    return [badge, panel, reviews]
+            evidence = out / "evidence-popup.png"
+            shoot_evidence_popup(browser, page, evidence)
+    return [badge, panel, reviews, evidence]
 
 
 def main() -> int:

@@ -68,7 +68,7 @@ export async function checkDeadlines({ now = new Date() } = {}) {
 /** Another service, or the same with a new pairing, may hold other orders: its predecessor's copy
  * must not warn of them, even while the new one does not answer. */
 export async function forgetService() {
-  await chrome.storage.local.remove(D.COPY_KEY);
+  await chrome.storage.local.remove([D.COPY_KEY, C.ACCOUNT.CHECKOUTS_KEY]); // its checkouts were saved there too
 }
 
 /** What the alarm does: refresh the copy if the service answers, then warn from the copy. */

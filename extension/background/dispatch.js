@@ -49,8 +49,12 @@ function isContentScript(sender) {
   return Boolean(sender.tab) && Boolean(url) && (url.protocol === "https:" || url.protocol === "http:");
 }
 
+/** The popup, the options page (in its own tab) or another top-level extension page: never an
+ * extension page embedded in a web page (emptor's frame, the seller-message warning), which only
+ * uses its own messages and port. */
 function isExtensionPage(sender, extensionOrigin, frame) {
-  return typeof sender.url === "string" && sender.url.startsWith(extensionOrigin) && !isOwnFrame(sender, frame);
+  const embedded = Boolean(sender.tab) && Number.isInteger(sender.frameId) && sender.frameId > 0;
+  return typeof sender.url === "string" && sender.url.startsWith(extensionOrigin) && !embedded && !isOwnFrame(sender, frame);
 }
 
 /** `frameUrls`: the addresses emptor's frame page may have (see above). */

@@ -51,6 +51,81 @@ export function evidenceBasis(answer) {
   return { facts: evidenceFacts(report), productId, locale: evidenceLocale(report) };
 }
 
+// The marketplace's hosts emptor's content scripts run on (manifest.json "content_scripts").
+const MARKETPLACE_HOST = /(^|\.)aliexpress\.(com|us|ru)$/;
+// What kind of page an address is, for the evidence record's kind and its redaction (the
+// service redacts order, tracking and checkout pages: server/evidence/redact.py). Addresses from
+// docs/research on the order pages (docs/extension.md, "Account pages"): the 2022+ site's
+// /p/order/index.html and detail.html, /p/tracking/, /p/trade/confirm.html (checkout) and
+// /p/message/, the older trade.aliexpress.com order pages and msg.aliexpress.com.
+const PAGE_KINDS = [
+  ["listing", (host, path) => /^\/item\/\d+\.html$/.test(path) || /^\/store\/product\/.*\d+\.html$/.test(path)],
+  ["checkout", (host, path) => path === "/p/trade/confirm.html"],
+  ["order", (host, path) => path.startsWith("/p/order/") || (host === "trade.aliexpress.com" && /^\/(orderList|order_detail)\.htm$/.test(path))],
+  ["tracking", (host, path) => path.startsWith("/p/tracking/")],
+  ["messages", (host, path) => host === "msg.aliexpress.com" || path.startsWith("/p/message/")],
+];
+
+function parsed(url) {
+  try {
+    const address = new URL(url);
+    return /^https?:$/.test(address.protocol) && MARKETPLACE_HOST.test(address.hostname) ? address : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The kind of marketplace page at `url` (listing, checkout, order, tracking, messages), or null
+ * for any other address. */
+export function pageKind(url) {
+  const address = parsed(url);
+  if (!address) return null;
+  const found = PAGE_KINDS.find(([, matches]) => matches(address.hostname, address.pathname));
+  return found ? found[0] : null;
+}
+
+const ORDER_ID = /^\d{6,32}$/; // AliExpress order ids are long decimal numbers (tests/fixtures/orders)
+
+/** The kind a snapshot is saved as: its address's, except that a page where the account pages'
+ * content script answered (`account`) is never saved as a listing, whatever a page script made
+ * its address say since (history.replaceState): it keeps the kind it was loaded as, or "order",
+ * so that its personal data is redacted. */
+export function snapshotKind({ url, loadedUrl, account }) {
+  const now = pageKind(url);
+  if (!account) return now || "listing";
+  const kinds = [now, pageKind(loadedUrl)].filter((kind) => kind && kind !== "listing");
+  return kinds[0] || "order";
+}
+
+/** The order an order, tracking or message page is about, as its address names it (orderId,
+ * tradeOrderId), or null. */
+export function orderIdFromUrl(url) {
+  const address = parsed(url);
+  if (!address) return null;
+  const id = address.searchParams.get("orderId") || address.searchParams.get("tradeOrderId");
+  return id && ORDER_ID.test(id) ? id : null;
+}
+
+/** What a checkout page is buying, from its address: a product bought at once has objectId (the
+ * product) and skuId (the variant); a checkout from the cart names only its cart lines
+ * (availableProductShopcartIds). Both forms are in public code that builds these addresses
+ * (docs/extension.md, "Checkout"). {key, productId, skuId, cartIds}, or null when the address
+ * names neither: one capture per key. */
+export function checkoutOf(url) {
+  const address = parsed(url);
+  if (!address || pageKind(url) !== "checkout") return null;
+  const params = address.searchParams;
+  const digits = (value) => (value && /^\d{1,32}$/.test(value) ? value : null);
+  const productId = digits(params.get("objectId") || params.get("productId"));
+  if (productId) {
+    const skuId = digits(params.get("skuId"));
+    return { key: `product:${productId}:${skuId || "-"}`, productId, skuId, cartIds: null };
+  }
+  const cartIds = (params.get("availableProductShopcartIds") || "").split(",").filter((id) => /^\d{1,32}$/.test(id)).sort();
+  if (!cartIds.length) return null;
+  return { key: `cart:${cartIds.slice(0, 50).join(",")}`, productId: null, skuId: null, cartIds: cartIds.slice(0, 50) };
+}
+
 /** The product id in a listing's address (/item/<id>.html, /store/product/…/<id>.html). */
 export function productIdFromUrl(url) {
   try {
@@ -65,18 +140,25 @@ export function productIdFromUrl(url) {
  * agent and the stored artifacts ([{name, sha256, media_type}], the page first), with what the
  * worker knew of the tab (`basis`, from evidenceBasis; null when it knew nothing). A basis from
  * another listing (the tab moved on) is not used. */
-export function evidenceRecord({ url, browserTime, userAgent, artifacts, basis }) {
-  const fromUrl = productIdFromUrl(url);
-  const sameListing = Boolean(basis) && (!basis.productId || !fromUrl || basis.productId === fromUrl);
+export function evidenceRecord({ url, browserTime, userAgent, artifacts, basis, extraFacts = {}, kind = pageKind(url) || "listing" }) {
+  const checkout = kind === "checkout" ? checkoutOf(url) : null;
+  const fromUrl = kind === "listing" ? productIdFromUrl(url) : checkout && checkout.productId;
+  // A listing's facts go with a save of that listing, or of the checkout buying it (the tab's
+  // last report is then the listing the shopper came from).
+  const sameListing =
+    Boolean(basis) && (kind === "listing" || kind === "checkout") && (!basis.productId || !fromUrl || basis.productId === fromUrl);
   const record = {
-    kind: "listing",
+    kind,
     url,
-    product_id: (sameListing && basis.productId) || fromUrl,
+    product_id: (sameListing && basis.productId) || fromUrl || null,
+    order_id: kind === "listing" || kind === "checkout" ? null : orderIdFromUrl(url),
     browser_time: browserTime,
     user_agent: userAgent,
-    facts: sameListing ? basis.facts : {},
-    artifacts: artifacts.map(({ name, sha256, media_type: mediaType }) => ({ name, sha256, media_type: mediaType })),
+    facts: { ...(sameListing ? basis.facts : {}), ...extraFacts },
+    // `url`: where a stylesheet or image of the page was fetched from (page-resources.js).
+    artifacts: artifacts.map(({ name, sha256, media_type: mediaType, url }) => ({ name, sha256, media_type: mediaType, ...(url ? { url } : {}) })),
   };
+  if (checkout) record.facts.checkout = { product_id: checkout.productId, sku_id: checkout.skuId, cart_ids: checkout.cartIds };
   if (sameListing && basis.locale) record.locale = basis.locale;
   return record;
 }
@@ -106,6 +188,7 @@ export function savedText(saved, { screenshot }) {
 
 /** Whether an artifact of `size` bytes is within what the service accepts for its type. */
 export function artifactTooLarge(name, size) {
-  const limit = name === C.EVIDENCE.SCREENSHOT_NAME ? C.EVIDENCE.MAX_SCREENSHOT_BYTES : C.EVIDENCE.MAX_PAGE_BYTES;
+  const screenshot = name === C.EVIDENCE.SCREENSHOT_NAME || name === C.EVIDENCE.FULL_PAGE_NAME;
+  const limit = screenshot ? C.EVIDENCE.MAX_SCREENSHOT_BYTES : C.EVIDENCE.MAX_PAGE_BYTES;
   return size > limit ? `${name} is ${(size / 1024 / 1024).toFixed(1)} MB; the service accepts ${limit / 1024 / 1024} MB at most` : null;
 }

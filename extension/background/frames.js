@@ -32,57 +32,75 @@ export function isFrameState(state) {
   );
 }
 
-const portsByTab = new Map(); // tabId -> the ports of emptor's frames in that tab
-const shownByTab = new Map(); // tabId -> {id, state}: what the tab's frame shows
-const storageKey = (tabId) => `frame:${tabId}`;
+/** One kind of emptor page embedded in tabs, and what each tab's pages of that kind show: the
+ * frame (here), the seller-message warning (messages.js). Each state is sent as
+ * {type, id, state} to the pages' ports, and kept under `${storagePrefix}:${tabId}` in
+ * chrome.storage.session for a page that connects after the worker restarted. */
+export function tabChannel({ type, storagePrefix }) {
+  const portsByTab = new Map(); // tabId -> the ports of the pages of this kind in that tab
+  const shownByTab = new Map(); // tabId -> {id, state}: what the tab's pages show
+  const storageKey = (tabId) => `${storagePrefix}:${tabId}`;
 
-function send(port, shown) {
-  try {
-    port.postMessage({ type: C.MESSAGE.FRAME_STATE, id: shown.id, state: shown.state });
-  } catch {
-    // The frame has gone; its disconnect removes the port.
+  function send(port, shown) {
+    try {
+      port.postMessage({ type, id: shown.id, state: shown.state });
+    } catch {
+      // The page has gone; its disconnect removes the port.
+    }
   }
+
+  /** Show `state` in the pages of tab `tabId`, now and in any page that connects later. The
+   * pages are sent it before anything is awaited, so states reach them in the order they were
+   * given. */
+  function show(tabId, state) {
+    const shown = { id: crypto.randomUUID(), state };
+    shownByTab.set(tabId, shown);
+    for (const port of portsByTab.get(tabId) || []) send(port, shown);
+    return chrome.storage.session.set({ [storageKey(tabId)]: shown }).catch((error) => {
+      console.warn("emptor: could not keep what the tab's frame shows", error.message);
+    });
+  }
+
+  /** A page connected (the caller has checked the sender): send it what its tab shows. */
+  async function attach(port) {
+    const tabId = port.sender.tab.id;
+    if (!portsByTab.has(tabId)) portsByTab.set(tabId, new Set());
+    portsByTab.get(tabId).add(port);
+    port.onDisconnect.addListener(() => {
+      const ports = portsByTab.get(tabId);
+      if (!ports) return;
+      ports.delete(port);
+      if (!ports.size) portsByTab.delete(tabId);
+    });
+    if (shownByTab.has(tabId)) {
+      send(port, shownByTab.get(tabId));
+      return;
+    }
+    // A worker started afresh (for this very connection, perhaps): what the tab showed before.
+    const stored = (await chrome.storage.session.get(storageKey(tabId)))[storageKey(tabId)];
+    if (stored && !shownByTab.has(tabId)) {
+      // (A state given meanwhile is newer, and was sent to this port already.)
+      shownByTab.set(tabId, stored);
+      send(port, stored);
+    }
+  }
+
+  /** The tab closed or loads another page: what its pages showed is no longer what it shows.
+   * Returns the storage key to remove along with the tab's other keys. */
+  function forget(tabId) {
+    shownByTab.delete(tabId);
+    return storageKey(tabId);
+  }
+
+  return { show, attach, forget };
 }
 
-/** Show `state` in the frames of tab `tabId`, now and in any frame that connects later. The
- * frames are sent it before anything is awaited, so states reach them in the order the content
- * script sent them. */
-export function showInTab(tabId, state) {
-  const shown = { id: crypto.randomUUID(), state };
-  shownByTab.set(tabId, shown);
-  for (const port of portsByTab.get(tabId) || []) send(port, shown);
-  return chrome.storage.session.set({ [storageKey(tabId)]: shown }).catch((error) => {
-    console.warn("emptor: could not keep what the tab's frame shows", error.message);
-  });
-}
+const frames = tabChannel({ type: C.MESSAGE.FRAME_STATE, storagePrefix: "frame" });
 
+/** Show `state` in the frames of tab `tabId`, now and in any frame that connects later. */
+export const showInTab = frames.show;
 /** A frame connected (the dispatcher has checked the sender): send it what its tab shows. */
-export async function attachFrame(port) {
-  const tabId = port.sender.tab.id;
-  if (!portsByTab.has(tabId)) portsByTab.set(tabId, new Set());
-  portsByTab.get(tabId).add(port);
-  port.onDisconnect.addListener(() => {
-    const ports = portsByTab.get(tabId);
-    if (!ports) return;
-    ports.delete(port);
-    if (!ports.size) portsByTab.delete(tabId);
-  });
-  if (shownByTab.has(tabId)) {
-    send(port, shownByTab.get(tabId));
-    return;
-  }
-  // A worker started afresh (for this very connection, perhaps): what the tab showed before.
-  const stored = (await chrome.storage.session.get(storageKey(tabId)))[storageKey(tabId)];
-  if (stored && !shownByTab.has(tabId)) {
-    // (A state the content script sent meanwhile is newer, and was sent to this port already.)
-    shownByTab.set(tabId, stored);
-    send(port, stored);
-  }
-}
-
+export const attachFrame = frames.attach;
 /** The tab closed or loads another page: its frame state is no longer what it shows. Returns
  * the storage key to remove along with the tab's other keys. */
-export function forgetFrameState(tabId) {
-  shownByTab.delete(tabId);
-  return storageKey(tabId);
-}
+export const forgetFrameState = frames.forget;

@@ -133,19 +133,33 @@ export const service = {
   /** {paired, service, version}, asked afresh (the popup and the options page). */
   pairing: async () => confirm(await readSettings(), { fresh: true }),
   /** Evidence (issue 10): one artifact's bytes, then the record naming them (docs/api.md). */
-  evidenceArtifact: ({ bytes, mediaType, name }) =>
+  evidenceArtifact: ({ bytes, mediaType, name, headers = {} }) =>
     confirmedCall("/evidence/artifacts", {
       method: "POST",
-      raw: { bytes, contentType: mediaType, headers: { "X-Emptor-Artifact-Name": name } },
+      raw: { bytes, contentType: mediaType, headers: { ...headers, "X-Emptor-Artifact-Name": name } },
       timeoutMs: C.EVIDENCE.UPLOAD_TIMEOUT_MS,
     }),
   saveEvidence: (record) => confirmedCall("/evidence", { method: "POST", json: record, timeoutMs: C.EVIDENCE.UPLOAD_TIMEOUT_MS }),
+  /** A seller message thread judged by the MSG rules: {verdict, findings, errors} (docs/api.md,
+   * "POST /api/v1/messages/analyze"); nothing of it is stored. */
+  analyzeThread: (thread) => confirmedCall("/messages/analyze", { method: "POST", json: thread, timeoutMs: ANALYZE_TIMEOUT_MS }),
   /** Every stored order, soonest protection end first (docs/api.md, "Orders"). */
   orders: () => confirmedCall("/orders", { timeoutMs: C.DEADLINES.ORDERS_TIMEOUT_MS }),
+  /** One order feed's answer, as an order page received it: the orders it shows, stored. */
+  recordOrderFeed: (feed) => confirmedCall("/orders", { method: "POST", json: feed, timeoutMs: C.DEADLINES.ORDERS_TIMEOUT_MS }),
+  /** The old site's rendered order detail page, read the same way. */
+  recordOrderPage: (html) =>
+    confirmedCall("/orders", {
+      method: "POST",
+      raw: { bytes: new TextEncoder().encode(html), contentType: "text/html; charset=utf-8", headers: {} },
+      timeoutMs: C.DEADLINES.ORDERS_TIMEOUT_MS,
+    }),
   /** The live evidence records, newest first, without their facts. */
   evidence: () => confirmedCall("/evidence", { timeoutMs: C.DEADLINES.ORDERS_TIMEOUT_MS }),
   /** Write the evidence pack of one product or one order in the service's data directory:
    * {path, records, artifacts, fingerprint, created}. `which` is {product_id} or {order_id}. */
+  /** Show the exports folder in the shopper's file manager: {path, opener}. */
+  openExportsFolder: () => confirmedCall("/evidence/open-folder", { method: "POST", json: {}, timeoutMs: C.DEADLINES.ORDERS_TIMEOUT_MS }),
   exportEvidence: (which) => confirmedCall("/evidence/export", { method: "POST", json: which, timeoutMs: C.DEADLINES.EXPORT_TIMEOUT_MS }),
   history: (marketplace, productId) =>
     confirmedCall(`/products/${encodeURIComponent(marketplace)}/${encodeURIComponent(productId)}/history`, {

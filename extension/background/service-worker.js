@@ -9,18 +9,22 @@
  */
 import "../lib/constants.js";
 import "../lib/ttl-cache.js";
+import "../lib/deadlines.js";
+import { accountForTab, accountKey, checkoutShown, forgetAccountTab, orderFeed, orderPage, rememberListing } from "./account-pages.js";
 import { checkDeadlines, ensureDeadlineAlarm, forgetService, onDeadlineAlarm, ordersCopy, refreshOrders, startDeadlines, warnDays } from "./deadlines.js";
 import { isOwnFrame, makeRouter } from "./dispatch.js";
 import { EvidenceProblem, saveEvidence } from "./evidence.js";
+import { fullPageText, screenshotsAllowed } from "./fullpage.js";
 import { evidenceBasis, savedText } from "./evidence-record.js";
 import { attachFrame, forgetFrameState, isFrameState, showInTab } from "./frames.js";
+import { analyzeThread, attachThreadView, forgetThreadWarning } from "./messages.js";
 import { analysisBody, cacheKey, fitToLimit, isLoadedProduct, refusedBlobIndex, summaryForTab } from "./requests.js";
 import { fetchReviewPages } from "./review-feed.js";
 import { forgetConfirmation, NotOurService, NotPaired, service, ServiceDown, ServiceError } from "./service-client.js";
 import { readSettings } from "./settings.js";
 
 const C = globalThis.EMPTOR;
-const { TtlCache } = globalThis.emptorLib;
+const { TtlCache, orderPageUrl } = globalThis.emptorLib;
 const EXTENSION_VERSION = chrome.runtime.getManifest().version;
 
 const reports = new TtlCache({ ttlMs: C.REPORT_CACHE_TTL_MS, maxEntries: C.REPORT_CACHE_MAX_ENTRIES });
@@ -51,16 +55,20 @@ function isLatest(who) {
 async function rememberForTab(who, answer) {
   if (!isLatest(who)) return; // the tab has moved on (or closed) since this request
   try {
-    const kept = { requestId: who.requestId, answer: summaryForTab(answer), evidence: evidenceBasis(answer) };
+    const evidence = evidenceBasis(answer);
+    const kept = { requestId: who.requestId, answer: summaryForTab(answer), evidence };
     await chrome.storage.session.set({ [tabKey(who.tabId)]: kept });
+    // By product too: its checkout, in this tab or another, is saved with it (account-pages.js).
+    await rememberListing(evidence);
   } catch (error) {
     console.warn("emptor: could not remember the tab's verdict", error.message);
   }
 }
 
 function forgetTab(tabId) {
+  forgetAccountTab(tabId);
   latestRequest.delete(tabId);
-  chrome.storage.session.remove([tabKey(tabId), timingsKey(tabId), forgetFrameState(tabId)]).catch(() => {});
+  chrome.storage.session.remove([tabKey(tabId), timingsKey(tabId), accountKey(tabId), forgetFrameState(tabId), forgetThreadWarning(tabId)]).catch(() => {});
 }
 
 /** Whether the shopper's own service answers: {state, serviceUrl, version, ...}, where state is
@@ -296,7 +304,7 @@ async function getTabVerdict(request) {
   if (!Number.isSafeInteger(request.tabId)) return { ok: false, state: "error", message: "Malformed getTabVerdict message." };
   const status = await serviceStatus({ fresh: true });
   const stored = (await chrome.storage.session.get(tabKey(request.tabId)))[tabKey(request.tabId)];
-  return { ok: true, service: status, answer: stored ? stored.answer : null };
+  return { ok: true, service: status, answer: stored ? stored.answer : null, account: await accountForTab(request.tabId) };
 }
 
 // --- evidence (issue 10; background/evidence.js) -----------------------------------------------
@@ -305,15 +313,21 @@ const savingTabs = new Set(); // one save at a time per tab
 
 /** Save evidence of the listing in `tabId` and say how it went, in words, in the answer and on
  * the toolbar button (the context menu and the shortcut have no other place to say it). */
-async function saveTabEvidence(tabId, { withScreenshot }) {
+async function saveTabEvidence(tabId, { withScreenshot, basis = null, fullPage = false }) {
   if (savingTabs.has(tabId)) return { ok: false, state: "error", message: "emptor is already saving evidence of this page." };
   savingTabs.add(tabId);
   let result;
   try {
     const stored = (await chrome.storage.session.get(tabKey(tabId)))[tabKey(tabId)];
-    const saved = await saveEvidence(tabId, { withScreenshot, basis: (stored && stored.evidence) || null });
+    // The popup that asked for the whole page shows how far the screenshots are (popup.js). A
+    // message rather than chrome.storage.session: it reaches the open popup at once, leaves
+    // nothing behind, and a closed popup simply does not receive it.
+    const onProgress = (progress) =>
+      chrome.runtime.sendMessage({ type: C.MESSAGE.CAPTURE_PROGRESS, tabId, ...progress }).catch(() => {});
+    const saved = await saveEvidence(tabId, { withScreenshot, basis: basis || (stored && stored.evidence) || null, fullPage, onProgress });
     const { id, hash, captured_at: capturedAt } = saved.record;
     let message = savedText(saved.record, { screenshot: saved.screenshot });
+    if (saved.fullPage) message += ` ${fullPageText(saved.fullPage)}`;
     if (saved.note) message += ` ${saved.note}`;
     result = { ok: true, state: "saved", message, record: { id, hash, captured_at: capturedAt }, screenshot: saved.screenshot };
   } catch (error) {
@@ -327,17 +341,19 @@ async function saveTabEvidence(tabId, { withScreenshot }) {
   return result;
 }
 
-/** The popup's "Save evidence": its click granted activeTab, so the screenshot is taken. */
+/** The popup's "Save evidence": its click granted activeTab, so the screenshot is taken, and the
+ * whole page's too when the shopper ticked "Whole page" (`fullPage`). */
 function saveEvidenceFromPopup(request) {
   if (!Number.isSafeInteger(request.tabId)) return { ok: false, state: "error", message: "Malformed saveEvidence message." };
-  return saveTabEvidence(request.tabId, { withScreenshot: true });
+  return saveTabEvidence(request.tabId, { withScreenshot: true, fullPage: request.fullPage === true });
 }
 
 /** The panel's "Save evidence": a click in a page grants no screenshot, so the page and the facts
- * are saved and the answer says how to add one. */
+ * are saved and the answer says how to add one; unless the shopper allowed screenshots on the
+ * options page (the optional <all_urls> permission), and then the screenshot is taken too. */
 async function savePageEvidence(request, sender) {
-  const result = await saveTabEvidence(sender.tab.id, { withScreenshot: false });
-  if (result.ok) result.message += ` ${C.EVIDENCE.SCREENSHOT_HINT}`;
+  const result = await saveTabEvidence(sender.tab.id, { withScreenshot: await screenshotsAllowed() });
+  if (result.ok && !result.screenshot) result.message += ` ${C.EVIDENCE.SCREENSHOT_HINT}`;
   return result;
 }
 
@@ -445,6 +461,17 @@ const HANDLERS = {
   [C.MESSAGE.GET_DEADLINES]: getDeadlines,
   [C.MESSAGE.LIST_EVIDENCE]: listEvidence,
   [C.MESSAGE.EXPORT_EVIDENCE]: exportEvidence,
+  [C.MESSAGE.OPEN_EXPORTS_FOLDER]: async () => {
+    try {
+      return { ok: true, ...(await service.openExportsFolder()) };
+    } catch (error) {
+      return failure(error);
+    }
+  },
+  [C.MESSAGE.ORDER_FEED]: (request, sender) => orderFeed(request, sender, { failure, serially }),
+  [C.MESSAGE.ORDER_PAGE]: (request, sender) => orderPage(request, sender, { failure, serially }),
+  [C.MESSAGE.CHECKOUT_SHOWN]: (request, sender) => checkoutShown(request, sender, { saveTabEvidence }),
+  [C.MESSAGE.ANALYZE_THREAD]: analyzeThread,
 };
 
 // emptor's frame page: its address under the extension's id, and this session's dynamic one
@@ -454,6 +481,11 @@ const OWN_FRAME = {
   frameUrls: [...new Set([chrome.runtime.getURL("") + C.FRAME.PAGE, chrome.runtime.getURL(C.FRAME.PAGE)])],
 };
 const route = makeRouter(HANDLERS, { ...OWN_FRAME, extensionOrigin: chrome.runtime.getURL("") });
+// emptor's warning on seller message pages (background/messages.js), at either address as above.
+const OWN_THREAD_VIEW = {
+  extensionId: chrome.runtime.id,
+  viewUrls: [...new Set([chrome.runtime.getURL("") + C.THREAD.VIEW, chrome.runtime.getURL(C.THREAD.VIEW)])],
+};
 
 chrome.runtime.onMessage.addListener((request, sender, sendResponse) => {
   const handler = route(request, sender);
@@ -469,6 +501,7 @@ chrome.runtime.onMessage.addListener((request, sender, sendResponse) => {
 // emptor's frame connects to learn what to show. A port from anything else is left unanswered
 // (not disconnected: the frame connects again whenever its port closes).
 chrome.runtime.onConnect.addListener((port) => {
+  if (port.name === C.THREAD.PORT_NAME && attachThreadView(port, OWN_THREAD_VIEW)) return;
   if (port.name !== C.FRAME.PORT_NAME || !isOwnFrame(port.sender, OWN_FRAME)) {
     console.warn("emptor: ignored a connection", port.name, "from", port.sender && (port.sender.url || port.sender.id));
     return;
@@ -476,16 +509,19 @@ chrome.runtime.onConnect.addListener((port) => {
   attachFrame(port).catch((error) => console.warn("emptor: could not send the frame its state", error.message));
 });
 
-// "Save evidence" from the page's context menu, on listings only (the content scripts' matches),
-// and from the keyboard shortcut (manifest.json "commands"): both grant activeTab.
-const LISTING_PAGES = chrome.runtime.getManifest().content_scripts.find((script) => script.js.includes("content/schedule.js")).matches;
+// "Save evidence" from the page's context menu, on the pages emptor can snapshot (those whose
+// content scripts include capture.js: listings, orders, tracking, checkout, seller messages), and
+// from the keyboard shortcut (manifest.json "commands"): both grant activeTab.
+const SNAPSHOT_PAGES = [
+  ...new Set(chrome.runtime.getManifest().content_scripts.filter((script) => script.js.includes("content/capture.js")).flatMap((script) => script.matches)),
+];
 chrome.runtime.onInstalled.addListener(() => {
   chrome.contextMenus.removeAll(() => {
     chrome.contextMenus.create({
       id: C.EVIDENCE.MENU_ID,
-      title: "Save evidence of this listing (emptor)",
+      title: "Save evidence of this page (emptor)",
       contexts: ["page", "selection", "link", "image"],
-      documentUrlPatterns: LISTING_PAGES,
+      documentUrlPatterns: SNAPSHOT_PAGES,
     });
   });
 });
@@ -496,6 +532,15 @@ chrome.commands.onCommand.addListener(async (command, tab) => {
   if (command !== C.EVIDENCE.COMMAND) return;
   const target = tab || (await chrome.tabs.query({ active: true, lastFocusedWindow: true }))[0];
   if (target && target.id >= 0) saveTabEvidence(target.id, { withScreenshot: true });
+});
+
+// A deadline warning clicked: the order's page, where the shopper can confirm receipt, extend the
+// protection or open a dispute.
+chrome.notifications.onClicked.addListener((notificationId) => {
+  const url = orderPageUrl(notificationId);
+  if (!url) return;
+  chrome.tabs.create({ url }).catch((error) => console.warn("emptor: could not open the order", error.message));
+  chrome.notifications.clear(notificationId).catch(() => {});
 });
 
 // A closed tab, or a tab loading a new document, no longer shows the verdict it had. (Without

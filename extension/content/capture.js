@@ -12,6 +12,9 @@
   if (!content) return; // not a top-level HTML document (content/timings.js decides)
 
   const C = globalThis.EMPTOR;
+  // The address the page had when emptor's scripts arrived: a page script can change the address
+  // later (history.replaceState), not what a content script was injected for.
+  const loadedUrl = location.href;
 
   // --- the page-world hook's captures --------------------------------------------------------
 
@@ -86,10 +89,23 @@
     return body.length <= KEPT_SCRIPT_MAX_CHARS && TEMPLATE_SCRIPT.test(body);
   }
 
-  function stripInside(html) {
-    return html
-      .replace(SCRIPT_BLOCK, (match, open, body, close) => (keepScriptBody(body) ? match : open + close))
-      .replace(STYLE_BLOCK, "");
+  function stripInside(html, keepStyles) {
+    const stripped = html.replace(SCRIPT_BLOCK, (match, open, body, close) => (keepScriptBody(body) ? match : open + close));
+    return keepStyles ? stripped : stripped.replace(STYLE_BLOCK, "");
+  }
+
+  /** A <style> kept for evidence: its text, or, when a script filled it through the CSSOM
+   * (insertRule leaves the element empty), the rules the page is drawn with. */
+  function styleElement(style) {
+    let rules = "";
+    if (!style.textContent.trim()) {
+      try {
+        rules = Array.from(style.sheet ? style.sheet.cssRules : [], (rule) => rule.cssText).join("\n");
+      } catch {
+        rules = ""; // a sheet the page cannot read
+      }
+    }
+    return rules ? startTag(style) + rules + "</style>" : style.outerHTML;
   }
 
   function escapeText(text) {
@@ -108,9 +124,13 @@
     return new Promise((resolve) => setTimeout(resolve, 0));
   }
 
-  function serializeElement(child, out) {
+  function serializeElement(child, out, keepStyles) {
     const name = child.localName;
-    if (child.id === C.ROOT_ID || name === "style") return false; // emptor's own badge, the page's styles
+    if (child.id === C.ROOT_ID || (name === "style" && !keepStyles)) return false; // emptor's own badge, the page's styles
+    if (name === "style") {
+      out.push(styleElement(child));
+      return false;
+    }
     if (name === "script") {
       out.push(startTag(child) + (keepScriptBody(child.textContent) ? child.textContent : "") + "</script>");
       return false;
@@ -118,14 +138,14 @@
     if (name !== "template" && !VOID_ELEMENTS.has(name) && child.getElementsByTagName("*").length > WHOLE_SUBTREE_MAX_ELEMENTS) {
       return true; // too large to serialise at once: walk it
     }
-    out.push(stripInside(child.outerHTML));
+    out.push(stripInside(child.outerHTML, keepStyles));
     return false;
   }
 
   async function walk(node, out, slice) {
     for (const child of node.childNodes) {
       if (child.nodeType === Node.ELEMENT_NODE) {
-        if (serializeElement(child, out)) {
+        if (serializeElement(child, out, slice.keepStyles)) {
           out.push(startTag(child));
           await walk(child, out, slice);
           out.push(`</${child.localName}>`);
@@ -145,11 +165,12 @@
 
   /** The rendered page without script bodies (but the template one), styles or emptor's own
    * (empty, shadow-hosting) element, serialised in slices that leave the page responsive; null
-   * when it is too large to send. */
-  async function serializePage() {
+   * when it is too large to send. `keepStyles`: keep the page's <style> blocks (evidence keeps
+   * the page's look; an analysis needs none). */
+  async function serializePage({ keepStyles = false } = {}) {
     const root = document.documentElement;
     const out = ["<!DOCTYPE html>", startTag(root)];
-    const slice = { start: performance.now() };
+    const slice = { start: performance.now(), keepStyles };
     await walk(root, out, slice);
     out.push("</html>");
     const html = out.join("");
@@ -165,19 +186,59 @@
   }
 
   // Saving evidence (background/evidence.js): the worker asks for the page as it is now, serialised
-  // as for an analysis (emptor's own element left out). Only the worker can send this: a page
-  // script cannot send extension messages.
+  // as for an analysis (emptor's own element left out), with its <style> blocks when it asks
+  // (keepStyles). Only the worker can send this: a page script cannot send extension messages.
   chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
     if (!message || message.type !== C.MESSAGE.SNAPSHOT_PAGE) return false;
-    serializePage().then(
-      (html) => sendResponse({ url: location.href, html }),
-      () => sendResponse({ url: location.href, html: null }),
+    // `account`: the page is one of the shopper's account pages (content/account.js runs there),
+    // which decides its redaction whatever its address says now (background/evidence-record.js).
+    const about = { url: location.href, loadedUrl, account: Boolean(content.account) };
+    serializePage({ keepStyles: message.keepStyles === true }).then(
+      (html) => sendResponse({ ...about, html }),
+      () => sendResponse({ ...about, html: null }),
     );
+    return true; // answered asynchronously
+  });
+
+  /** Resolves once the page has been painted with the latest change (two animation frames; a
+   * timer in case the tab is not painting): a screenshot after it shows the change. */
+  function painted() {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, 200);
+      requestAnimationFrame(() => requestAnimationFrame(() => {
+        clearTimeout(timer);
+        resolve();
+      }));
+    });
+  }
+
+  // A whole-page screenshot (background/fullpage.js): the worker scrolls the page one screen at a
+  // time (to `y`, or nowhere when it is null) and learns where the page is and how large. The
+  // answer waits for the next frame to be drawn, so that the screenshot shows the new position.
+  // "instant" overrides a page's smooth scrolling, which would still be moving at the screenshot.
+  chrome.runtime.onMessage.addListener((message, sender, sendResponse) => {
+    if (!message || message.type !== C.MESSAGE.SCROLL_PAGE) return false;
+    if (Number.isFinite(message.y)) {
+      window.scrollTo({ left: Number.isFinite(message.x) ? message.x : window.scrollX, top: message.y, behavior: "instant" });
+    }
+    const answer = () =>
+      sendResponse({
+        x: window.scrollX,
+        y: window.scrollY,
+        pageHeight: Math.max(document.documentElement.scrollHeight, document.body ? document.body.scrollHeight : 0),
+        viewportWidth: window.innerWidth,
+        viewportHeight: window.innerHeight,
+        scale: window.devicePixelRatio,
+      });
+    // painted() falls back on a timer: a tab in the background draws no frames, and the worker
+    // must hear back to put the page as it was and end the save.
+    painted().then(answer);
     return true; // answered asynchronously
   });
 
   content.capture = {
     collect,
+    painted,
     serializePage,
     selectedSkuId,
     hasData: () => blobs.size > 0,

@@ -1,6 +1,7 @@
 /*
  * Runs in the page's own JavaScript world (manifest "world": "MAIN", at document_start) to
- * capture the product data a listing page holds in script variables and feed responses:
+ * capture the product data a listing page holds in script variables and feed responses (and,
+ * on order, tracking and checkout pages, the order feeds' answers):
  * window.runParams (2019-2024 pages), _init_data_ (2022), and the responses of the 2024+
  * product feeds (docs/sources.md, "AliExpress page generations"). It only reads: every wrapper calls the
  * page's original function and returns its result unchanged, and any failure of ours is
@@ -32,6 +33,16 @@
     "mtop.aliexpress.itemdetail.pc.asyncPCDetail",
     "mtop.aliexpress.itemdetail.msite",
   ];
+  // The order feeds of the order, tracking and refund pages (issue 10), which the service reads
+  // at POST /api/v1/orders (server/marketplaces/aliexpress/orders.py, ORDER_FEEDS; the same
+  // contract test checks them). They are sent as they arrive, as "order-feed" messages: unlike a
+  // listing's data, which is sent once the page has rendered, each answer stands on its own.
+  const ORDER_FEEDS = [
+    "mtop.aliexpress.trade.buyer.order.list",
+    "mtop.aliexpress.trade.buyer.order.detail",
+    "mtop.ae.ld.querydetail",
+    "mtop.aliexpress.buyer.reverse.queryreverseorderpagelistforbuyer",
+  ];
   const JSONP = /^\s*[\w$.]+\s*\(([\s\S]*)\)\s*;?\s*$/;
   const loadedAt = location.pathname;
   const captured = new Map(); // source -> {path, body}: the latest capture of each feed
@@ -48,13 +59,17 @@
   /** `path` is the address the request was made from: a response that arrives after the page
    * moved on belongs to the listing that asked for it. */
   function capture(source, body, path) {
+    if (ORDER_FEEDS.includes(source)) {
+      post({ kind: "order-feed", source, body, path });
+      return;
+    }
     captured.set(source, { path, body });
     post({ kind: "blob", source, body, path });
   }
 
   function feedOf(url) {
     const text = String((url && url.href) || (url && url.url) || url || "").toLowerCase();
-    return FEEDS.find((feed) => text.includes(feed.toLowerCase())) || null;
+    return FEEDS.concat(ORDER_FEEDS).find((feed) => text.includes(feed.toLowerCase())) || null;
   }
 
   function isData(text) {

@@ -131,18 +131,6 @@
     if (event.persisted && shown) sendToFrame(shown);
   });
 
-  /** Resolves once the page has been painted with the latest change (two animation frames; a
-   * timer in case the tab is not painting). */
-  function painted() {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, 200);
-      requestAnimationFrame(() => requestAnimationFrame(() => {
-        clearTimeout(timer);
-        resolve();
-      }));
-    });
-  }
-
   // The frame opened or closed its panel (it asked the service worker, which alone can reach
   // this content script: a page script cannot send extension messages). While the worker takes
   // a screenshot for evidence, emptor's frame is hidden, so the screenshot shows the page alone.
@@ -150,8 +138,9 @@
     if (ui && message && message.type === C.MESSAGE.RESIZE_FRAME && typeof message.open === "boolean") {
       setFrameSize(ui.frame, message.open ? FRAME.OPEN : FRAME.COLLAPSED);
     } else if (message && message.type === C.MESSAGE.HIDE_FRAME && typeof message.hidden === "boolean") {
-      if (ui) ui.host.style.visibility = message.hidden ? "hidden" : "";
-      painted().then(() => sendResponse({ ok: true }));
+      // The frame too: its "all: initial" resets the visibility it would inherit from the host.
+      if (ui) ui.host.style.visibility = ui.frame.style.visibility = message.hidden ? "hidden" : "";
+      content.capture.painted().then(() => sendResponse({ ok: true }));
       return true; // answered once painted
     }
     return false;

@@ -17,6 +17,16 @@
     ANALYZE_PAGE: "analyzePage",
     SHOW_IN_FRAME: "showInFrame",
     REPORT_TIMINGS: "reportTimings",
+    // content script of an order, tracking or checkout page -> service worker (issue 10;
+    // background/account-pages.js): an order feed's answer as the page received it, and "this
+    // checkout page has shown its order" (the once-per-variant capture of what was promised);
+    // the old site's order detail page, rendered
+    ORDER_FEED: "orderFeed",
+    ORDER_PAGE: "orderPage",
+    CHECKOUT_SHOWN: "checkoutShown",
+    // content script of a seller message page -> service worker (issue 10; background/messages.js):
+    // the thread as the page shows it, to be judged by the MSG rules
+    ANALYZE_THREAD: "analyzeThread",
     // emptor's frame (view/frame.html, which renders the badge and the panel) -> service worker
     GET_HISTORY: "getHistory",
     SET_PANEL_OPEN: "setPanelOpen",
@@ -27,8 +37,16 @@
     // service worker -> content script, while saving evidence (background/evidence.js)
     SNAPSHOT_PAGE: "snapshotPage",
     HIDE_FRAME: "hideFrame",
+    // ... and for a whole-page screenshot (background/fullpage.js): scroll, and say the page's size
+    SCROLL_PAGE: "scrollPage",
+    // service worker -> popup: "capture 3 of 7" while a whole-page screenshot is taken
+    CAPTURE_PROGRESS: "captureProgress",
     // service worker -> emptor's frame, on the port the frame opens
     FRAME_STATE: "frameState",
+    // service worker -> emptor's message warning (view/messages.html), on the port it opens; and
+    // -> the message page's content script: the shopper closed the warning
+    THREAD_WARNING: "threadWarning",
+    CLOSE_THREAD_WARNING: "closeThreadWarning",
     // popup / options -> service worker
     GET_TAB_VERDICT: "getTabVerdict",
     GET_SERVICE_STATUS: "getServiceStatus",
@@ -39,12 +57,13 @@
     GET_DEADLINES: "getDeadlines",
     LIST_EVIDENCE: "listEvidence",
     EXPORT_EVIDENCE: "exportEvidence",
+    OPEN_EXPORTS_FOLDER: "openExportsFolder",
   });
 
   root.EMPTOR = Object.freeze({
     MESSAGE,
     // Message types a content script may send; everything else from a web page's tab is refused.
-    CONTENT_SCRIPT_MESSAGES: Object.freeze([MESSAGE.ANALYZE_PAGE, MESSAGE.SHOW_IN_FRAME, MESSAGE.REPORT_TIMINGS]),
+    CONTENT_SCRIPT_MESSAGES: Object.freeze([MESSAGE.ANALYZE_PAGE, MESSAGE.SHOW_IN_FRAME, MESSAGE.REPORT_TIMINGS, MESSAGE.ORDER_FEED, MESSAGE.ORDER_PAGE, MESSAGE.CHECKOUT_SHOWN, MESSAGE.ANALYZE_THREAD]),
     // Message types only emptor's own frame page, embedded in a listing's tab, may send.
     FRAME_MESSAGES: Object.freeze([MESSAGE.GET_HISTORY, MESSAGE.SET_PANEL_OPEN, MESSAGE.SAVE_PAGE_EVIDENCE]),
     // Message types only the extension's own pages (popup, options, the benchmark) may send.
@@ -56,9 +75,11 @@
       MESSAGE.GET_DEADLINES,
       MESSAGE.LIST_EVIDENCE,
       MESSAGE.EXPORT_EVIDENCE,
+      MESSAGE.OPEN_EXPORTS_FOLDER,
     ]),
     // Message types the service worker sends and never accepts.
-    WORKER_MESSAGES: Object.freeze([MESSAGE.REPORT_UPDATED, MESSAGE.RESIZE_FRAME, MESSAGE.FRAME_STATE, MESSAGE.SNAPSHOT_PAGE, MESSAGE.HIDE_FRAME]),
+    WORKER_MESSAGES: Object.freeze([MESSAGE.REPORT_UPDATED, MESSAGE.RESIZE_FRAME, MESSAGE.FRAME_STATE, MESSAGE.SNAPSHOT_PAGE, MESSAGE.HIDE_FRAME, MESSAGE.THREAD_WARNING, MESSAGE.CLOSE_THREAD_WARNING,
+      MESSAGE.SCROLL_PAGE, MESSAGE.CAPTURE_PROGRESS]),
 
     // The badge and the panel render in this extension page, which the content script embeds
     // above the title in an iframe (docs/extension.md, "The badge and the panel"). The iframe
@@ -148,7 +169,25 @@
       UPLOAD_TIMEOUT_MS: 30000,
       // How long the content script may take to serialise the page for a snapshot.
       SNAPSHOT_TIMEOUT_MS: 15000,
-      SCREENSHOT_HINT: "To add a screenshot, press emptor's toolbar button and Save evidence there, or the keyboard shortcut (Alt+Shift+E).",
+      // The options page's "Keep my name and address in saved order and checkout pages" (off: the
+      // service redacts them; background/evidence.js sends X-Emptor-Redact: no when on).
+      KEEP_PERSONAL_DATA_KEY: "keepPersonalData",
+      SCREENSHOT_HINT: "To add a screenshot, press emptor's toolbar button and Save evidence there, or the keyboard shortcut (Alt+Shift+E), or allow screenshots from the panel on emptor's options page.",
+      // The optional permission (manifest.json "optional_host_permissions") that lets the panel's
+      // Save evidence take a screenshot: captureVisibleTab works with <all_urls> without activeTab.
+      // Asked for only from the options page, when the shopper clicks there.
+      SCREENSHOT_ORIGINS: Object.freeze(["<all_urls>"]),
+      // The whole page (background/fullpage.js), on request from the popup: a second PNG. At most
+      // FULL_PAGE_MAX_CAPTURES screens: 20 screenshots take 10 s at the browser's two a second (13 s
+      // from click to stored, docs/performance.md), and at up to about 1 MB of PNG for a 1280x900
+      // screen full of product photos (an estimate; the fixture pages, which load no images, make
+      // 42 KB) stay within the 25 MB the service keeps (a larger image is not saved, and the save
+      // says why). And at most FULL_PAGE_MAX_CANVAS_PX device pixels tall, the tallest canvas
+      // Firefox and Chromium draw (32,767: the canvas-size package's measurements). A longer page
+      // is cut, and the record says so (facts.full_page.cut).
+      FULL_PAGE_NAME: "fullpage.png",
+      FULL_PAGE_MAX_CAPTURES: 20,
+      FULL_PAGE_MAX_CANVAS_PX: 32767,
     }),
 
     // Buyer-protection deadlines (issue 10; background/deadlines.js, lib/deadlines.js): the worker
@@ -169,6 +208,49 @@
       NOTIFICATION_PREFIX: "emptor-deadline:",
       ORDERS_TIMEOUT_MS: 4000,
       EXPORT_TIMEOUT_MS: 60000,
+    }),
+
+    // The shopper's account pages (issue 10; background/account-pages.js, content/account.js,
+    // docs/extension.md "Account pages").
+    ACCOUNT: Object.freeze({
+      // An order feed's answer is at most what the service accepts in one request.
+      MAX_FEED_CHARS: 15 * 1024 * 1024,
+      // chrome.storage.local: the checkouts captured ({key: {recordId, capturedAt, productId}}),
+      // one capture per product and variant; the oldest are forgotten past MAX_CHECKOUTS_KEPT (a
+      // forgotten one is captured again if the shopper returns to it, which costs one record).
+      CHECKOUTS_KEY: "checkoutCaptures",
+      MAX_CHECKOUTS_KEPT: 500,
+      // How long the checkout page may take to render its order before it is captured as it is
+      // (the same wait as a listing's: RENDER_WAIT_MS), and the elements that say it has: the
+      // order total and the place-order button (docs/extension.md, "Checkout").
+      CHECKOUT_RENDERED_SELECTORS: Object.freeze([".pl-order-toal-container__item", "button.place-order-primary-btn"]),
+      // Personal data blurred in a screenshot of an order or checkout page (the page's text is
+      // redacted by the service; pixels cannot be): the address and contact blocks.
+      PERSONAL_DATA_SELECTORS: Object.freeze([".pl-address-item-container", ".order-detail-info-item"]),
+    }),
+
+    // Seller message pages (issue 10; content/messages.js, background/messages.js, view/messages.*;
+    // docs/extension.md "Seller message pages"). The thread goes to POST /api/v1/messages/analyze,
+    // whose limits (server/api/messages.py) are MAX_MESSAGES and MAX_TEXT_CHARS; a thread's
+    // text is kept under MAX_THREAD_CHARS so that the request, at up to 3 bytes a character,
+    // stays under MAX_REQUEST_BYTES. The warning renders in VIEW, an extension page of a fixed
+    // SIZE (whatever it says), fixed at the page's top right.
+    THREAD: Object.freeze({
+      VIEW: "view/messages.html",
+      PORT_NAME: "emptor-messages",
+      // The one message the view sends on its port: the shopper closed the warning.
+      DISMISS: "dismiss",
+      SIZE: Object.freeze({ width: 400, height: 320 }),
+      MAX_MESSAGES: 2000,
+      MAX_TEXT_CHARS: 20000,
+      MAX_SENT_AT_CHARS: 40,
+      MAX_THREAD_CHARS: 4 * 1024 * 1024,
+      // AliExpress order ids are 15-16 digits (tests/fixtures/orders); anything up to 20 is read.
+      ORDER_ID: /^\d{8,20}$/,
+      // New messages arrive in bursts (a reply renders its bubble, its time, its read mark): the
+      // thread is read again once the page has been still this long.
+      SETTLE_MS: 400,
+      MAX_SETTLE_MS: 2000,
     }),
 
     // The id of the one element emptor adds to a listing page (content/view.js): the host of the

@@ -138,7 +138,21 @@
     return `Order ${order.order_id}${store}: buyer protection ends ${inDays(daysLeft)}, ${date}.`;
   }
 
+  // The order's own page on the 2022+ site, where the shopper confirms receipt, asks for more
+  // protection time or opens a dispute (docs/extension.md, "Deadlines").
+  const ORDER_PAGE = "https://www.aliexpress.com/p/order/detail.html?orderId=";
+
+  /** The order page a deadline warning (its notification id: the prefix, then the warning's key)
+   * is about, or null for any other notification. */
+  function orderPageUrl(notificationId) {
+    const prefix = root.EMPTOR.DEADLINES.NOTIFICATION_PREFIX;
+    if (typeof notificationId !== "string" || !notificationId.startsWith(prefix)) return null;
+    const orderId = notificationId.slice(prefix.length).split(":")[0];
+    return /^\d{6,32}$/.test(orderId) ? ORDER_PAGE + orderId : null;
+  }
+
   root.emptorLib = Object.assign(root.emptorLib || {}, {
+    orderPageUrl,
     localDay,
     daysUntil,
     dateInWords,

@@ -1,5 +1,7 @@
 /* The options page: the service address (loopback only), the pairing code `emptor pair` prints,
- * and how many days before buyer protection ends emptor warns. */
+ * how many days before buyer protection ends emptor warns, whether the panel may take
+ * screenshots (an optional permission), and whether saved order and checkout pages keep the
+ * buyer's name and address. */
 (function () {
   "use strict";
 
@@ -57,6 +59,55 @@
   }
 
   document.getElementById("test").addEventListener("click", () => check());
+
+  // The optional screenshot permission (docs/extension.md, "Permissions"): asked for only here,
+  // from the shopper's click (the browser asks the shopper to confirm), and withdrawn the same way.
+  const screenshotButton = document.getElementById("screenshot-permission");
+  const screenshotState = document.getElementById("screenshot-state");
+  const SCREENSHOTS = { origins: [...C.EVIDENCE.SCREENSHOT_ORIGINS] };
+
+  async function showScreenshotPermission() {
+    const granted = await chrome.permissions.contains(SCREENSHOTS);
+    document.body.dataset.screenshots = granted ? "allowed" : "not-allowed";
+    screenshotButton.textContent = granted ? "Stop screenshots from emptor's panel" : "Allow screenshots when I save from emptor's panel";
+    screenshotState.textContent = granted
+      ? "Allowed: Save evidence in emptor's panel saves a screenshot of the page with it."
+      : "Not allowed: Save evidence in emptor's panel saves the page and the facts without a screenshot.";
+    screenshotState.className = granted ? "ok" : "";
+  }
+
+  screenshotButton.addEventListener("click", async () => {
+    // permissions.request must be called in the click's own task (before any await), or the
+    // browser refuses it for want of a user gesture.
+    const change = document.body.dataset.screenshots === "allowed" ? chrome.permissions.remove(SCREENSHOTS) : chrome.permissions.request(SCREENSHOTS);
+    try {
+      await change;
+    } catch (error) {
+      screenshotState.textContent = `The browser refused: ${error.message}`;
+      screenshotState.className = "error";
+      return;
+    }
+    await showScreenshotPermission();
+  });
+  // Granted or withdrawn elsewhere too (the browser's extension settings).
+  chrome.permissions.onAdded.addListener(showScreenshotPermission);
+  chrome.permissions.onRemoved.addListener(showScreenshotPermission);
+  showScreenshotPermission();
+
+  // Redaction of saved order and checkout pages (docs/extension.md, "Account pages"): on by
+  // default, so the setting stored is the opt-out; it applies from the next save.
+  const keepPersonalData = document.getElementById("keepPersonalData");
+  const personalDataState = document.getElementById("personal-data-state");
+  chrome.storage.local.get(C.EVIDENCE.KEEP_PERSONAL_DATA_KEY).then((stored) => {
+    keepPersonalData.checked = stored[C.EVIDENCE.KEEP_PERSONAL_DATA_KEY] === true;
+  });
+  keepPersonalData.addEventListener("change", async () => {
+    await chrome.storage.local.set({ [C.EVIDENCE.KEEP_PERSONAL_DATA_KEY]: keepPersonalData.checked });
+    personalDataState.textContent = keepPersonalData.checked
+      ? "Saved: your name and address stay in order and checkout pages you save from now on."
+      : "Saved: your name and address are taken out of order and checkout pages you save from now on.";
+    personalDataState.className = "ok";
+  });
 
   load();
 })();

@@ -43,25 +43,68 @@
     document.getElementById("verdict").replaceChildren(...children);
   }
 
+  /** What emptor did on the tab's account page (background/account-pages.js): the orders an
+   * order page's feed showed, or the checkout saved as evidence of what was promised. */
+  function showAccount(account) {
+    const section = document.getElementById("account");
+    if (!account) return;
+    const lines = [];
+    if (account.checkout && account.checkout.recordId) {
+      const { recordId, capturedAt, again, screenshot } = account.checkout;
+      lines.push(text("p", again
+        ? `emptor saved this checkout (product and variant) when you first reached it, as evidence record ${recordId.slice(0, 12)}.`
+        : `emptor saved this checkout page as evidence of what was promised at purchase (record ${recordId.slice(0, 12)}, ${serviceTime(capturedAt)}${screenshot ? ", with a screenshot" : ", no screenshot"}).`));
+      section.dataset.checkout = "saved";
+    } else if (account.checkout && account.checkout.failed) {
+      lines.push(text("p", `emptor could not save this checkout: ${account.checkout.failed}`, "error"));
+      section.dataset.checkout = "failed";
+    }
+    if (Array.isArray(account.orders) && account.orders.length) {
+      const dated = account.orders.filter((order) => order.protection_ends).length;
+      lines.push(text("p", `Read ${account.orders.length} order${account.orders.length === 1 ? "" : "s"} from this page` +
+        (dated ? `; ${dated} with a buyer-protection end (below).` : "; this page shows no protection end (an order's detail page does)."), "muted"));
+    }
+    section.replaceChildren(...lines);
+    section.hidden = lines.length === 0;
+  }
+
   /** "Save evidence": the click on emptor's toolbar button granted activeTab for the listing, so
    * the worker can add a screenshot (background/evidence.js). */
   async function saveEvidence(tabId) {
     const button = document.getElementById("save-evidence");
     const status = document.getElementById("evidence-status");
+    const fullPage = document.getElementById("whole-page").checked;
+    const progress = document.getElementById("capture-progress");
     button.disabled = true;
     status.className = "muted";
-    status.textContent = "Saving the page, a screenshot and the verdict…";
+    status.textContent = fullPage ? "Saving the page, screenshots of the whole page and the verdict…" : "Saving the page, a screenshot and the verdict…";
     document.body.dataset.evidence = "saving";
+    // The worker says how far a whole page's screenshots are (about two a second, the most the
+    // browser allows): "capture 3 of 7".
+    const onProgress = (message, sender) => {
+      if (!fromWorker(sender) || !message || message.type !== C.MESSAGE.CAPTURE_PROGRESS || message.tabId !== tabId) return;
+      progress.hidden = false;
+      progress.max = message.of;
+      progress.value = message.capture;
+      status.textContent = `Capturing the whole page: capture ${message.capture} of ${message.of}…`;
+    };
+    if (fullPage) chrome.runtime.onMessage.addListener(onProgress);
     let reply;
     try {
-      reply = await chrome.runtime.sendMessage({ type: C.MESSAGE.SAVE_EVIDENCE, tabId });
+      reply = await chrome.runtime.sendMessage({ type: C.MESSAGE.SAVE_EVIDENCE, tabId, fullPage });
     } catch (error) {
       reply = { ok: false, message: `Evidence not saved: the extension did not answer (${error.message}).` };
     }
+    chrome.runtime.onMessage.removeListener(onProgress);
+    progress.hidden = true;
     status.textContent = (reply && reply.message) || "Evidence not saved: the extension did not answer.";
     status.className = reply && reply.ok ? "saved" : "error";
     document.body.dataset.evidence = reply && reply.ok ? "saved" : "failed";
-    if (reply && reply.ok) status.dataset.record = reply.record.id;
+    if (reply && reply.ok) {
+      status.dataset.record = reply.record.id;
+      // The list below shows the record just saved.
+      chrome.runtime.sendMessage({ type: C.MESSAGE.LIST_EVIDENCE }).then(showEvidence, (error) => showEvidence({ ok: false, message: error.message }));
+    }
     button.disabled = false;
   }
 
@@ -153,6 +196,7 @@
     status.textContent = "Writing the evidence pack…";
     path.textContent = "";
     document.getElementById("copy-path").hidden = true;
+    document.getElementById("open-folder").hidden = true;
     document.body.dataset.export = "writing";
     button.disabled = true;
     let reply;
@@ -170,11 +214,29 @@
         "on this computer. Open it from there, or attach it to your dispute:";
       path.textContent = reply.pack.path;
       document.getElementById("copy-path").hidden = false;
+      document.getElementById("open-folder").hidden = false;
       document.body.dataset.export = "written";
     } else {
       status.className = "error";
       status.textContent = `No pack written: ${(reply && reply.message) || "the extension did not answer."}`;
       document.body.dataset.export = "failed";
+    }
+  }
+
+  /** "Open folder": the service shows its exports folder in the file manager (an extension
+   * cannot open a local folder); when it cannot, the path is there to copy. */
+  async function openFolder() {
+    const status = document.getElementById("export-status");
+    let reply;
+    try {
+      reply = await chrome.runtime.sendMessage({ type: C.MESSAGE.OPEN_EXPORTS_FOLDER });
+    } catch (error) {
+      reply = { ok: false, message: `the extension did not answer (${error.message})` };
+    }
+    document.body.dataset.folder = reply && reply.ok ? "opened" : "failed";
+    if (!(reply && reply.ok)) {
+      status.className = "error";
+      status.textContent = `The folder was not opened: ${(reply && reply.message) || "the extension did not answer."}`;
     }
   }
 
@@ -189,8 +251,14 @@
     }
   }
 
+  // Only the background's progress messages are believed (a content script can message the popup
+  // too, and so can emptor's pages embedded in a tab): this extension's, from no tab. (Chromium
+  // names its service worker as the sender's address, Firefox its generated background page.)
+  const fromWorker = (sender) => sender.id === chrome.runtime.id && !sender.tab && String(sender.url).startsWith(chrome.runtime.getURL(""));
+
   async function main() {
     document.getElementById("copy-path").addEventListener("click", copyPath);
+    document.getElementById("open-folder").addEventListener("click", openFolder);
     chrome.runtime.sendMessage({ type: C.MESSAGE.GET_DEADLINES }).then(showDeadlines, (error) => showDeadlines({ ok: false, message: error.message }));
     chrome.runtime.sendMessage({ type: C.MESSAGE.LIST_EVIDENCE }).then(showEvidence, (error) => showEvidence({ ok: false, message: error.message }));
     document.getElementById("open-options").addEventListener("click", (event) => {
@@ -203,6 +271,7 @@
     if (reply && reply.ok) {
       showService(reply.service);
       showVerdict(reply.answer);
+      showAccount(reply.account);
     }
   }
 

@@ -25,7 +25,8 @@ test("the frame's two sizes fit the badge and leave the open panel room", () => 
   assert.ok(COLLAPSED.height - 2 * INSET_PX >= 30); // the badge's own height
   const manifest = JSON.parse(readFileSync(new URL("../manifest.json", import.meta.url), "utf8"));
   const resources = manifest.web_accessible_resources.flatMap((entry) => entry.resources);
-  assert.deepEqual(resources, [PAGE]); // the only file a page may load, and only at the dynamic address
+  // The only files a page may load (the frame; the seller-message warning), only at the dynamic address.
+  assert.deepEqual(resources, [PAGE, C.THREAD.VIEW]);
   assert.ok(manifest.web_accessible_resources.every((entry) => entry.use_dynamic_url === true));
 });
 

@@ -1,9 +1,10 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
+import "../lib/constants.js";
 import "../lib/deadlines.js";
 
-const { dateInWords, daysUntil, deadlineLine, dueWarnings, keptWarnings, ordersByDeadline, warnDaysSetting, warningText } =
+const { orderPageUrl, dateInWords, daysUntil, deadlineLine, dueWarnings, keptWarnings, ordersByDeadline, warnDaysSetting, warningText } =
   globalThis.emptorLib;
 
 // Shaped as GET /api/v1/orders answers (docs/api.md, "Orders"); fixed dates around 2026-09-01.
@@ -101,4 +102,12 @@ test("the popup lists open orders soonest first, then ended and received ones", 
   assert.equal(undated, 1);
   assert.equal(deadlineLine(listed[2]), "Order B-in3 (Vega Store): buyer protection ends in 3 days, Friday, September 4, 2026.");
   assert.equal(deadlineLine(listed.at(-1)), "Order E-ended (Vega Store): buyer protection ended Monday, August 31, 2026.");
+});
+
+test("a deadline warning opens its order's page; other notifications open nothing", () => {
+  const prefix = globalThis.EMPTOR.DEADLINES.NOTIFICATION_PREFIX;
+  assert.equal(orderPageUrl(`${prefix}8212313961591322:2026-09-04`), "https://www.aliexpress.com/p/order/detail.html?orderId=8212313961591322");
+  assert.equal(orderPageUrl(`${prefix}javascript:alert(1):2026-09-04`), null);
+  assert.equal(orderPageUrl("another-extension:8212313961591322:2026-09-04"), null);
+  assert.equal(orderPageUrl(undefined), null);
 });

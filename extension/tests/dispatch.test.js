@@ -94,3 +94,11 @@ test("the popup's deadlines, evidence list and export come from the extension's 
     assert.equal(route({ type }, { ...popup, id: "another-extension" }), null, type);
   }
 });
+
+test("an extension page embedded in a web page (the seller-message warning) is not taken for the popup", () => {
+  const warning = { id: "emptor-id", tab, frameId: 3, url: "chrome-extension://emptor-id/view/messages.html", origin: "chrome-extension://emptor-id" };
+  for (const type of C.EXTENSION_PAGE_MESSAGES) assert.equal(route({ type }, warning), null, type);
+  // The options page in a tab of its own (frameId 0) still is one of the extension's pages.
+  const options = { id: "emptor-id", tab, frameId: 0, url: "chrome-extension://emptor-id/options/options.html" };
+  assert.equal(route({ type: C.MESSAGE.GET_TAB_VERDICT }, options)(), C.MESSAGE.GET_TAB_VERDICT);
+});

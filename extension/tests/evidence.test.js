@@ -9,6 +9,10 @@ import {
   evidenceFacts,
   evidenceLocale,
   evidenceRecord,
+  checkoutOf,
+  orderIdFromUrl,
+  pageKind,
+  snapshotKind,
   isPng,
   productIdFromUrl,
   savedText,
@@ -70,6 +74,7 @@ test("the record of a snapshot of the 2020 listing", () => {
     kind: "listing",
     url: URL_2020,
     product_id: "32993251330",
+    order_id: null,
     browser_time: "2026-12-01T19:40:00.000Z",
     user_agent: "Chromium",
     locale: REPORT_2020.listing.locale,
@@ -134,4 +139,75 @@ test("an artifact is sent as its raw bytes, and the signature covers exactly tho
   const expected = await authorization({ secret, method: "POST", pathWithQuery: "/api/v1/evidence/artifacts", body: bytes, ts: Number(ts), nonce });
   assert.equal(upload.init.headers.Authorization, expected);
   delete globalThis.chrome;
+});
+
+test("the kind of each marketplace page, and none for other addresses", () => {
+  const kinds = {
+    "https://www.aliexpress.com/item/1005001.html": "listing",
+    "https://www.aliexpress.com/store/product/x/1392990_32993251330.html": "listing",
+    "https://www.aliexpress.com/p/order/index.html": "order",
+    "https://www.aliexpress.us/p/order/detail.html?orderId=8212345678901234": "order",
+    "https://trade.aliexpress.com/order_detail.htm?orderId=66712345678901": "order",
+    "https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8212345678901234": "tracking",
+    "https://www.aliexpress.com/p/trade/confirm.html?objectId=1005006454451334&skuId=12000023368692244": "checkout",
+    "https://msg.aliexpress.com/msgDetail.htm?digest=ab": "messages",
+    "https://www.aliexpress.com/p/message/index.html?orderId=8212345678901234": "messages",
+    "https://www.aliexpress.com/": null,
+    "https://aliexpress.com.evil.example/p/order/index.html": null,
+    "https://notaliexpress.com/item/1.html": null,
+    "file:///p/order/index.html": null,
+    "not a url": null,
+  };
+  for (const [url, kind] of Object.entries(kinds)) assert.equal(pageKind(url), kind, url);
+  assert.equal(orderIdFromUrl("https://www.aliexpress.com/p/order/detail.html?orderId=8212345678901234"), "8212345678901234");
+  assert.equal(orderIdFromUrl("https://www.aliexpress.com/p/tracking/index.html?tradeOrderId=8212345678901234"), "8212345678901234");
+  assert.equal(orderIdFromUrl("https://www.aliexpress.com/p/order/detail.html?orderId=<script>"), null);
+  assert.equal(orderIdFromUrl("https://www.aliexpress.com/p/order/index.html"), null);
+});
+
+test("an account page is saved as one whatever a page script made its address say", () => {
+  const order = "https://www.aliexpress.com/p/order/detail.html?orderId=8212345678901234";
+  const listing = "https://www.aliexpress.com/item/1005001.html";
+  assert.equal(snapshotKind({ url: order, loadedUrl: order, account: true }), "order");
+  // history.replaceState to a listing's address on an order page: still an order page, redacted.
+  assert.equal(snapshotKind({ url: listing, loadedUrl: order, account: true }), "order");
+  assert.equal(snapshotKind({ url: listing, loadedUrl: listing, account: true }), "order");
+  assert.equal(snapshotKind({ url: listing, loadedUrl: listing, account: false }), "listing");
+  assert.equal(snapshotKind({ url: "https://www.aliexpress.com/p/trade/confirm.html?objectId=1", loadedUrl: listing, account: true }), "checkout");
+});
+
+test("a checkout is keyed by product and variant, or by its cart lines", () => {
+  const bought = checkoutOf("https://www.aliexpress.com/p/trade/confirm.html?objectId=1005002350952975&skuAttr=200000182%3A193&skuId=12000023368692244&quantity=1");
+  assert.deepEqual(bought, { key: "product:1005002350952975:12000023368692244", productId: "1005002350952975", skuId: "12000023368692244", cartIds: null });
+  const noVariant = checkoutOf("https://www.aliexpress.com/p/trade/confirm.html?objectId=1005002350952975");
+  assert.equal(noVariant.key, "product:1005002350952975:-");
+  const cart = checkoutOf("https://www.aliexpress.com/p/trade/confirm.html?availableProductShopcartIds=300,100,x");
+  assert.deepEqual(cart, { key: "cart:100,300", productId: null, skuId: null, cartIds: ["100", "300"] });
+  assert.equal(checkoutOf("https://www.aliexpress.com/p/trade/confirm.html"), null);
+  assert.equal(checkoutOf("https://www.aliexpress.com/item/1005002350952975.html"), null);
+  const record = evidenceRecord({
+    url: "https://www.aliexpress.com/p/trade/confirm.html?objectId=32993251330&skuId=7",
+    browserTime: "t",
+    userAgent: "u",
+    artifacts: [],
+    basis: evidenceBasis({ ok: true, report: REPORT_2020 }),
+    extraFacts: { redaction: { redacted: true, fields: [] } },
+  });
+  assert.equal(record.kind, "checkout");
+  assert.equal(record.product_id, "32993251330");
+  assert.equal(record.order_id, null);
+  assert.deepEqual(record.facts.checkout, { product_id: "32993251330", sku_id: "7", cart_ids: null });
+  assert.deepEqual(record.facts.verdict, evidenceFacts(REPORT_2020).verdict);
+  assert.deepEqual(record.facts.redaction, { redacted: true, fields: [] });
+  const order = evidenceRecord({
+    url: "https://www.aliexpress.com/p/order/detail.html?orderId=8212345678901234",
+    browserTime: "t",
+    userAgent: "u",
+    artifacts: [],
+    basis: evidenceBasis({ ok: true, report: REPORT_2020 }),
+  });
+  assert.equal(order.kind, "order");
+  assert.equal(order.order_id, "8212345678901234");
+  assert.equal(order.product_id, null);
+  assert.deepEqual(order.facts, {}, "a listing's verdict is not an order page's fact");
 });

@@ -75,12 +75,15 @@ def review_feed_answers(site, monkeypatch):
 
 @pytest.fixture(scope="session")
 def service(tmp_path_factory):
-    app = create_app({"TESTING": True, "DATABASE": tmp_path_factory.mktemp("service") / "emptor.db"})
+    # Its own data directory: evidence and exports go there, never into the user's own.
+    data_dir = tmp_path_factory.mktemp("service")
+    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "DATABASE": data_dir / "emptor.db"})
     recorder = RequestRecorder(app.wsgi_app)
     app.wsgi_app = recorder
     with LiveServer(app) as server:
         server.recorder = recorder
         server.database = app.config["DATABASE"]
+        server.data_dir = data_dir
         yield server
 
 

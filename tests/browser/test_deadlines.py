@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from server import create_app
-from tests.support.browser import BROWSER_SKIP_REASON, extension_browser, find_chromium
+from server.evidence import wacz
+from tests.support.browser import module_browser
 from tests.support.live_server import LiveServer
 from tests.support.order_cases import DETAIL, REAL_ID, awaiting
 
@@ -30,18 +31,13 @@ LATER = "8000000000000008"  # CONSTRUCTED: ends in 8 days
 PRODUCT = "32993251330"
 PREFIX = "emptor-deadline:"
 
-CHROMIUM = find_chromium()
-
 
 @pytest.fixture(scope="module")
 def browser():
     """This module's own browser, closed when the module ends: the session's would stay open, and
     test_evidence_capture.py, which runs next, starts a browser of its own (Playwright's sync API
     allows one at a time)."""
-    if not CHROMIUM:
-        pytest.skip(BROWSER_SKIP_REASON)
-    with extension_browser(CHROMIUM) as extension:
-        yield extension
+    yield from module_browser()
 
 
 @pytest.fixture
@@ -235,6 +231,8 @@ def test_the_popup_lists_orders_by_deadline_and_the_evidence_and_exports_a_pack(
     assert path.is_file() and path.name.startswith(f"emptor-product-{PRODUCT}-") and path.suffix == ".wacz"
     assert "1 record" in popup.text_content("#export-status")
     assert popup.is_visible("#copy-path")
+    verified = wacz.verify(path)  # the pack the popup had written opens and verifies
+    assert verified.intact and verified.records == 1, verified.problems
 
 
 def test_another_service_does_not_inherit_the_previous_ones_orders(emptor_here, own_service):

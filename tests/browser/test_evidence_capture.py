@@ -18,12 +18,10 @@ import json
 import pytest
 
 from tests.support.browser import (
-    BROWSER_SKIP_REASON,
     ROOT_SELECTOR,
     UNSAFE_EXTENSION_DEBUGGING,
     emptor_frame,
-    extension_browser,
-    find_chromium,
+    module_browser,
     open_listing,
     shown,
     trigger_action,
@@ -33,17 +31,12 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PRODUCT = "32993251330"
 LISTING = ("he.aliexpress.com", f"/item/{PRODUCT}.html")
 
-CHROMIUM = find_chromium()
-
 
 @pytest.fixture(scope="module")
 def browser():
     """This module's own browser: the session's, plus the switch that lets a test press the
     toolbar button."""
-    if not CHROMIUM:
-        pytest.skip(BROWSER_SKIP_REASON)
-    with extension_browser(CHROMIUM, extra_args=[UNSAFE_EXTENSION_DEBUGGING]) as extension:
-        yield extension
+    yield from module_browser(extra_args=[UNSAFE_EXTENSION_DEBUGGING])
 
 
 class EvidenceRecorder:

@@ -1,5 +1,6 @@
-"""`make screenshots` makes real PNGs of the badge and the panel, and a test run writes only to
-a temporary directory (the committed docs/screenshots stay as they are)."""
+"""`make screenshots` makes real PNGs of the badge, the panel and the popup after saving evidence,
+and a test run writes only to a temporary directory (the committed docs/screenshots stay as they
+are)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from tests.support.browser import find_chromium
 ROOT = Path(__file__).parents[2]
 
 
-def test_screenshots_tool_writes_the_badge_and_the_panel(browser, tmp_path):
+def test_screenshots_tool_writes_the_badge_the_panel_and_the_evidence_popup(browser, tmp_path):
     # `browser` makes this test skip (or fail under CI) exactly when the other browser tests do.
     before = subprocess.run(["git", "status", "--porcelain", "docs"], cwd=ROOT, capture_output=True, text=True).stdout
     result = subprocess.run(
@@ -24,10 +25,12 @@ def test_screenshots_tool_writes_the_badge_and_the_panel(browser, tmp_path):
         env={"EMPTOR_CHROMIUM": find_chromium(), "PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr[-2000:]
-    for name, minimum_height in (("badge.png", 40), ("panel.png", 400), ("reviews.png", 400)):
+    # The popup is 320 px wide plus its padding (extension/popup/popup.css).
+    for name, minimum_width, minimum_height in (("badge.png", 600, 40), ("panel.png", 600, 400), ("reviews.png", 600, 400),
+                                                ("evidence-popup.png", 320, 300)):
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = struct.unpack(">II", data[16:24])
-        assert width >= 600 and height >= minimum_height, (name, width, height)
+        assert width >= minimum_width and height >= minimum_height, (name, width, height)
     after = subprocess.run(["git", "status", "--porcelain", "docs"], cwd=ROOT, capture_output=True, text=True).stdout
     assert before == after

@@ -1,13 +1,15 @@
 """Debian's Chromium with the unpacked extension, driven by Playwright (docs/sources.md, "Browser tests").
 
 No browser is downloaded: ``playwright install`` cannot run on these machines, so the harness
-drives the system Chromium. Every AliExpress host resolves to 127.0.0.1 (where the fixture site
-serves the real saved pages) and every other host fails at once, so the saved pages' requests
-for outside assets never leave the machine.
+drives the system Chromium. Every AliExpress host, and AliExpress's CDN (*.alicdn.com), resolves
+to 127.0.0.1 (where the fixture site serves the real saved pages; the CDN's real addresses, on
+ports 80 and 443, find nothing there) and every other host fails at once, so the saved pages'
+requests for outside assets never leave the machine.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -23,6 +25,9 @@ CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/
 
 HOST_RULES = ", ".join([
     "MAP *.aliexpress.com 127.0.0.1", "MAP *.aliexpress.us 127.0.0.1", "MAP *.aliexpress.ru 127.0.0.1",
+    # AliExpress's CDN, where the saved page's stylesheets and images are fetched from
+    # (tests/browser/test_evidence_look.py).
+    "MAP *.alicdn.com 127.0.0.1",
     "EXCLUDE 127.0.0.1", "MAP * ~NOTFOUND",
 ])
 
@@ -154,41 +159,84 @@ class ExtensionBrowser:
         return page
 
 
+def _grant_in_profile(profile: str, extension_id: str, origins) -> None:
+    """Record ``origins`` as granted to the extension in the (closed) profile, where the browser
+    records a shopper's "Allow" to chrome.permissions.request: the extension's granted and active
+    permissions in Default/Preferences (Chromium on Linux does not sign these). No test can click
+    that prompt (the browser draws it, outside any page), so this is how a test grants an optional
+    permission up front."""
+    path = Path(profile) / "Default" / "Preferences"
+    preferences = json.loads(path.read_text(encoding="utf-8"))
+    settings = preferences["extensions"]["settings"][extension_id]
+    for key in ("granted_permissions", "active_permissions"):
+        kept = settings.setdefault(key, {})
+        kept["explicit_host"] = sorted(set(kept.get("explicit_host", [])) | set(origins))
+    path.write_text(json.dumps(preferences), encoding="utf-8")
+
+
 @contextmanager
-def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 900), extra_args=()):
+def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 900), extra_args=(), granted_origins=()):
     """``extra_args``: more Chromium switches, such as ``--enable-unsafe-extension-debugging``,
-    which lets a test press the extension's toolbar button (:func:`trigger_action`)."""
+    which lets a test press the extension's toolbar button (:func:`trigger_action`).
+    ``granted_origins``: optional host permissions (manifest.json) the shopper has granted, such
+    as ``["<all_urls>"]``: the browser is started once to install the extension, the grant is
+    written into its profile, and it is started again."""
     from playwright.sync_api import sync_playwright
 
     profile = tempfile.mkdtemp(prefix="emptor-chromium-")
     extension = str(EXTENSION_DIR)
     with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            profile,
-            executable_path=chromium,
-            headless=headless,
-            viewport={"width": viewport[0], "height": viewport[1]},
-            args=[
-                f"--disable-extensions-except={extension}",
-                f"--load-extension={extension}",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-first-run",
-                "--disable-sync",
-                "--disable-background-networking",
-                "--disable-component-update",
-                f"--host-resolver-rules={HOST_RULES}",
-                *extra_args,
-            ],
-        )
-        try:
+
+        def launch():
+            context = playwright.chromium.launch_persistent_context(
+                profile,
+                executable_path=chromium,
+                headless=headless,
+                viewport={"width": viewport[0], "height": viewport[1]},
+                args=[
+                    f"--disable-extensions-except={extension}",
+                    f"--load-extension={extension}",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-sync",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    f"--host-resolver-rules={HOST_RULES}",
+                    *extra_args,
+                ],
+            )
             worker = (
                 context.service_workers[0] if context.service_workers else context.wait_for_event("serviceworker", timeout=15000)
             )
+            return context, worker
+
+        context, worker = launch()
+        try:
+            if granted_origins:
+                extension_id = worker.url.split("/")[2]
+                context.close()
+                _grant_in_profile(profile, extension_id, granted_origins)
+                context, worker = launch()
             yield ExtensionBrowser(context, worker)
         finally:
             context.close()
             shutil.rmtree(profile, ignore_errors=True)
+
+
+def module_browser(**options):
+    """A test module's own browser (``yield from module_browser()`` in a module-scoped ``browser``
+    fixture), closed when the module ends: Playwright's sync API runs one browser at a time, so a
+    module that needs its own switches or grants (``options``, as :func:`extension_browser`
+    takes them) or its own service cannot share the session's. Skipped without Chromium (under CI
+    the browser tests' conftest fails instead)."""
+    import pytest
+
+    chromium = find_chromium()
+    if not chromium:
+        pytest.skip(BROWSER_SKIP_REASON)
+    with extension_browser(chromium, **options) as extension:
+        yield extension
 
 
 # Lets the DevTools protocol press an extension's toolbar button (Extensions.triggerAction).
@@ -232,6 +280,19 @@ def emptor_frame(page, timeout: float = 15.0):
         if time.monotonic() > deadline:
             raise AssertionError(f"no emptor frame in {page.url}: frames {[frame.url for frame in page.frames]}")
         page.wait_for_timeout(50)
+
+
+def wait_until(condition, what: str, timeout: float = 15.0):
+    """``condition()``'s first truthy value, asked again until it comes (something the browser or
+    the service does in its own time: a row stored, a copy refreshed); fails naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}; it did not happen")
+        time.sleep(0.05)
 
 
 def wait_for_state(page, state=None, timeout: float = 15.0):

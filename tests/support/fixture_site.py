@@ -26,7 +26,8 @@ HOSTS = ("www.aliexpress.com", "he.aliexpress.com", "www.aliexpress.us", "es.ali
 
 
 class FixtureHandler(BaseHTTPRequestHandler):
-    """Routes: ``routes`` maps a path to a saved page (or a callable returning bytes);
+    """Routes: ``routes`` maps a path to a saved page (or a callable returning bytes, or a
+    ``(body, content type)`` pair);
     ``/pc/searchEvaluation.do`` answers with the review capture registered for ``productId``."""
 
     routes: dict[str, object] = {}
@@ -99,6 +100,8 @@ class FixtureHandler(BaseHTTPRequestHandler):
         route = self.routes.get(parts.path)
         if route is None:
             return self._send(404, b"<html><body>no such page</body></html>")
+        if isinstance(route, tuple):  # (body, content type): a feed answer a test serves
+            return self._send(200, route[0], route[1])
         body = route() if callable(route) else Path(route).read_bytes()
         if "gzip" in (self.headers.get("Accept-Encoding") or ""):
             return self._send(200, gzip.compress(body), headers={"Content-Encoding": "gzip"})
@@ -136,6 +139,7 @@ class FixtureSite:
         # Live mappings: a test may serve a review feed or a feed response for its own duration.
         self.reviews = handler.reviews
         self.feeds = handler.feeds
+        self.routes = handler.routes  # a test may serve a page of its own (constructed, labelled)
         self.port = self.server.server_port
         self.base = f"http://127.0.0.1:{self.port}"
         self.host_map = {host: self.base for host in HOSTS}
