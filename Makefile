@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: install install-js run test test-js test-python bench bench-load fuzz docs extension-reports screenshots clean
+.PHONY: install install-js run test test-js test-python bench bench-load fuzz docs rules extension-reports screenshots clean
 
 install: $(STAMP)
 
@@ -33,11 +33,12 @@ test: test-js test-python
 
 test-js: install-js
 	node --test --test-reporter=spec extension/tests/
-	node_modules/.bin/eslint extension
+	node_modules/.bin/eslint extension tests/support/firefox_driver.mjs
 	node_modules/.bin/web-ext lint --source-dir extension --self-hosted --output=text
 
-# Includes the browser tests, which run whenever Chromium is present (and always under CI).
-test-python: install
+# Includes the browser tests, which run whenever Chromium is present (and always under CI), and
+# the Firefox tests (tests/firefox/), which need Firefox ESR and node's puppeteer-core (install-js).
+test-python: install install-js
 	$(BIN)/ruff check server heuristics tools bench tests
 	$(BIN)/python -m pytest
 
@@ -46,6 +47,9 @@ bench: install
 	$(BIN)/python bench/extension.py
 	$(BIN)/python bench/evidence.py
 	$(BIN)/python bench/evidence_browser.py
+	$(BIN)/python bench/trackers.py
+	$(BIN)/python bench/domains.py
+	$(BIN)/python bench/lookalike_extension.py
 
 # 50 busy tabs against the real service for about two minutes (docs/performance.md, "Under load").
 bench-load: install
@@ -54,6 +58,10 @@ bench-load: install
 # The property tests' hostile inputs on thousands of random examples (bench/fuzz.py --help).
 fuzz: install
 	$(BIN)/python bench/fuzz.py
+
+# The extension's tracker-blocking rulesets (extension/rules/) from server/data/trackers/; a test fails when they are stale.
+rules: install
+	$(BIN)/emptor rules build
 
 # docs/rules.md is built from the rule registry (server/rules_doc/); a test fails when it is stale.
 docs: install

@@ -7,7 +7,7 @@ from flask.json.provider import DefaultJSONProvider
 from flask_cors import CORS
 
 from . import callers, config, db, errors, jsontext, pairing, workers
-from .api import analyze, evidence, landing, messages, meta, orders, products, rules_page
+from .api import analyze, domains, evidence, landing, messages, meta, orders, products, rules_page
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(evidence.bp)
     app.register_blueprint(orders.bp)
     app.register_blueprint(messages.bp)
+    app.register_blueprint(domains.bp)
     app.register_blueprint(meta.bp)
     app.register_blueprint(rules_page.bp)
     app.register_blueprint(landing.bp)

@@ -1457,5 +1457,98 @@ def evidence_verify(pack: Path):
                f"{result.fingerprint}.")
 
 
+@cli.group("rules")
+def rules_group():
+    """The extension's tracker-blocking and clean-link rules (docs/privacy.md, "Tracker blocking")."""
+
+
+@rules_group.command("build")
+@click.option("--check", is_flag=True, help="Change nothing; exit 1 when the committed files differ from a build.")
+def rules_build(check: bool):
+    """Build the extension's rulesets (extension/rules/) and server/data/trackers/trackers.tsv from
+    the data in server/data/trackers/, and print the build log (counts per category and ruleset)."""
+    from . import trackers
+
+    try:
+        result = trackers.build()
+    except (trackers.RulesProblem, OSError) as exc:
+        fail(str(exc))
+    click.echo(result.log, nl=False)
+    if check:
+        stale = [name for name, content in result.files.items()
+                 if not (trackers.ROOT / name).is_file() or (trackers.ROOT / name).read_text(encoding="utf-8") != content]
+        if stale:
+            fail(f"stale: {', '.join(stale)}; run `emptor rules build`.")
+        click.echo("The committed rules are what the build makes.")
+        return
+    changed = trackers.write(result)
+    click.echo(f"Wrote {', '.join(changed)}." if changed else "Nothing changed.")
+
+
+@rules_group.command("import")
+@click.argument("list_file", metavar="FILE", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The rules file to write, for the extension's options page (Import blocking rules).")
+@click.option("--max-rules", default=5000, show_default=True, type=click.IntRange(1, 30000),
+              help="At most this many rules: Firefox takes 5,000 dynamic rules, Chrome 121+ 30,000.")
+def rules_import(list_file: Path, output: Path, max_rules: int):
+    """Convert an Adblock Plus / EasyPrivacy-style filter list (or a hosts file) to blocking rules the
+    extension loads as dynamic rules; every line that cannot be converted is counted, with why."""
+    from . import trackers
+
+    try:
+        # EasyPrivacy is about 2 MB (2026): 32 MB leaves room for the largest lists in use.
+        data = _read_file(list_file, 32 * config.MEGABYTE)
+        text = data.decode("utf-8-sig")
+    except Problem as exc:
+        fail(str(exc))
+    except UnicodeDecodeError as exc:
+        fail(f"{list_file} is not UTF-8 text (byte {exc.start}): a filter list is plain text.")
+    result = trackers.import_filter_list(text, limit=max_rules)
+    if not result.rules:
+        click.echo(result.summary())
+        fail(f"{list_file} holds no filter that the browser's blocking rules can express; nothing written.")
+    try:
+        output.write_text(trackers.imported_document(result, list_file.name), encoding="utf-8")
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}.")
+    click.echo(result.summary())
+    click.echo(f"Wrote {output}: open emptor's options page, Import blocking rules, and choose it.")
+
+
+@cli.command("check-domain")
+@click.argument("domain")
+@click.option("--json", "as_json", is_flag=True, help="Print the answer GET /api/v1/domain-check gives.")
+def check_domain(domain: str, as_json: bool):
+    """Say whether DOMAIN (a host name, such as aliexpress.com.deals.top) imitates an official
+    AliExpress domain, and why.
+
+    Exit status: 0 not a lookalike (or an official domain), 1 a lookalike, 2 not a host name (an
+    address, an IP address, spaces…: the message says what to give instead).
+
+    \b
+    Example:
+        emptor check-domain aliexpress-sale.shop
+    """
+    import json
+
+    from . import domains
+
+    try:
+        verdict = domains.check(domain)
+    except domains.BadDomain as exc:
+        raise click.UsageError(exc.message) from None
+    if as_json:
+        click.echo(json.dumps(verdict.as_dict(), ensure_ascii=False))
+    elif verdict.lookalike:
+        click.echo(f"{verdict.unicode}: a lookalike of {verdict.imitates}. This is not AliExpress.")
+        for reason in verdict.reasons:
+            click.echo(f"  {reason.code}: {reason.message}")
+    else:
+        said = "an official domain" if verdict.official else "not a lookalike of an official AliExpress domain"
+        click.echo(f"{verdict.unicode}: {said}.")
+    sys.exit(1 if verdict.lookalike else 0)
+
+
 def main() -> None:
     cli()

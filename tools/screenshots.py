@@ -1,7 +1,8 @@
 """`make screenshots`: the badge and the open panel on a real saved listing, in real Chromium.
 
 Writes badge.png, panel.png and reviews.png to --out (docs/screenshots by default, which the
-README shows), and evidence-popup.png: the popup after "Save evidence", pressed as a shopper does
+README shows), lookalike-warning.png (the warning that replaces a lookalike shop), and
+evidence-popup.png: the popup after "Save evidence", pressed as a shopper does
 (the toolbar button, pressed through the DevTools protocol, grants the screenshot's activeTab; the
 same popup page, opened beside the listing, saves). The page is the 2020 Hebrew iPhone listing served by the fixture site; its own
 stylesheets are on AliExpress's CDN, which these machines cannot reach, so the page around the
@@ -20,6 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from playwright.sync_api import Error as PlaywrightError  # noqa: E402
+
 from server import create_app  # noqa: E402
 from tests.support.browser import (  # noqa: E402
     UNSAFE_EXTENSION_DEBUGGING,
@@ -33,6 +36,7 @@ from tests.support.fixtures import REVIEWS  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
 
 LISTING = ("he.aliexpress.com", "/item/32993251330.html")
+LOOKALIKE = ("aliexpress-sale.shop", "/")
 REVIEW_CAPTURE = REVIEWS / "reviews_1005006717259012_2024-09.json"
 
 
@@ -68,6 +72,21 @@ def shoot_evidence_popup(browser, page, path: Path) -> None:
     popup.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": box["width"], "height": box["height"]})
 
 
+def shoot_lookalike_warning(browser, site, path: Path) -> None:
+    """The full-page warning that replaces a lookalike shop (aliexpress-sale.shop, mapped to the
+    fixture site by the browser's host rules) before it loads."""
+    page = browser.new_page()
+    try:
+        page.goto(site.url(*LOOKALIKE), wait_until="commit")
+    except PlaywrightError as error:  # the extension replaces the navigation, which Playwright calls aborted
+        if "ERR_ABORTED" not in str(error):
+            raise
+    page.wait_for_url(f"{browser.origin}/view/lookalike.html?id=*", wait_until="commit", timeout=15000)
+    # Once the service has answered (the warning shows first from the extension's own check).
+    page.wait_for_selector("html[data-state='warning']:not([data-source='pending'])", state="attached", timeout=15000)
+    page.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": 1200, "height": 720})
+
+
 def take(out: Path, chromium: str) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as data:
@@ -101,7 +120,9 @@ def take(out: Path, chromium: str) -> list[Path]:
             shoot_panel(page, frame, reviews)
             evidence = out / "evidence-popup.png"
             shoot_evidence_popup(browser, page, evidence)
-    return [badge, panel, reviews, evidence]
+            lookalike = out / "lookalike-warning.png"
+            shoot_lookalike_warning(browser, site, lookalike)
+    return [badge, panel, reviews, evidence, lookalike]
 
 
 def main() -> int:

@@ -161,6 +161,9 @@ export const service = {
   /** Show the exports folder in the shopper's file manager: {path, opener}. */
   openExportsFolder: () => confirmedCall("/evidence/open-folder", { method: "POST", json: {}, timeoutMs: C.DEADLINES.ORDERS_TIMEOUT_MS }),
   exportEvidence: (which) => confirmedCall("/evidence/export", { method: "POST", json: which, timeoutMs: C.DEADLINES.EXPORT_TIMEOUT_MS }),
+  /** Issue 11: does a host imitate AliExpress? Only a host the extension's own check flagged is
+   * asked about, and only the host name, never the address (background/lookalike.js). */
+  domainCheck: (host) => confirmedCall(`/domain-check?domain=${encodeURIComponent(host)}`, { timeoutMs: C.LOOKALIKE.CHECK_TIMEOUT_MS }),
   history: (marketplace, productId) =>
     confirmedCall(`/products/${encodeURIComponent(marketplace)}/${encodeURIComponent(productId)}/history`, {
       timeoutMs: HISTORY_TIMEOUT_MS,

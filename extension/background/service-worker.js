@@ -15,6 +15,7 @@ import { checkDeadlines, ensureDeadlineAlarm, forgetService, onDeadlineAlarm, or
 import { isOwnFrame, makeRouter } from "./dispatch.js";
 import { EvidenceProblem, saveEvidence } from "./evidence.js";
 import { fullPageText, screenshotsAllowed } from "./fullpage.js";
+import { forgetLookalikeTab, watchNavigations } from "./lookalike.js";
 import { evidenceBasis, savedText } from "./evidence-record.js";
 import { attachFrame, forgetFrameState, isFrameState, showInTab } from "./frames.js";
 import { analyzeThread, attachThreadView, forgetThreadWarning } from "./messages.js";
@@ -545,7 +546,10 @@ chrome.notifications.onClicked.addListener((notificationId) => {
 
 // A closed tab, or a tab loading a new document, no longer shows the verdict it had. (Without
 // the tabs permission the event does not say which address is loading, only that one is.)
-chrome.tabs.onRemoved.addListener((tabId) => forgetTab(tabId));
+chrome.tabs.onRemoved.addListener((tabId) => {
+  forgetTab(tabId);
+  forgetLookalikeTab(tabId).catch((error) => console.warn("emptor: could not forget the tab's lookalike warnings", error.message));
+});
 chrome.tabs.onUpdated.addListener((tabId, change) => {
   if (change.status === "loading") forgetTab(tabId);
 });
@@ -560,6 +564,10 @@ chrome.alarms.onAlarm.addListener((alarm) => {
   inBackground(ensureDeadlineAlarm);
 });
 inBackground(startDeadlines);
+
+// Lookalike shops (background/lookalike.js): registered at the top level, so a navigation wakes
+// the worker.
+watchNavigations();
 
 // Another service (or token) may answer differently: forget what the previous one said.
 chrome.storage.onChanged.addListener((changes, area) => {

@@ -253,6 +253,22 @@
       MAX_SETTLE_MS: 2000,
     }),
 
+    // Lookalike shops (issue 11, background/lookalike.js, view/lookalike.html).
+    LOOKALIKE: Object.freeze({
+      // The service judges a host in p50 170-250 µs (docs/performance.md, "Lookalike domains");
+      // the health check's 2 s covers a busy machine. The shop's page waits for the answer, and
+      // only a host the extension's own check flagged is asked about.
+      CHECK_TIMEOUT_MS: 2000,
+      // chrome.storage.session: one warning's record (lookalike:<id>), and the hosts the shopper
+      // chose to open anyway this session.
+      RECORD_PREFIX: "lookalike:",
+      EXCEPTIONS_KEY: "lookalikeExceptions",
+      VIEW: "view/lookalike.html",
+      // The same navigation reported twice (onBeforeNavigate, then onCommitted if the page
+      // committed before the warning replaced it) warns once.
+      REPEAT_MS: 5000,
+    }),
+
     // The id of the one element emptor adds to a listing page (content/view.js): the host of the
     // closed shadow root that holds emptor's frame. It carries nothing about the verdict.
     ROOT_ID: "emptor-root",

@@ -18,6 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .tracker_page import MAPPED_HOSTS
+
 ROOT = Path(__file__).resolve().parents[2]
 EXTENSION_DIR = ROOT / "extension"
 
@@ -28,6 +30,12 @@ HOST_RULES = ", ".join([
     # AliExpress's CDN, where the saved page's stylesheets and images are fetched from
     # (tests/browser/test_evidence_look.py).
     "MAP *.alicdn.com 127.0.0.1",
+    # Tracker, payment and 3-D Secure hosts of the tracker-blocking page (tests/support/tracker_page.py).
+    *(f"MAP {host} 127.0.0.1" for host in MAPPED_HOSTS),
+    # Lookalike shops and an unrelated shop (tests/browser/test_lookalike_warning.py): aliexpress-sale.shop,
+    # xn--liexpress-zyh.com (a Cyrillic а), aliexpres.com (a letter left out), unrelated-shop.test.
+    "MAP aliexpress-sale.shop 127.0.0.1", "MAP xn--liexpress-zyh.com 127.0.0.1", "MAP aliexpres.com 127.0.0.1",
+    "MAP *.test 127.0.0.1",
     "EXCLUDE 127.0.0.1", "MAP * ~NOTFOUND",
 ])
 

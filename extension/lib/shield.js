@@ -1,0 +1,148 @@
+/* The privacy shield's controls, used by the popup and the options page (docs/extension.md,
+ * "Tracker blocking"). The blocking itself is the browser's: static declarativeNetRequest rulesets
+ * built by `emptor rules build` (rules/*.json) and, for lists the shopper imports and per-site
+ * pauses, dynamic rules. Nothing here sees a request; the popup asks the browser which rules
+ * matched on the current tab (getMatchedRules, allowed for the tab the shopper pointed emptor at by
+ * activeTab) and names their companies from rules/rules-meta.json.
+ *
+ * Dynamic rule ids: imported rules 1..IMPORTED_MAX_ID (what `emptor rules import` numbers);
+ * per-site pauses above PAUSE_BASE_ID, one stable id per site. */
+(function (root) {
+  "use strict";
+
+  const TRACKER_RULESETS = Object.freeze(["trackers", "trackers-everywhere", "marketplace-telemetry"]);
+  const OPTIONAL_RULESETS = Object.freeze({ everywhere: "trackers-everywhere", telemetry: "marketplace-telemetry" });
+  const IMPORT_FORMAT = "emptor-imported-rules/1"; // server/trackers.py IMPORT_FORMAT
+  const IMPORTED_MAX_ID = 30000; // Chrome 121+'s dynamic block/allow rules; server/trackers.py MAX_DYNAMIC_RULES_CHROME
+  const PAUSE_BASE_ID = 1000000;
+  // Above every static rule (server/trackers.py ALLOW_PRIORITY is 1000): a paused site loads all.
+  const PAUSE_PRIORITY = 2000;
+  const MARKETPLACE_DOMAINS = Object.freeze(["aliexpress.com", "aliexpress.us", "aliexpress.ru"]);
+  const IMPORTED_ACTIONS = new Set(["block", "allow"]);
+  const OPTIONS_KEY = "shieldOptions";
+
+  /** The site a pause applies to: the marketplace's domain for any of its hosts, else the host
+   * without a leading "www.". */
+  function siteOf(url) {
+    let host;
+    try {
+      host = new URL(url).hostname.toLowerCase();
+    } catch {
+      return null;
+    }
+    if (!host) return null;
+    const marketplace = MARKETPLACE_DOMAINS.find((domain) => host === domain || host.endsWith(`.${domain}`));
+    return marketplace || host.replace(/^www\./, "");
+  }
+
+  /** A stable id for a site's pause rule (FNV-1a of its name, above PAUSE_BASE_ID). */
+  function pauseRuleId(site) {
+    let hash = 0x811c9dc5;
+    for (const char of site) {
+      hash ^= char.charCodeAt(0);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return PAUSE_BASE_ID + (hash % 1000000000);
+  }
+
+  /** The dynamic rule that pauses blocking on `site`: every request of its pages allowed. */
+  function pauseRule(site) {
+    return {
+      id: pauseRuleId(site),
+      priority: PAUSE_PRIORITY,
+      action: { type: "allowAllRequests" },
+      condition: { requestDomains: [site], resourceTypes: ["main_frame", "sub_frame"] },
+    };
+  }
+
+  /** The rules of a file `emptor rules import` wrote, checked: an Error naming what is wrong. */
+  function importedRules(document) {
+    if (!document || document.format !== IMPORT_FORMAT || !Array.isArray(document.rules)) {
+      throw new Error("This is not a rules file made by `emptor rules import`.");
+    }
+    if (document.rules.length > IMPORTED_MAX_ID) throw new Error(`The file holds more than ${IMPORTED_MAX_ID} rules.`);
+    const ids = new Set();
+    for (const rule of document.rules) {
+      const ok = rule && Number.isInteger(rule.id) && rule.id >= 1 && rule.id <= IMPORTED_MAX_ID && !ids.has(rule.id) &&
+        rule.action && IMPORTED_ACTIONS.has(rule.action.type) && rule.condition && typeof rule.condition === "object";
+      if (!ok) throw new Error(`Rule ${JSON.stringify(rule).slice(0, 80)} is not a block or allow rule of the file's form.`);
+      ids.add(rule.id);
+    }
+    return document.rules;
+  }
+
+  /** Matched rules (getMatchedRules) by company, most first: [{company, count}]. */
+  function byCompany(matched, meta) {
+    const counts = new Map();
+    for (const { rule } of matched) {
+      const about = meta.rules[rule.rulesetId] && meta.rules[rule.rulesetId][String(rule.ruleId)];
+      if (!about) continue; // an allow rule, a clean link, an imported rule: not a tracker of the data
+      counts.set(about[0], (counts.get(about[0]) || 0) + 1);
+    }
+    return [...counts].map(([company, count]) => ({ company, count })).sort((a, b) => b.count - a.count || a.company.localeCompare(b.company));
+  }
+
+  // --- the browser's side (chrome.declarativeNetRequest) ---------------------------------------
+
+  async function state() {
+    const enabled = await chrome.declarativeNetRequest.getEnabledRulesets();
+    const dynamic = await chrome.declarativeNetRequest.getDynamicRules();
+    return {
+      on: enabled.includes("trackers"),
+      everywhere: enabled.includes(OPTIONAL_RULESETS.everywhere),
+      telemetry: enabled.includes(OPTIONAL_RULESETS.telemetry),
+      imported: dynamic.filter((rule) => rule.id <= IMPORTED_MAX_ID).length,
+      paused: dynamic.filter((rule) => rule.id > PAUSE_BASE_ID).map((rule) => rule.condition.requestDomains[0]),
+    };
+  }
+
+  /** The global switch: every tracker ruleset off, or the main one (and the options chosen) on.
+   * Switching off remembers the options that were on (`shieldOptions` in chrome.storage.local), so
+   * that switching on without naming them brings them back. */
+  async function setBlocking(on, options) {
+    if (!on) {
+      const now = await state();
+      await chrome.storage.local.set({ [OPTIONS_KEY]: { everywhere: now.everywhere, telemetry: now.telemetry } });
+      return chrome.declarativeNetRequest.updateEnabledRulesets({ disableRulesetIds: [...TRACKER_RULESETS] });
+    }
+    if (!options) options = (await chrome.storage.local.get(OPTIONS_KEY))[OPTIONS_KEY] || {};
+    const enable = ["trackers", ...Object.entries(OPTIONAL_RULESETS).filter(([name]) => options[name]).map(([, id]) => id)];
+    const disable = TRACKER_RULESETS.filter((id) => !enable.includes(id));
+    return chrome.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds: enable, disableRulesetIds: disable });
+  }
+
+  async function setOption(name, on) {
+    const id = OPTIONAL_RULESETS[name];
+    return chrome.declarativeNetRequest.updateEnabledRulesets(on ? { enableRulesetIds: [id] } : { disableRulesetIds: [id] });
+  }
+
+  async function setPaused(site, paused) {
+    const rule = pauseRule(site);
+    return chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: [rule.id], addRules: paused ? [rule] : [] });
+  }
+
+  /** Replace the imported rules with `rules` (an empty list removes them). */
+  async function replaceImported(rules) {
+    const old = (await chrome.declarativeNetRequest.getDynamicRules()).filter((rule) => rule.id <= IMPORTED_MAX_ID);
+    return chrome.declarativeNetRequest.updateDynamicRules({ removeRuleIds: old.map((rule) => rule.id), addRules: rules });
+  }
+
+  /** The tab's blocked trackers by company, or null when the browser does not tell (a browser
+   * without getMatchedRules, or a tab the shopper has not pointed emptor at). */
+  async function blockedOnTab(tabId) {
+    // One reference, checked: Firefox's web-ext lint data lists getMatchedRules as unsupported.
+    const getMatchedRules = chrome.declarativeNetRequest.getMatchedRules;
+    if (typeof getMatchedRules !== "function") return null;
+    const [{ rulesMatchedInfo }, meta] = await Promise.all([
+      getMatchedRules.call(chrome.declarativeNetRequest, { tabId }),
+      fetch(chrome.runtime.getURL("rules/rules-meta.json")).then((answer) => answer.json()),
+    ]);
+    return byCompany(rulesMatchedInfo, meta);
+  }
+
+  root.emptorShield = Object.freeze({
+    TRACKER_RULESETS, IMPORT_FORMAT, IMPORTED_MAX_ID, PAUSE_BASE_ID, PAUSE_PRIORITY,
+    siteOf, pauseRuleId, pauseRule, importedRules, byCompany,
+    state, setBlocking, setOption, setPaused, replaceImported, blockedOnTab,
+  });
+})(globalThis);

@@ -1,0 +1,159 @@
+"""Build the official domain lists from the domain inventory (server/data/aliexpress_domains.tsv).
+
+The inventory lists every domain AliExpress was seen to use, with its role, the evidence (captured
+pages, the Disconnect, DuckDuckGo and Privacy Badger entity lists) and its scope:
+
+- ``registrable`` rows are registrable domains the Alibaba group owns: they and every host under
+  them are official, except where the role says the domain must not be trusted whole (aliyuncs.com:
+  "also Alibaba Cloud customer hosting … do not trust whole domain");
+- ``third-party`` rows (akamaized.net, edgekey.net) are shared hosting: never official;
+- ``hostname`` rows are single hosts (some written as ``{de,es}.aliexpress.com``, ``g01/g02.a.alicdn.com``
+  or with a path): those on a domain that is not trusted whole are kept as exact hosts, the others
+  must lie under an official registrable domain (the build fails otherwise, so that a host the
+  inventory adds is never silently dropped).
+
+Which official names a lookalike is judged against (``brands``) is the one choice made here rather
+than read from the inventory: the storefront (``aliexpress``, every TLD the inventory evidences) and
+its checkout's payment (``alipay``). The other group names (tmall, tanx, taobao…) are official, so
+never warned about, but are not names a shopper types to buy on AliExpress; short ones such as
+``tanx`` would make every word one letter away a "lookalike".
+
+Writes server/data/official_domains.json (what server/domains.py reads) and the extension's copy,
+extension/lib/official-domains.json (the same lists, plus the few thousand characters whose TR39
+skeleton is a letter or digit, for the extension's offline check).
+
+    python tools/official_domains.py           # rewrite both files
+    python tools/official_domains.py --check   # exit 1 if either file is not what the inventory gives
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+INVENTORY = ROOT / "server" / "data" / "aliexpress_domains.tsv"
+SERVICE_FILE = ROOT / "server" / "data" / "official_domains.json"
+EXTENSION_FILE = ROOT / "extension" / "lib" / "official-domains.json"
+
+# The names a lookalike imitates, each with the domain a warning sends the shopper to.
+BRANDS = {"aliexpress": "aliexpress.com", "alipay": "alipay.com"}
+_NOT_WHOLE = re.compile(r"do not (trust|whitelist) (the )?whole domain", re.IGNORECASE)
+_BRACES = re.compile(r"\{([^}]*)\}")
+
+
+def _expand(cell: str) -> list[str]:
+    """One inventory cell into hosts: ``a.com, b.com``, ``{de,es}.aliexpress.com`` and
+    ``g01/g02.a.alicdn.com`` name several; ``www.aliexpress.com/p/order/*`` names a path on a host."""
+    parts, depth, current = [], 0, ""
+    for char in cell:  # commas inside braces do not separate hosts
+        depth += (char == "{") - (char == "}")
+        if char == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    hosts = []
+    for part in (p.strip().lower() for p in parts + [current] if p.strip()):
+        braces = _BRACES.search(part)
+        head, _, _path = part.partition("/")
+        if braces:
+            hosts += [part[: braces.start()] + name.strip() + part[braces.end():] for name in braces.group(1).split(",")]
+        elif "." in head:
+            hosts.append(head)
+        else:
+            first, rest = part.split(".", 1)
+            hosts += [f"{name}.{rest}" for name in first.split("/")]
+    return hosts
+
+
+def _rows() -> list[dict]:
+    with INVENTORY.open(encoding="utf-8", newline="") as handle:
+        return [{**row, "hosts": _expand(row["domain"])} for row in csv.DictReader(handle, delimiter="\t")]
+
+
+def build() -> dict:
+    rows = _rows()
+    never = sorted({h for r in rows for h in r["hosts"] if r["scope"] == "third-party" or
+                    (r["scope"] == "registrable" and _NOT_WHOLE.search(r["role"]))})
+    registrable = sorted({h for r in rows if r["scope"] == "registrable" for h in r["hosts"]} - set(never))
+    hosts = set()
+    for row in (r for r in rows if r["scope"] == "hostname"):
+        for host in row["hosts"]:
+            if any(host == d or host.endswith("." + d) for d in registrable):
+                continue
+            if not any(host.endswith("." + d) for d in never):
+                raise SystemExit(f"{INVENTORY.name}: {host} is under no registrable domain of the inventory")
+            hosts.add(host)
+    brands = []
+    for name, home in BRANDS.items():
+        storefronts = sorted(d for d in registrable if d.split(".", 1)[0] == name)
+        if home not in storefronts:
+            raise SystemExit(f"{INVENTORY.name}: {home} is not an official registrable domain")
+        brands.append({"name": name, "home": home, "domains": [home] + [d for d in storefronts if d != home]})
+    return {
+        "about": "Generated by tools/official_domains.py from server/data/aliexpress_domains.tsv "
+                 "(the domain inventory, with each domain's evidence); do not edit.",
+        "registrable": registrable,
+        "hosts": sorted(hosts),
+        "never_trusted": never,
+        "brands": brands,
+    }
+
+
+def confusable_letters() -> dict[str, str]:
+    """Every character that is not itself an ASCII letter, digit or hyphen but whose skeleton
+    (server/domains.py: diacritics removed, then TR39) is one: the extension's offline check
+    folds a host with these before comparing it with the brands."""
+    import unicodedata
+
+    from server.domains import skeleton
+
+    wanted = set("abcdefghijklmnopqrstuvwxyz0123456789-")
+    table = {}
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        if unicodedata.category(char) in ("Cn", "Cs", "Co"):
+            continue
+        folded = skeleton(char)
+        if len(folded) == 1 and folded in wanted:
+            table[char] = folded
+    return table
+
+
+def extension_copy(data: dict) -> dict:
+    return {**data,
+            "about": data["about"].replace("do not edit.", "the extension's copy of server/data/official_domains.json "
+                                           "(tests/test_domains_data.py fails when they differ); do not edit."),
+            "confusable_letters": confusable_letters()}
+
+
+def render(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if a file differs from what the inventory gives")
+    args = parser.parse_args(argv)
+    data = build()
+    wanted = {SERVICE_FILE: render(data), EXTENSION_FILE: render(extension_copy(data))}
+    stale = [path for path, text in wanted.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
+    if args.check:
+        for path in stale:
+            print(f"{path.relative_to(ROOT)} is stale: run python tools/official_domains.py", file=sys.stderr)
+        return 1 if stale else 0
+    for path in stale:
+        path.write_text(wanted[path], encoding="utf-8")
+        print(f"wrote {path.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
