@@ -29,6 +29,7 @@ from tests.support.browser import (  # noqa: E402
     extension_browser,
     find_chromium,
     trigger_action,
+    wait_for_replaced_url,
     wait_for_state,
 )
 from tests.support.fixture_site import FixtureSite  # noqa: E402
@@ -81,7 +82,7 @@ def shoot_lookalike_warning(browser, site, path: Path) -> None:
     except PlaywrightError as error:  # the extension replaces the navigation, which Playwright calls aborted
         if "ERR_ABORTED" not in str(error):
             raise
-    page.wait_for_url(f"{browser.origin}/view/lookalike.html?id=*", wait_until="commit", timeout=15000)
+    wait_for_replaced_url(page, f"{browser.origin}/view/lookalike.html?id=*")
     # Once the service has answered (the warning shows first from the extension's own check).
     page.wait_for_selector("html[data-state='warning']:not([data-source='pending'])", state="attached", timeout=15000)
     page.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": 1200, "height": 720})

@@ -74,10 +74,16 @@ async function show() {
   const id = new URLSearchParams(location.search).get("id") || "";
   if (!id) return expired();
   const key = L.RECORD_PREFIX + id;
+  // The service's answer may change the record while it is being read: a change seen first is
+  // newer than what the read returns, which must not draw over it.
+  let changed = false;
   chrome.storage.session.onChanged.addListener((changes) => {
-    if (key in changes) update(changes[key].newValue);
+    if (!(key in changes)) return;
+    changed = true;
+    update(changes[key].newValue);
   });
-  update((await chrome.storage.session.get(key))[key]);
+  const stored = (await chrome.storage.session.get(key))[key];
+  if (!changed) update(stored);
   document.getElementById("go").focus();
 }
 

@@ -19,6 +19,7 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 
 from server import domains
+from tests.support.browser import wait_for_replaced_url
 
 LANDING_PATH = "/lookalike-landing.html"
 # Constructed, not captured: the page a lookalike shop would show, with a mark the test can find.
@@ -83,14 +84,7 @@ def open_address(emptor, url: str):
 
 
 def wait_for_address(page, url) -> None:
-    for _ in range(3):  # the replaced navigation may report its abort here rather than in goto
-        try:
-            page.wait_for_url(url, wait_until="commit", timeout=15000)
-            return
-        except PlaywrightError as error:
-            if "ERR_ABORTED" not in str(error):
-                raise
-    raise AssertionError(f"{page.url} never became {url}")
+    wait_for_replaced_url(page, url)
 
 
 def wait_for_warning(emptor, page):

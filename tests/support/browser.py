@@ -303,6 +303,22 @@ def wait_until(condition, what: str, timeout: float = 15.0):
         time.sleep(0.05)
 
 
+def wait_for_replaced_url(page, url, timeout: float = 15.0) -> None:
+    """Wait until ``page`` commits ``url`` (a string, glob or pattern) after the extension replaced
+    its navigation (the lookalike warning): Playwright may report the replaced navigation's abort
+    here rather than in ``goto``, which is not a failure."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(3):
+        try:
+            page.wait_for_url(url, wait_until="commit", timeout=timeout * 1000)
+            return
+        except PlaywrightError as error:
+            if "ERR_ABORTED" not in str(error):
+                raise
+    raise AssertionError(f"{page.url} never became {url}")
+
+
 def wait_for_state(page, state=None, timeout: float = 15.0):
     """emptor's frame in ``page``, once it shows ``state`` (any state but loading when None)."""
     frame = emptor_frame(page, timeout)
