@@ -1,7 +1,8 @@
 """`make screenshots`: the badge and the open panel on a real saved listing, in real Chromium.
 
 Writes badge.png, panel.png and reviews.png to --out (docs/screenshots by default, which the
-README shows), lookalike-warning.png (the warning that replaces a lookalike shop), and
+README shows), lookalike-warning.png (the warning that replaces a lookalike shop),
+shield-popup.png (the popup's trackers blocked on the constructed tracker page, by company), and
 evidence-popup.png: the popup after "Save evidence", pressed as a shopper does
 (the toolbar button, pressed through the DevTools protocol, grants the screenshot's activeTab; the
 same popup page, opened beside the listing, saves). The page is the 2020 Hebrew iPhone listing served by the fixture site; its own
@@ -35,6 +36,9 @@ from tests.support.browser import (  # noqa: E402
 from tests.support.fixture_site import FixtureSite  # noqa: E402
 from tests.support.fixtures import REVIEWS  # noqa: E402
 from tests.support.live_server import LiveServer  # noqa: E402
+from tests.support.tracker_page import PAGE_PATH as TRACKER_PAGE  # noqa: E402
+from tests.support.tracker_page import TrackerSite  # noqa: E402
+from tests.support.tracker_page import page_html as tracker_page_html  # noqa: E402
 
 LISTING = ("he.aliexpress.com", "/item/32993251330.html")
 LOOKALIKE = ("aliexpress-sale.shop", "/")
@@ -71,6 +75,24 @@ def shoot_evidence_popup(browser, page, path: Path) -> None:
     popup.bring_to_front()
     box = popup.evaluate("() => ({width: document.body.offsetWidth, height: document.body.scrollHeight})")
     popup.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": box["width"], "height": box["height"]})
+
+
+def shoot_shield_popup(browser, path: Path) -> None:
+    """The popup's tracker section after the constructed tracker page (tests/support/tracker_page.py:
+    35 tracker hosts, every one blocked, and the checkout and payment hosts, all allowed) has
+    loaded at www.aliexpress.com; the toolbar press grants the activeTab getMatchedRules needs."""
+    with TrackerSite() as trackers:
+        trackers.pages[TRACKER_PAGE] = tracker_page_html(trackers.port, "screenshot")
+        page = browser.new_page()
+        page.goto(f"http://www.aliexpress.com:{trackers.port}{TRACKER_PAGE}", wait_until="load")
+        page.wait_for_function("() => document.documentElement.dataset.settled", timeout=20000)
+    trigger_action(browser, page)
+    popup = browser.extension_tab("popup/popup.html")
+    popup.wait_for_selector("#shield-companies li", state="attached", timeout=15000)
+    popup.bring_to_front()
+    box = popup.evaluate("() => { const r = document.getElementById('shield').getBoundingClientRect();"
+                         " return {x: r.x, y: r.y, width: r.width, height: r.height}; }")
+    popup.screenshot(path=str(path), clip=box)
 
 
 def shoot_lookalike_warning(browser, site, path: Path) -> None:
@@ -123,7 +145,9 @@ def take(out: Path, chromium: str) -> list[Path]:
             shoot_evidence_popup(browser, page, evidence)
             lookalike = out / "lookalike-warning.png"
             shoot_lookalike_warning(browser, site, lookalike)
-    return [badge, panel, reviews, evidence, lookalike]
+            shield = out / "shield-popup.png"
+            shoot_shield_popup(browser, shield)
+    return [badge, panel, reviews, evidence, lookalike, shield]
 
 
 def main() -> int:

@@ -26,8 +26,9 @@ def test_screenshots_tool_writes_the_badge_the_panel_and_the_evidence_popup(brow
     )
     assert result.returncode == 0, result.stderr[-2000:]
     # The popup is 320 px wide plus its padding (extension/popup/popup.css).
-    for name, minimum_width, minimum_height in (("badge.png", 600, 40), ("panel.png", 600, 400), ("reviews.png", 600, 400),
-                                                ("evidence-popup.png", 320, 300), ("lookalike-warning.png", 1200, 700)):
+    sizes = (("badge.png", 600, 40), ("panel.png", 600, 400), ("reviews.png", 600, 400), ("evidence-popup.png", 320, 300),
+             ("lookalike-warning.png", 1200, 700), ("shield-popup.png", 250, 300))
+    for name, minimum_width, minimum_height in sizes:
         data = (tmp_path / name).read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = struct.unpack(">II", data[16:24])
