@@ -9,14 +9,13 @@ import os
 
 import pytest
 
-from server import create_app
 from tests.support.browser import BROWSER_REQUIRED as REQUIRED
 from tests.support.browser import BROWSER_SKIP_REASON as SKIP_REASON
 from tests.support.browser import extension_browser, find_chromium
 from tests.support.constructed import SHELL_FEEDS, SHELLS_REQUESTING_FEEDS
 from tests.support.fixture_site import FixtureSite
 from tests.support.fixtures import REVIEWS, STORE
-from tests.support.live_server import LiveServer, RequestRecorder
+from tests.support.live_server import recorded_service
 
 CHROMIUM = find_chromium()
 
@@ -75,15 +74,7 @@ def review_feed_answers(site, monkeypatch):
 
 @pytest.fixture(scope="session")
 def service(tmp_path_factory):
-    # Its own data directory: evidence and exports go there, never into the user's own.
-    data_dir = tmp_path_factory.mktemp("service")
-    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "DATABASE": data_dir / "emptor.db"})
-    recorder = RequestRecorder(app.wsgi_app)
-    app.wsgi_app = recorder
-    with LiveServer(app) as server:
-        server.recorder = recorder
-        server.database = app.config["DATABASE"]
-        server.data_dir = data_dir
+    with recorded_service(tmp_path_factory.mktemp("service")) as server:
         yield server
 
 

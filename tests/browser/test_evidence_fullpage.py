@@ -18,7 +18,6 @@ import zlib
 
 import pytest
 
-from server import create_app
 from server.evidence import object_path
 from tests.support.account_pages import BUYER, serve_account_pages
 from tests.support.browser import (
@@ -30,12 +29,13 @@ from tests.support.browser import (
     trigger_action,
     wait_until,
 )
-from tests.support.live_server import LiveServer, RequestRecorder
+from tests.support.live_server import recorded_service
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 PRODUCT = "32993251330"
 LISTING = ("he.aliexpress.com", f"/item/{PRODUCT}.html")
 VIEWPORT = (1280, 900)  # the browser's, as tests/support/browser.py starts it
+
 
 @pytest.fixture(scope="module")
 def browser():
@@ -47,13 +47,7 @@ def browser():
 @pytest.fixture(scope="module")
 def service(tmp_path_factory):
     """This module's own service, with a data directory the tests read the stored files from."""
-    data = tmp_path_factory.mktemp("fullpage-service")
-    app = create_app({"TESTING": True, "DATA_DIR": data, "DATABASE": data / "emptor.db"})
-    recorder = RequestRecorder(app.wsgi_app)
-    app.wsgi_app = recorder
-    with LiveServer(app) as server:
-        server.recorder = recorder
-        server.data_dir = data
+    with recorded_service(tmp_path_factory.mktemp("fullpage-service")) as server:
         yield server
 
 

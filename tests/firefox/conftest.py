@@ -13,12 +13,11 @@ import os
 
 import pytest
 
-from server import create_app
 from tests.support.browser import BROWSER_REQUIRED as REQUIRED
 from tests.support.firefox import FIREFOX_SKIP_REASON as SKIP_REASON
 from tests.support.firefox import find_firefox, firefox_extension
 from tests.support.fixture_site import FixtureSite
-from tests.support.live_server import LiveServer, RequestRecorder
+from tests.support.live_server import recorded_service
 
 FIREFOX = find_firefox()
 
@@ -53,13 +52,7 @@ def site():
 
 @pytest.fixture(scope="session")
 def service(tmp_path_factory):
-    # Its own data directory: evidence and exports go there, never into the user's own.
-    data_dir = tmp_path_factory.mktemp("firefox-service")
-    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "DATABASE": data_dir / "emptor.db"})
-    recorder = RequestRecorder(app.wsgi_app)
-    app.wsgi_app = recorder
-    with LiveServer(app) as server:
-        server.recorder = recorder
+    with recorded_service(tmp_path_factory.mktemp("firefox-service")) as server:
         yield server
 
 

@@ -7,6 +7,8 @@ import gzip
 import io
 import json
 import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 import httpx
 from werkzeug.serving import make_server
@@ -63,3 +65,21 @@ def service_report(service: LiveServer, body: dict) -> dict:
     response = service.http.post("/api/v1/analyze", json={**body, "record": False})
     response.raise_for_status()
     return response.json()
+
+
+@contextmanager
+def recorded_service(data_dir: Path):
+    """The real service on 127.0.0.1 with a data directory of its own (evidence and exports go
+    there, never into the user's), recording the analyze requests it receives: ``server.recorder``,
+    ``server.database``, ``server.data_dir``."""
+    from server import create_app
+
+    data_dir = Path(data_dir)
+    app = create_app({"TESTING": True, "DATA_DIR": str(data_dir), "DATABASE": data_dir / "emptor.db"})
+    recorder = RequestRecorder(app.wsgi_app)
+    app.wsgi_app = recorder
+    with LiveServer(app) as server:
+        server.recorder = recorder
+        server.database = app.config["DATABASE"]
+        server.data_dir = data_dir
+        yield server
