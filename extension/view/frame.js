@@ -26,8 +26,6 @@
   const badge = document.querySelector(".badge");
   const panel = document.querySelector(".panel");
   let shown = { kind: "loading" }; // the state on screen: {kind, report, service, message}
-  let shownId = null; // the worker's id of that state: a state sent again is not drawn again
-  let port = null;
 
   rootElement.style.setProperty("--inset", `${C.FRAME.INSET_PX}px`);
 
@@ -54,32 +52,6 @@
 
   // --- what the service worker says to show ---------------------------------------------------
 
-  function connect() {
-    try {
-      port = chrome.runtime.connect({ name: C.FRAME.PORT_NAME });
-    } catch {
-      port = null; // the extension was reloaded or removed: nothing more will come
-      return;
-    }
-    port.onMessage.addListener((message) => {
-      if (!message || message.type !== C.MESSAGE.FRAME_STATE || !message.state || message.id === shownId) return;
-      shownId = message.id;
-      render(message.state);
-    });
-    // The browser stops an idle service worker, which closes this port: connect again at once,
-    // so that the worker (started for the connection) can reach this frame when there is
-    // something new to show. It sends the state on screen again, which is not redrawn (the same
-    // id), so an open panel keeps its place.
-    port.onDisconnect.addListener(() => {
-      port = null;
-      connect();
-    });
-  }
-
-  // A page restored from the back-forward cache had its ports closed while it was stored.
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted && !port) connect();
-  });
 
   // --- the badge ------------------------------------------------------------------------------
 
@@ -320,5 +292,6 @@
     if (event.key === "Escape" && !panel.hidden) togglePanel(false);
   });
   render(shown);
-  connect();
+  // What to show comes from the worker alone, over the port (lib/worker-port.js).
+  lib.stayConnected({ portName: C.FRAME.PORT_NAME, messageType: C.MESSAGE.FRAME_STATE, onState: render });
 })();

@@ -21,8 +21,6 @@
   const section = document.querySelector(".warning");
   const list = document.querySelector(".findings");
   const close = document.querySelector(".close");
-  let shownId = null; // the worker's id of the state on screen: a state sent again is not drawn again
-  let port = null;
 
   function el(tag, attributes = {}, ...children) {
     const node = document.createElement(tag);
@@ -53,36 +51,15 @@
     rootElement.setAttribute("data-state", findings.length ? "warning" : "empty");
   }
 
-  function connect() {
-    try {
-      port = chrome.runtime.connect({ name: C.THREAD.PORT_NAME });
-    } catch {
-      port = null; // the extension was reloaded or removed: nothing more will come
-      return;
-    }
-    port.onMessage.addListener((message) => {
-      if (!message || message.type !== C.MESSAGE.THREAD_WARNING || !message.state || message.id === shownId) return;
-      shownId = message.id;
-      render(message.state);
-    });
-    // The browser stops an idle service worker, which closes this port: connect again at once
-    // (view/frame.js does the same, and says why).
-    port.onDisconnect.addListener(() => {
-      port = null;
-      connect();
-    });
-  }
+  // What to show comes from the worker alone, over the port (lib/worker-port.js).
+  const worker = lib.stayConnected({ portName: C.THREAD.PORT_NAME, messageType: C.MESSAGE.THREAD_WARNING, onState: render });
 
   function dismiss() {
-    if (port) port.postMessage({ type: C.THREAD.DISMISS });
+    worker.send({ type: C.THREAD.DISMISS });
   }
 
-  window.addEventListener("pageshow", (event) => {
-    if (event.persisted && !port) connect();
-  });
   close.addEventListener("click", dismiss);
   document.addEventListener("keydown", (event) => {
     if (event.key === "Escape") dismiss();
   });
-  connect();
 })();
