@@ -294,7 +294,20 @@
     return `${serviceUrl}/rules#${encodeURIComponent(code)}`;
   }
 
+  /** An element for emptor's pages: `text` as its text (never markup: page values are
+   * untrusted), other attributes as given, then its children. */
+  function el(tag, attributes = {}, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) {
+      if (name === "text") node.textContent = value;
+      else node.setAttribute(name, value);
+    }
+    for (const child of children) if (child) node.append(child);
+    return node;
+  }
+
   root.emptorLib = Object.assign(root.emptorLib || {}, {
+    el,
     badgeContent,
     groupFindings,
     evidenceItems,

@@ -29,15 +29,7 @@
 
   rootElement.style.setProperty("--inset", `${C.FRAME.INSET_PX}px`);
 
-  function el(tag, attributes = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      if (name === "text") node.textContent = value;
-      else node.setAttribute(name, value);
-    }
-    for (const child of children) if (child) node.append(child);
-    return node;
-  }
+  const { el } = lib;
 
   function svgElement(tag, attributes = {}, title = null) {
     const node = document.createElementNS(SVG, tag);

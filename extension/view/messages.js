@@ -22,15 +22,7 @@
   const list = document.querySelector(".findings");
   const close = document.querySelector(".close");
 
-  function el(tag, attributes = {}, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attributes)) {
-      if (name === "text") node.textContent = value;
-      else node.setAttribute(name, value);
-    }
-    for (const child of children) if (child) node.append(child);
-    return node;
-  }
+  const { el } = lib;
 
   function findingItem(finding, serviceUrl) {
     const code = typeof finding.code === "string" ? finding.code : "";

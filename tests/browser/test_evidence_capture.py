@@ -20,9 +20,9 @@ import pytest
 from tests.support.browser import (
     ROOT_SELECTOR,
     UNSAFE_EXTENSION_DEBUGGING,
-    emptor_frame,
     module_browser,
     open_listing,
+    save_from_panel,
     shown,
     trigger_action,
 )
@@ -114,20 +114,13 @@ def test_the_popup_saves_the_page_a_screenshot_and_the_verdict(emptor, site, ser
 
 def test_the_panel_saves_the_page_and_says_how_to_add_a_screenshot(emptor, site, service, evidence_requests):
     listing = open_listing(emptor, site, *LISTING, state="ok")
-    frame = emptor_frame(listing)
-    frame.click(".badge")
-    frame.click("button.save-evidence")
-    try:
-        frame.wait_for_selector("html[data-evidence=saved]", state="attached", timeout=30000)
-    except Exception:
-        raise AssertionError(f"the panel says: {frame.text_content('.evidence-status')}") from None
-    said = frame.text_content(".evidence-status")
+    said, record_id = save_from_panel(listing)
     assert "no screenshot" in said and "toolbar button" in said and "Alt+Shift+E" in said, said
     assert evidence_requests.artifacts("image/png") == []
     [record] = evidence_requests.records()
     assert record["product_id"] == PRODUCT
     assert [artifact["name"] for artifact in record["artifacts"]] == ["page.html"]
-    assert _listed(service, frame.get_attribute(".evidence-status", "data-record"))
+    assert _listed(service, record_id)
 
 
 def test_without_the_toolbar_press_the_popup_saves_the_page_and_says_why_there_is_no_screenshot(emptor, site, service,

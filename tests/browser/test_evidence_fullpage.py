@@ -23,9 +23,9 @@ from tests.support.account_pages import BUYER, serve_account_pages
 from tests.support.browser import (
     ROOT_SELECTOR,
     UNSAFE_EXTENSION_DEBUGGING,
-    emptor_frame,
     module_browser,
     open_listing,
+    save_from_panel,
     trigger_action,
     wait_until,
 )
@@ -123,17 +123,6 @@ def region(png: tuple, box: dict) -> list[tuple[int, int, int]]:
 
 def difference(a: list, b: list) -> float:
     return sum(abs(p - q) for one, other in zip(a, b, strict=True) for p, q in zip(one, other, strict=True)) / len(a)
-
-
-def save_from_panel(listing):
-    frame = emptor_frame(listing)
-    frame.click(".badge")
-    frame.click("button.save-evidence")
-    try:
-        frame.wait_for_selector("html[data-evidence=saved]", state="attached", timeout=30000)
-    except Exception:
-        raise AssertionError(f"the panel says: {frame.text_content('.evidence-status')}") from None
-    return frame.text_content(".evidence-status"), frame.get_attribute(".evidence-status", "data-record")
 
 
 def test_the_options_page_shows_the_screenshot_permission_granted(emptor):

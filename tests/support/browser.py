@@ -247,6 +247,19 @@ def module_browser(**options):
         yield extension
 
 
+def save_from_panel(listing) -> tuple[str, str | None]:
+    """Open emptor's panel on ``listing`` and press its Save evidence: what the panel says, and the
+    record's id, once it says it saved (or what it said instead)."""
+    frame = emptor_frame(listing)
+    frame.click(".badge")
+    frame.click("button.save-evidence")
+    try:
+        frame.wait_for_selector("html[data-evidence=saved]", state="attached", timeout=30000)
+    except Exception:
+        raise AssertionError(f"the panel says: {frame.text_content('.evidence-status')}") from None
+    return frame.text_content(".evidence-status"), frame.get_attribute(".evidence-status", "data-record")
+
+
 # Lets the DevTools protocol press an extension's toolbar button (Extensions.triggerAction).
 UNSAFE_EXTENSION_DEBUGGING = "--enable-unsafe-extension-debugging"
 
