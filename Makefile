@@ -42,7 +42,8 @@ test-python: install install-js
 	$(BIN)/ruff check server heuristics tools bench tests
 	$(BIN)/python -m pytest
 
-bench: install
+# Needs install-js too: the lookalike benchmark runs under node, the tracker one compares with Ghostery's TrackerDB (npm).
+bench: install install-js
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/extension.py
 	$(BIN)/python bench/evidence.py

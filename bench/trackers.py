@@ -11,6 +11,12 @@ Chromium's own matcher by tests/browser/test_tracker_blocking.py, on every domai
 The checkout sample: every host and page of checkout-allow.tsv, as script, XHR, image and frame
 requests, from the checkout page and from a listing, with every ruleset on (the every-site and
 telemetry options too).
+
+The comparison with Ghostery's TrackerDB (npm ``@ghostery/trackerdb``, pinned in package.json for
+this benchmark only: its CC BY-NC-SA licence does not fit an MIT project, so nothing of it is
+shipped or copied): the same weighted sample judged by TrackerDB's own domains of the same four
+categories, and TrackerDB's domains of those categories (its current data; it has no reach figures,
+so unweighted) judged by emptor's rulesets, which shows what the 2019 data no longer knows.
 """
 
 from __future__ import annotations
@@ -33,10 +39,35 @@ from server import trackers  # noqa: E402
 LISTING = "https://www.aliexpress.com/item/1005003568989271.html"
 CHECKOUT = "https://www.aliexpress.com/p/trade/confirm.html?objectId=1005003568989271"
 KINDS = ("script", "xmlhttprequest", "image", "sub_frame")
+TRACKERDB = ROOT / "node_modules" / "@ghostery" / "trackerdb" / "dist" / "trackerdb.json"
 
 
-def tracker_sample(rules: list[dict]) -> dict:
-    """Weighted and plain shares blocked, by category, over every measured tracker."""
+def blocked_by_rules(rules: list[dict]):
+    def blocks(domain: str) -> bool:
+        decided = trackers.decide(rules, f"https://{domain}/t.js", "script", LISTING)
+        return bool(decided and decided["action"]["type"] == "block")
+    return blocks
+
+
+def load_trackerdb() -> dict[str, str]:
+    """TrackerDB's domains of the blocked categories, each with its category."""
+    if not TRACKERDB.exists():
+        sys.exit(f"{TRACKERDB.relative_to(ROOT)} is missing: run `make install-js` (npm ci) first")
+    data = json.loads(TRACKERDB.read_text(encoding="utf-8"))
+    categories = {domain: data["patterns"][pattern]["category"] for domain, pattern in data["domains"].items()}
+    return {domain.lower(): category for domain, category in categories.items() if category in trackers.BLOCKED_CATEGORIES}
+
+
+def blocked_by_trackerdb(listed: dict[str, str]):
+    """A domain blocker: the domain or any parent of it is listed (how TrackerDB's ``||domain^`` reads)."""
+    def blocks(domain: str) -> bool:
+        labels = domain.split(".")
+        return any(".".join(labels[start:]) in listed for start in range(len(labels) - 1))
+    return blocks
+
+
+def tracker_sample(blocks) -> dict:
+    """Weighted and plain shares blocked by ``blocks(domain)``, by category, over every measured tracker."""
     weight, blocked = defaultdict(float), defaultdict(float)
     count, count_blocked = defaultdict(int), defaultdict(int)
     for tracker in trackers.load_whotracksme():
@@ -44,8 +75,7 @@ def tracker_sample(rules: list[dict]) -> dict:
             continue
         share = tracker.sites_top10k / len(tracker.domains)
         for domain in tracker.domains:
-            decided = trackers.decide(rules, f"https://{domain}/t.js", "script", LISTING)
-            hit = bool(decided and decided["action"]["type"] == "block")
+            hit = blocks(domain)
             for key in (tracker.category, "all"):
                 weight[key] += share
                 count[key] += 1
@@ -54,6 +84,26 @@ def tracker_sample(rules: list[dict]) -> dict:
                     count_blocked[key] += 1
     return {key: {"weighted": blocked[key] / weight[key], "weight": weight[key], "weight_blocked": blocked[key],
                   "requests": count[key], "blocked": count_blocked[key]} for key in weight}
+
+
+def in_blocked_categories(shares: dict) -> tuple[int, int, float]:
+    """Requests, blocked requests, and the weighted share over the four blocked categories."""
+    figures = [shares[c] for c in trackers.BLOCKED_CATEGORIES if c in shares]
+    weighted = sum(f["weight_blocked"] for f in figures) / sum(f["weight"] for f in figures)
+    return sum(f["requests"] for f in figures), sum(f["blocked"] for f in figures), weighted
+
+
+def trackerdb_sample(listed: dict[str, str], blocks) -> dict:
+    """TrackerDB's own domains of the blocked categories, by category: how many emptor blocks."""
+    count, hit, missed = defaultdict(int), defaultdict(int), defaultdict(list)
+    for domain, category in sorted(listed.items()):
+        blocked = blocks(domain)
+        for key in (category, "all"):
+            count[key] += 1
+            hit[key] += blocked
+            if not blocked:
+                missed[key].append(domain)
+    return {key: {"domains": count[key], "blocked": hit[key], "missed_examples": missed[key][:8]} for key in count}
 
 
 def checkout_sample(rules: list[dict]) -> tuple[int, int, list[str]]:
@@ -83,17 +133,25 @@ def main() -> None:
     started = time.perf_counter()
     default = trackers.load_rules(("allow-checkout", "trackers", "clean-links"))
     everything = trackers.load_rules(("allow-checkout", "trackers", "marketplace-telemetry", "clean-links"))
-    shares = tracker_sample(default)
+    shares = tracker_sample(blocked_by_rules(default))
     print(f"tracker requests from an AliExpress listing, default rulesets ({trackers.SOURCE}):")
     print(f"{'category':22} {'requests':>8} {'blocked':>8} {'share':>7} {'weighted by sites':>18}")
     for category, figures in sorted(shares.items(), key=lambda item: -item[1]["requests"]):
         share = figures["blocked"] / figures["requests"]
         print(f"{category:22} {figures['requests']:8} {figures['blocked']:8} {share:7.1%} {figures['weighted']:18.1%}")
-    blocked_categories = [shares[c] for c in trackers.BLOCKED_CATEGORIES if c in shares]
-    total = sum(f["requests"] for f in blocked_categories)
-    weighted = sum(f["weight_blocked"] for f in blocked_categories) / sum(f["weight"] for f in blocked_categories)
-    print(f"\nin the blocked categories: {sum(f['blocked'] for f in blocked_categories)} of {total} requests, "
-          f"{weighted:.1%} weighted by sites")
+    total, blocked_total, weighted = in_blocked_categories(shares)
+    print(f"\nin the blocked categories: {blocked_total} of {total} requests, {weighted:.1%} weighted by sites")
+    listed = load_trackerdb()
+    ghostery = tracker_sample(blocked_by_trackerdb(listed))
+    g_total, g_blocked, g_weighted = in_blocked_categories(ghostery)
+    print(f"the same sample judged by Ghostery's TrackerDB ({len(listed)} domains of the same categories): "
+          f"{g_blocked} of {g_total} requests, {g_weighted:.1%} weighted by sites")
+    current = trackerdb_sample(listed, blocked_by_rules(default))
+    print("\nTrackerDB's domains of the blocked categories, judged by emptor's default rulesets:")
+    print(f"{'category':22} {'domains':>8} {'blocked':>8} {'share':>7}  not blocked, for example")
+    for category, figures in sorted(current.items(), key=lambda item: -item[1]["domains"]):
+        print(f"{category:22} {figures['domains']:8} {figures['blocked']:8} {figures['blocked'] / figures['domains']:7.1%}  "
+              f"{', '.join(figures['missed_examples'][:4])}")
     # The every-site ruleset judges third parties, which the simple matcher does not: its rules
     # are the trackers ruleset's without the initiator condition, so its share on any site is the
     # same as the marketplace figure above.
@@ -104,7 +162,8 @@ def main() -> None:
         print(f"  BLOCKED {failure}")
     print(f"\n({time.perf_counter() - started:.1f} s)")
     if args.json:
-        args.json.write_text(json.dumps({"machine": machine(), "trackers": shares, "checkout_requests": requests,
+        args.json.write_text(json.dumps({"machine": machine(), "trackers": shares, "trackerdb_on_sample": ghostery,
+                                         "trackerdb_domains": current, "checkout_requests": requests,
                                          "checkout_blocked": blocked}, indent=1), encoding="utf-8")
     if blocked:
         sys.exit(1)

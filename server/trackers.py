@@ -314,7 +314,8 @@ def build_log(trackers: list[Tracker], rows: list[dict], sets: list[Ruleset], al
         f"trackers in blocked categories ({', '.join(BLOCKED_CATEGORIES)}): {candidates}; kept (seen on >= "
         f"{MIN_SITES_TOP10K} of the top 10,000 sites): {trackers_kept}, with {len(rows)} domains",
         f"share of the blocked categories' site presence: {threshold_share:.1%} above the threshold, {share:.1%} with a"
-        " domain blocked (not-blocked.tsv leaves out Google's own sites and facebook.com, for sign-in)",
+        " domain blocked (not-blocked.tsv leaves out Google's own sites and facebook.com, for sign-in, and services shops"
+        " need: fraud checks, images, search, video, site hosting)",
         "domains by category: " + ", ".join(f"{name} {by_category[name]}" for name in BLOCKED_CATEGORIES),
         f"companies: {len({row['company'] for row in rows})}",
         f"never blocked (checkout-allow.tsv): {len(allowed)} entries",
