@@ -3,6 +3,9 @@ warned, unrelated sites never warned, and hostile input refused with a sentence.
 
 from __future__ import annotations
 
+import csv
+from pathlib import Path
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,6 +27,32 @@ def codes(host: str) -> list[str]:
 def test_official_domains_and_their_subdomains_are_never_lookalikes(host):
     verdict = check(host)
     assert verdict.official and not verdict.lookalike and verdict.reasons == () and verdict.imitates is None
+
+
+SCAM_BLOCKLIST = Path(__file__).resolve().parents[1] / "bench" / "data" / "scam-blocklist-2024-04-06.tsv"
+
+
+def scam_hosts(group: str) -> list[str]:
+    """Real scam hosts of one group from a public blocklist (bench/data/SOURCE.md says how they were chosen)."""
+    lines = [line for line in SCAM_BLOCKLIST.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    return [row["domain"] for row in csv.DictReader(lines, delimiter="\t") if row["group"] == group]
+
+
+def test_real_scam_hosts_that_carry_aliexpress_are_warned():
+    hosts = scam_hosts("aliexpress")
+    assert len(hosts) == 36
+    quiet = [host for host in hosts if not check(host).lookalike]
+    assert quiet == [], f"real scam hosts not warned: {quiet}"
+    assert {check(host).imitates for host in hosts} == {"aliexpress.com"}
+
+
+@pytest.mark.parametrize("group", ["other-brand-punycode", "express-not-brand"])
+def test_real_scam_hosts_of_other_brands_are_not_called_aliexpress(group):
+    """Scam hosts imitating Amazon, Apple, Shopee… (written in punycode), and couriers whose names
+    share letters with AliExpress: a warning saying "This is not AliExpress" would be wrong there."""
+    hosts = scam_hosts(group)
+    assert hosts
+    assert [host for host in hosts if check(host).lookalike] == []
 
 
 @pytest.mark.parametrize("host", [

@@ -1,7 +1,8 @@
 """The extension's lookalike check (extension/lib/lookalike.js, run by node) answers as the
 service's (server/domains.py) does over a corpus: the service tests' hosts, dnstwist's
 permutations of every official domain (when dnstwist is installed, as the test extra installs
-it), and 2,315 real unrelated domains (bench/data/whotracksme-2019-04-domains.txt). The only
+it), 2,315 real unrelated domains (bench/data/whotracksme-2019-04-domains.txt) and 125 real scam
+hosts from a public blocklist (bench/data/scam-blocklist-2024-04-06.tsv). The only
 disagreements allowed are the documented ones below (docs/extension.md, "Lookalike shops")."""
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from server.problems import Problem
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT / "bench" / "data" / "whotracksme-2019-04-domains.txt"
+SCAM_BLOCKLIST = ROOT / "bench" / "data" / "scam-blocklist-2024-04-06.tsv"
 
 # The JS checker over stdin's hosts (the form the browser gives: ASCII, punycode), one JSON answer a line.
 RUNNER = """
@@ -128,6 +130,17 @@ def test_real_unrelated_domains_get_the_same_answer():
     wrong, judged = compare(hosts + [f"www.{host}" for host in hosts[:500]])
     assert judged > 2500
     assert wrong == []
+
+
+def test_real_scam_hosts_from_a_public_blocklist_get_the_same_answer():
+    rows = [line.split("\t") for line in SCAM_BLOCKLIST.read_text(encoding="utf-8").splitlines()[3:]]
+    hosts = [domain for domain, _group in rows]
+    assert len(hosts) == 125
+    wrong, judged = compare(hosts)
+    assert judged == 125
+    assert wrong == []
+    answers = js_verdicts([domain for domain, group in rows if group == "aliexpress"])
+    assert all(answer["lookalike"] and answer["imitates"] == "aliexpress.com" for answer in answers.values())
 
 
 def test_the_extension_refuses_what_is_not_a_host_name():
