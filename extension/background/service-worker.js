@@ -10,6 +10,7 @@
 import "../lib/constants.js";
 import "../lib/ttl-cache.js";
 import "../lib/deadlines.js";
+import "../lib/shield.js";
 import { accountForTab, accountKey, checkoutShown, forgetAccountTab, orderFeed, orderPage, rememberListing } from "./account-pages.js";
 import { checkDeadlines, ensureDeadlineAlarm, forgetService, onDeadlineAlarm, ordersCopy, refreshOrders, startDeadlines, warnDays } from "./deadlines.js";
 import { isOwnFrame, makeRouter } from "./dispatch.js";
@@ -517,6 +518,10 @@ const SNAPSHOT_PAGES = [
   ...new Set(chrome.runtime.getManifest().content_scripts.filter((script) => script.js.includes("content/capture.js")).flatMap((script) => script.matches)),
 ];
 chrome.runtime.onInstalled.addListener(() => {
+  // A new version starts with the manifest's rulesets ("update"), and so does an extension loaded
+  // from a folder, which Chromium installs again at each start ("install", its storage kept): the
+  // shopper's tracker-blocking choice again. A first install has none, and keeps the defaults.
+  restoreShieldChoice();
   chrome.contextMenus.removeAll(() => {
     chrome.contextMenus.create({
       id: C.EVIDENCE.MENU_ID,
@@ -526,6 +531,10 @@ chrome.runtime.onInstalled.addListener(() => {
     });
   });
 });
+function restoreShieldChoice() {
+  globalThis.emptorShield.restoreChoice().catch((error) => console.warn("emptor: could not restore the tracker-blocking choice", error.message));
+}
+
 chrome.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId === C.EVIDENCE.MENU_ID && tab && tab.id >= 0 && info.frameId === 0) saveTabEvidence(tab.id, { withScreenshot: true });
 });

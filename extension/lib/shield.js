@@ -19,7 +19,10 @@
   const PAUSE_PRIORITY = 2000;
   const MARKETPLACE_DOMAINS = Object.freeze(["aliexpress.com", "aliexpress.us", "aliexpress.ru"]);
   const IMPORTED_ACTIONS = new Set(["block", "allow"]);
-  const OPTIONS_KEY = "shieldOptions";
+  // The shopper's choice ({on, everywhere, telemetry}) in chrome.storage.local: the browser keeps
+  // the enabled rulesets itself, but puts them back to the manifest's defaults when a new version
+  // is installed, so the worker applies this record again then (restoreChoice).
+  const CHOICE_KEY = "shieldChoice";
 
   /** The site a pause applies to: the marketplace's domain for any of its hosts, else the host
    * without a leading "www.". */
@@ -96,24 +99,50 @@
     };
   }
 
-  /** The global switch: every tracker ruleset off, or the main one (and the options chosen) on.
-   * Switching off remembers the options that were on (`shieldOptions` in chrome.storage.local), so
-   * that switching on without naming them brings them back. */
-  async function setBlocking(on, options) {
-    if (!on) {
-      const now = await state();
-      await chrome.storage.local.set({ [OPTIONS_KEY]: { everywhere: now.everywhere, telemetry: now.telemetry } });
-      return chrome.declarativeNetRequest.updateEnabledRulesets({ disableRulesetIds: [...TRACKER_RULESETS] });
-    }
-    if (!options) options = (await chrome.storage.local.get(OPTIONS_KEY))[OPTIONS_KEY] || {};
-    const enable = ["trackers", ...Object.entries(OPTIONAL_RULESETS).filter(([name]) => options[name]).map(([, id]) => id)];
+  async function savedChoice() {
+    return (await chrome.storage.local.get(CHOICE_KEY))[CHOICE_KEY] || null;
+  }
+
+  async function rememberChoice(choice) {
+    const kept = { on: Boolean(choice.on), everywhere: Boolean(choice.everywhere), telemetry: Boolean(choice.telemetry) };
+    await chrome.storage.local.set({ [CHOICE_KEY]: kept });
+    return kept;
+  }
+
+  /** The rulesets a choice turns on and off: none of the tracker ones when switched off, else the
+   * main one and the options chosen. */
+  function applyChoice(choice) {
+    const enable = choice.on ? ["trackers", ...Object.entries(OPTIONAL_RULESETS).filter(([name]) => choice[name]).map(([, id]) => id)] : [];
     const disable = TRACKER_RULESETS.filter((id) => !enable.includes(id));
     return chrome.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds: enable, disableRulesetIds: disable });
   }
 
+  /** The global switch. Switching off remembers the options that were on, so that switching on
+   * without naming them brings them back. */
+  async function setBlocking(on, options) {
+    if (!on) {
+      const now = await state();
+      return applyChoice(await rememberChoice({ on: false, everywhere: now.everywhere, telemetry: now.telemetry }));
+    }
+    const chosen = options || (await savedChoice()) || {};
+    return applyChoice(await rememberChoice({ ...chosen, on: true }));
+  }
+
   async function setOption(name, on) {
     const id = OPTIONAL_RULESETS[name];
-    return chrome.declarativeNetRequest.updateEnabledRulesets(on ? { enableRulesetIds: [id] } : { disableRulesetIds: [id] });
+    await chrome.declarativeNetRequest.updateEnabledRulesets(on ? { enableRulesetIds: [id] } : { disableRulesetIds: [id] });
+    const now = await state();
+    // While switched off the options page offers no options; the record keeps those of the switch-off.
+    if (now.on) await rememberChoice(now);
+  }
+
+  /** After the browser has put the rulesets back to their defaults (a new version installed, or a
+   * browser that reinstalls an unpacked extension at start): the shopper's last choice again.
+   * Nothing when the shopper never chose (the defaults are the choice). */
+  async function restoreChoice() {
+    const choice = await savedChoice();
+    if (choice) await applyChoice(choice);
+    return choice;
   }
 
   async function setPaused(site, paused) {
@@ -143,6 +172,6 @@
   root.emptorShield = Object.freeze({
     TRACKER_RULESETS, IMPORT_FORMAT, IMPORTED_MAX_ID, PAUSE_BASE_ID, PAUSE_PRIORITY,
     siteOf, pauseRuleId, pauseRule, importedRules, byCompany,
-    state, setBlocking, setOption, setPaused, replaceImported, blockedOnTab,
+    state, setBlocking, setOption, restoreChoice, setPaused, replaceImported, blockedOnTab,
   });
 })(globalThis);

@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from server import trackers
+from tests.support.browser import shield_call
 from tests.support.tracker_page import (
     ALLOWED_HOSTS,
     CHECKOUT_PATH,
@@ -147,40 +148,31 @@ def test_chromium_matches_every_rule_as_the_build_expects(emptor):
     assert not any(host in url for url in blocked for host in PRELOADED_ALLOWED_HOSTS)
 
 
-def _shield(emptor, call: str, *args):
-    """Run ``emptorShield.<call>(...args)`` in emptor's options page, as its controls do."""
-    options = emptor.extension_tab("options/options.html")
-    try:
-        return options.evaluate(f"(args) => globalThis.emptorShield.{call}(...args)", list(args))
-    finally:
-        options.close()
-
-
 def test_a_paused_site_loads_its_trackers_and_resuming_blocks_them_again(emptor, tracker_site):
-    _shield(emptor, "setPaused", "aliexpress.com", True)
+    shield_call(emptor, "setPaused", "aliexpress.com", True)
     try:
         run, _ = _open_and_settle(emptor, tracker_site, "www.aliexpress.com", PAGE_PATH)
         assert set(TRACKER_HOSTS) <= tracker_site.hosts_seen(run)
     finally:
-        _shield(emptor, "setPaused", "aliexpress.com", False)
+        shield_call(emptor, "setPaused", "aliexpress.com", False)
     run, _ = _open_and_settle(emptor, tracker_site, "www.aliexpress.com", PAGE_PATH)
     assert not set(TRACKER_HOSTS) & tracker_site.hosts_seen(run)
 
 
 def test_the_global_switch_and_the_every_site_option(emptor, tracker_site):
-    _shield(emptor, "setBlocking", True, {"everywhere": True})
+    shield_call(emptor, "setBlocking", True, {"everywhere": True})
     try:
         run, _ = _open_and_settle(emptor, tracker_site, OTHER_SITE, PAGE_PATH)
         assert not set(TRACKER_HOSTS) & tracker_site.hosts_seen(run)
         assert set(ALLOWED_HOSTS) <= tracker_site.hosts_seen(run)
-        _shield(emptor, "setBlocking", False)
+        shield_call(emptor, "setBlocking", False)
         run, _ = _open_and_settle(emptor, tracker_site, "www.aliexpress.com", PAGE_PATH)
         assert set(TRACKER_HOSTS) <= tracker_site.hosts_seen(run)
-        _shield(emptor, "setBlocking", True)  # as the popup's switch does: the every-site option comes back
-        assert _shield(emptor, "state")["everywhere"] is True
+        shield_call(emptor, "setBlocking", True)  # as the popup's switch does: the every-site option comes back
+        assert shield_call(emptor, "state")["everywhere"] is True
     finally:
-        _shield(emptor, "setBlocking", True, {})
-    assert _shield(emptor, "state")["on"] is True
+        shield_call(emptor, "setBlocking", True, {})
+    assert shield_call(emptor, "state")["on"] is True
 
 
 def test_rules_imported_on_the_options_page_block_what_the_list_names(emptor, tracker_site, tmp_path):
@@ -218,8 +210,8 @@ def test_the_optional_rulesets_load_and_match_in_chromium(emptor):
     """The rulesets that are off by default load when turned on: the telemetry one blocks
     AliExpress's beacons but not the hosts kept for payment; the every-site one blocks a tracker
     from another site, third-party only."""
-    _shield(emptor, "setOption", "telemetry", True)
-    _shield(emptor, "setOption", "everywhere", True)
+    shield_call(emptor, "setOption", "telemetry", True)
+    shield_call(emptor, "setOption", "everywhere", True)
     try:
         listing, other = "https://www.aliexpress.com", "https://news.example.net"
         requests = [
@@ -234,5 +226,5 @@ def test_the_optional_rulesets_load_and_match_in_chromium(emptor):
         assert rulesets == [["marketplace-telemetry"], ["marketplace-telemetry"], ["allow-checkout"], ["allow-checkout"],
                             ["trackers-everywhere"], []]
     finally:
-        _shield(emptor, "setOption", "telemetry", False)
-        _shield(emptor, "setOption", "everywhere", False)
+        shield_call(emptor, "setOption", "telemetry", False)
+        shield_call(emptor, "setOption", "everywhere", False)

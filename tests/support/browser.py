@@ -183,16 +183,19 @@ def _grant_in_profile(profile: str, extension_id: str, origins) -> None:
 
 
 @contextmanager
-def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 900), extra_args=(), granted_origins=()):
+def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 900), extra_args=(), granted_origins=(),
+                      extension_dir: Path = EXTENSION_DIR, profile: str | None = None):
     """``extra_args``: more Chromium switches, such as ``--enable-unsafe-extension-debugging``,
     which lets a test press the extension's toolbar button (:func:`trigger_action`).
     ``granted_origins``: optional host permissions (manifest.json) the shopper has granted, such
     as ``["<all_urls>"]``: the browser is started once to install the extension, the grant is
-    written into its profile, and it is started again."""
+    written into its profile, and it is started again. ``extension_dir`` and ``profile``: another
+    copy of the extension, and a profile the caller keeps (for a browser started again on it)."""
     from playwright.sync_api import sync_playwright
 
-    profile = tempfile.mkdtemp(prefix="emptor-chromium-")
-    extension = str(EXTENSION_DIR)
+    own_profile = profile is None
+    profile = profile or tempfile.mkdtemp(prefix="emptor-chromium-")
+    extension = str(extension_dir)
     with sync_playwright() as playwright:
 
         def launch():
@@ -229,7 +232,8 @@ def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 9
             yield ExtensionBrowser(context, worker)
         finally:
             context.close()
-            shutil.rmtree(profile, ignore_errors=True)
+            if own_profile:
+                shutil.rmtree(profile, ignore_errors=True)
 
 
 def module_browser(**options):
@@ -245,6 +249,16 @@ def module_browser(**options):
         pytest.skip(BROWSER_SKIP_REASON)
     with extension_browser(chromium, **options) as extension:
         yield extension
+
+
+def shield_call(emptor: ExtensionBrowser, call: str, *args):
+    """Run ``emptorShield.<call>(...args)`` (extension/lib/shield.js) in emptor's options page, as
+    its controls and the popup's do."""
+    options = emptor.extension_tab("options/options.html")
+    try:
+        return options.evaluate(f"(args) => globalThis.emptorShield.{call}(...args)", list(args))
+    finally:
+        options.close()
 
 
 def save_from_panel(listing) -> tuple[str, str | None]:
