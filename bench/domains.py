@@ -11,10 +11,11 @@ domains, false warnings on real domains, and the time of one check.
   (bench/data/whotracksme-2019-04-domains.txt, bench/data/SOURCE.md), which include the official
   ones (counted apart) and other Alibaba domains the inventory does not list (aliyun.com,
   aliapp.org), and NEAR_MISSES: real sites whose names are close to the brands.
-- Real scam hosts: 125 names from a public scam blocklist of 2024-04-06
-  (bench/data/scam-blocklist-2024-04-06.tsv, chosen as bench/data/SOURCE.md says), by group: those
-  carrying AliExpress's name should be warned, those imitating other brands or sharing letters by
-  chance should not be called AliExpress, and Alibaba's name is not protected (reported, not judged).
+- Real scam hosts from a public blocklist (bench/data/SOURCE.md): every name of its 2024-04-06
+  list that carries a brand, by group, and every name of its 2024-04-18 list that starts with
+  "al", by what a person reads it as imitating. Those imitating AliExpress should be warned, those
+  imitating other brands or nothing should not be called AliExpress, and Alibaba's name is not
+  protected (reported, not judged).
 - Speed: each check of all the above, as server/domains.py's ``check`` (parsing included), µs.
 
 Figures go into docs/performance.md ("Lookalike domains").
@@ -38,9 +39,9 @@ from run import machine  # noqa: E402
 
 from server import domains  # noqa: E402
 from server.problems import Problem  # noqa: E402
+from tests.support.scam_hosts import AL_RUN, BRAND_NAMES, scam_hosts  # noqa: E402
 
 REAL = ROOT / "bench" / "data" / "whotracksme-2019-04-domains.txt"
-SCAM_BLOCKLIST = ROOT / "bench" / "data" / "scam-blocklist-2024-04-06.tsv"
 # Real, unrelated sites one might expect a careless check to flag: a shared word ("express"), the
 # same first letters ("ali", "alib"), another payment company.
 NEAR_MISSES = [
@@ -131,20 +132,21 @@ def main() -> None:
               f"{len(warned)} of {judged} others warned ({len(warned) / judged:.2%})"
               + (f": {', '.join(warned)}" if warned else ""))
 
-    print("\nReal scam hosts from a public blocklist (2024-04-06), by group")
-    by_group: dict[str, list[str]] = defaultdict(list)
-    for line in SCAM_BLOCKLIST.read_text(encoding="utf-8").splitlines()[3:]:
-        host, group = line.split("\t")
-        by_group[group].append(host)
-    for group, hosts in by_group.items():
-        warned, quiet = [], []
-        for host in hosts:
-            outcome, seconds = timed(host)
-            times.append(seconds)
-            (warned if outcome == "lookalike" else quiet).append(host)
-        print(f"{group:<22} {len(hosts):>4} hosts, {len(warned):>3} warned"
-              + (f"; warned: {', '.join(warned[:6])}" if warned and group != "aliexpress" else "")
-              + (f"; not warned: {', '.join(quiet[:6])}" if quiet and group == "aliexpress" else ""))
+    for title, path in (("every brand name of the 2024-04-06 list, by group", BRAND_NAMES),
+                        ("every name starting \"al\" of the 2024-04-18 list, by what it imitates", AL_RUN)):
+        print(f"\nReal scam hosts from a public blocklist: {title}")
+        by_group: dict[str, list[str]] = defaultdict(list)
+        for host, group in scam_hosts(path):
+            by_group[group].append(host)
+        for group, hosts in by_group.items():
+            warned, quiet = [], []
+            for host in hosts:
+                outcome, seconds = timed(host)
+                times.append(seconds)
+                (warned if outcome == "lookalike" else quiet).append(host)
+            print(f"{group:<22} {len(hosts):>4} hosts, {len(warned):>3} warned"
+                  + (f"; warned: {', '.join(warned[:6])}" if warned and group != "aliexpress" else "")
+                  + (f"; not warned: {', '.join(quiet[:6])}" if quiet and group == "aliexpress" else ""))
 
     times.sort()
     print(f"\nOne check: {len(times)} checks, mean {statistics.fmean(times) * 1e6:.0f} µs, "

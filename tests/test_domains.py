@@ -3,15 +3,13 @@ warned, unrelated sites never warned, and hostile input refused with a sentence.
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server import domains
 from server.domains import BadDomain, check, parse_host, skeleton, typo_kind
+from tests.support.scam_hosts import AL_RUN, BRAND_NAMES, scam_hosts
 
 
 def codes(host: str) -> list[str]:
@@ -29,30 +27,31 @@ def test_official_domains_and_their_subdomains_are_never_lookalikes(host):
     assert verdict.official and not verdict.lookalike and verdict.reasons == () and verdict.imitates is None
 
 
-SCAM_BLOCKLIST = Path(__file__).resolve().parents[1] / "bench" / "data" / "scam-blocklist-2024-04-06.tsv"
-
-
-def scam_hosts(group: str) -> list[str]:
-    """Real scam hosts of one group from a public blocklist (bench/data/SOURCE.md says how they were chosen)."""
-    lines = [line for line in SCAM_BLOCKLIST.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
-    return [row["domain"] for row in csv.DictReader(lines, delimiter="\t") if row["group"] == group]
+# A name the blocklist holds that a person cannot tell from a typo of AliExpress's, and the check
+# warns: "al8express" is "aliexpress" with one letter changed, or a courier called AL8 Express.
+# Counted as a false warning in docs/performance.md ("Lookalike domains").
+UNLABELLED_BUT_WARNED = {"al8express.net"}
 
 
 def test_real_scam_hosts_that_carry_aliexpress_are_warned():
-    hosts = scam_hosts("aliexpress")
-    assert len(hosts) == 36
+    hosts = [domain for domain, group in scam_hosts(BRAND_NAMES) if group == "aliexpress"]
+    hosts += [domain for domain, imitates in scam_hosts(AL_RUN) if imitates == "aliexpress"]
+    assert len(hosts) == 36 + 100
     quiet = [host for host in hosts if not check(host).lookalike]
     assert quiet == [], f"real scam hosts not warned: {quiet}"
-    assert {check(host).imitates for host in hosts} == {"aliexpress.com"}
+    # the .ru storefront's for a .ru name (aleixpress.ru), else aliexpress.com
+    assert {check(host).imitates for host in hosts} == {"aliexpress.com", "aliexpress.ru"}
 
 
-@pytest.mark.parametrize("group", ["other-brand-punycode", "express-not-brand"])
-def test_real_scam_hosts_of_other_brands_are_not_called_aliexpress(group):
-    """Scam hosts imitating Amazon, Apple, Shopee… (written in punycode), and couriers whose names
-    share letters with AliExpress: a warning saying "This is not AliExpress" would be wrong there."""
-    hosts = scam_hosts(group)
-    assert hosts
-    assert [host for host in hosts if check(host).lookalike] == []
+def test_real_scam_hosts_that_imitate_nothing_emptor_protects_are_not_called_aliexpress():
+    """Scam hosts imitating Amazon, Apple, Shopee… (written in punycode), and every other name of
+    the list's "al" run (couriers, pet sellers, Allegro's lookalikes): a warning saying "This is not
+    AliExpress" would be wrong there. Alibaba's name is not protected (tools/official_domains.py
+    BRANDS), so its lookalikes are left out here and measured in bench/domains.py."""
+    hosts = [domain for domain, group in scam_hosts(BRAND_NAMES) if group == "other-brand-punycode"]
+    hosts += [domain for domain, imitates in scam_hosts(AL_RUN) if imitates == "-"]
+    assert len(hosts) == 32 + 360
+    assert {host for host in hosts if check(host).lookalike} == UNLABELLED_BUT_WARNED
 
 
 @pytest.mark.parametrize("host", [

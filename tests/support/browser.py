@@ -28,8 +28,8 @@ CHROMIUM_CANDIDATES = ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/
 HOST_RULES = ", ".join([
     "MAP *.aliexpress.com 127.0.0.1", "MAP *.aliexpress.us 127.0.0.1", "MAP *.aliexpress.ru 127.0.0.1",
     # AliExpress's CDN, where the saved page's stylesheets and images are fetched from
-    # (tests/browser/test_evidence_look.py).
-    "MAP *.alicdn.com 127.0.0.1",
+    # (tests/browser/test_evidence_look.py, bench/evidence_browser.py).
+    "MAP *.alicdn.com 127.0.0.1", "MAP *.aliexpress-media.com 127.0.0.1",
     # Tracker, payment and 3-D Secure hosts of the tracker-blocking page (tests/support/tracker_page.py).
     *(f"MAP {host} 127.0.0.1" for host in MAPPED_HOSTS),
     # Lookalike shops and an unrelated shop (tests/browser/test_lookalike_warning.py): aliexpress-sale.shop,
