@@ -12,9 +12,9 @@ The checkout sample: every host and page of checkout-allow.tsv, as script, XHR, 
 requests, from the checkout page and from a listing, with every ruleset on (the every-site and
 telemetry options too).
 
-The comparison with Ghostery's TrackerDB (npm ``@ghostery/trackerdb``, pinned in package.json for
-this benchmark only: its CC BY-NC-SA licence does not fit an MIT project, so nothing of it is
-shipped or copied): the same weighted sample judged by TrackerDB's own domains of the same four
+The comparison with Ghostery's TrackerDB (npm ``@ghostery/trackerdb``, pinned in the Makefile and
+unpacked by ``make bench`` under bench/.trackerdb for this benchmark only: its CC BY-NC-SA licence
+does not fit an MIT project, so nothing of it is shipped, installed with the tools or copied): the same weighted sample judged by TrackerDB's own domains of the same four
 categories, and TrackerDB's domains of those categories (its current data; it has no reach figures,
 so unweighted) judged by emptor's rulesets, which shows what the 2019 data no longer knows.
 """
@@ -39,7 +39,7 @@ from server import trackers  # noqa: E402
 LISTING = "https://www.aliexpress.com/item/1005003568989271.html"
 CHECKOUT = "https://www.aliexpress.com/p/trade/confirm.html?objectId=1005003568989271"
 KINDS = ("script", "xmlhttprequest", "image", "sub_frame")
-TRACKERDB = ROOT / "node_modules" / "@ghostery" / "trackerdb" / "dist" / "trackerdb.json"
+TRACKERDB = ROOT / "bench" / ".trackerdb" / "package" / "dist" / "trackerdb.json"  # unpacked by `make bench`
 
 
 def blocked_by_rules(rules: list[dict]):
@@ -52,7 +52,7 @@ def blocked_by_rules(rules: list[dict]):
 def load_trackerdb() -> dict[str, str]:
     """TrackerDB's domains of the blocked categories, each with its category."""
     if not TRACKERDB.exists():
-        sys.exit(f"{TRACKERDB.relative_to(ROOT)} is missing: run `make install-js` (npm ci) first")
+        sys.exit(f"{TRACKERDB.relative_to(ROOT)} is missing: `make bench` unpacks it from npm (Makefile, TRACKERDB)")
     data = json.loads(TRACKERDB.read_text(encoding="utf-8"))
     categories = {domain: data["patterns"][pattern]["category"] for domain, pattern in data["domains"].items()}
     return {domain.lower(): category for domain, category in categories.items() if category in trackers.BLOCKED_CATEGORIES}
