@@ -521,7 +521,8 @@ chrome.runtime.onInstalled.addListener(() => {
   // A new version starts with the manifest's rulesets ("update"), and so does an extension loaded
   // from a folder, which Chromium installs again at each start ("install", its storage kept): the
   // shopper's tracker-blocking choice again. A first install has none, and keeps the defaults.
-  restoreShieldChoice();
+  // Kept where a test can wait for it (tests/browser/test_blocking_choice_update.py).
+  globalThis.emptorShieldRestored = restoreShieldChoice();
   chrome.contextMenus.removeAll(() => {
     chrome.contextMenus.create({
       id: C.EVIDENCE.MENU_ID,
@@ -532,7 +533,8 @@ chrome.runtime.onInstalled.addListener(() => {
   });
 });
 function restoreShieldChoice() {
-  globalThis.emptorShield.restoreChoice().catch((error) => console.warn("emptor: could not restore the tracker-blocking choice", error.message));
+  chrome.storage.local.remove("shieldOptions"); // an earlier build's half of the choice: not carried over
+  return globalThis.emptorShield.restoreChoice().catch((error) => console.warn("emptor: could not restore the tracker-blocking choice", error.message));
 }
 
 chrome.contextMenus.onClicked.addListener((info, tab) => {

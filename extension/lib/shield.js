@@ -23,6 +23,7 @@
   // the enabled rulesets itself, but puts them back to the manifest's defaults when a new version
   // is installed, so the worker applies this record again then (restoreChoice).
   const CHOICE_KEY = "shieldChoice";
+  const CHOICE_LOCK = "emptor-shield-choice";
 
   /** The site a pause applies to: the marketplace's domain for any of its hosts, else the host
    * without a leading "www.". */
@@ -87,26 +88,34 @@
 
   // --- the browser's side (chrome.declarativeNetRequest) ---------------------------------------
 
-  async function state() {
-    const enabled = await chrome.declarativeNetRequest.getEnabledRulesets();
-    const dynamic = await chrome.declarativeNetRequest.getDynamicRules();
-    return {
-      on: enabled.includes("trackers"),
-      everywhere: enabled.includes(OPTIONAL_RULESETS.everywhere),
-      telemetry: enabled.includes(OPTIONAL_RULESETS.telemetry),
-      imported: dynamic.filter((rule) => rule.id <= IMPORTED_MAX_ID).length,
-      paused: dynamic.filter((rule) => rule.id > PAUSE_BASE_ID).map((rule) => rule.condition.requestDomains[0]),
-    };
+  /** A stored choice as the shopper made it, or null: anything else under the key (an old or a
+   * foreign value) is not a choice, and the browser's rulesets are believed instead. */
+  function asChoice(value) {
+    if (!value || typeof value !== "object" || Array.isArray(value)) return null;
+    const { on, everywhere, telemetry } = value;
+    if (![on, everywhere, telemetry].every((flag) => typeof flag === "boolean")) return null;
+    return { on, everywhere, telemetry };
   }
 
   async function savedChoice() {
-    return (await chrome.storage.local.get(CHOICE_KEY))[CHOICE_KEY] || null;
+    return asChoice((await chrome.storage.local.get(CHOICE_KEY))[CHOICE_KEY]);
   }
 
-  async function rememberChoice(choice) {
-    const kept = { on: Boolean(choice.on), everywhere: Boolean(choice.everywhere), telemetry: Boolean(choice.telemetry) };
-    await chrome.storage.local.set({ [CHOICE_KEY]: kept });
-    return kept;
+  async function state() {
+    const enabled = await chrome.declarativeNetRequest.getEnabledRulesets();
+    const dynamic = await chrome.declarativeNetRequest.getDynamicRules();
+    const live = {
+      on: enabled.includes("trackers"),
+      everywhere: enabled.includes(OPTIONAL_RULESETS.everywhere),
+      telemetry: enabled.includes(OPTIONAL_RULESETS.telemetry),
+    };
+    return {
+      ...live,
+      // What the shopper chose, the options included while switched off (they come back with the switch).
+      choice: (await savedChoice()) || live,
+      imported: dynamic.filter((rule) => rule.id <= IMPORTED_MAX_ID).length,
+      paused: dynamic.filter((rule) => rule.id > PAUSE_BASE_ID).map((rule) => rule.condition.requestDomains[0]),
+    };
   }
 
   /** The rulesets a choice turns on and off: none of the tracker ones when switched off, else the
@@ -117,32 +126,48 @@
     return chrome.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds: enable, disableRulesetIds: disable });
   }
 
-  /** The global switch. Switching off remembers the options that were on, so that switching on
-   * without naming them brings them back. */
-  async function setBlocking(on, options) {
-    if (!on) {
-      const now = await state();
-      return applyChoice(await rememberChoice({ on: false, everywhere: now.everywhere, telemetry: now.telemetry }));
-    }
-    const chosen = options || (await savedChoice()) || {};
-    return applyChoice(await rememberChoice({ ...chosen, on: true }));
+  /** Change the choice: read it, change it, keep it, apply it, with no other emptor page (the popup,
+   * the options page, the worker's restore) in between (a Web Lock, shared by the extension's pages
+   * and its worker). The record is the one source of truth; the rulesets follow it. */
+  function changeChoice(change) {
+    const run = async () => {
+      const now = (await savedChoice()) || (await state()).choice;
+      const next = asChoice({ ...now, ...change(now) });
+      await chrome.storage.local.set({ [CHOICE_KEY]: next });
+      await applyChoice(next);
+      return next;
+    };
+    return globalThis.navigator && navigator.locks ? navigator.locks.request(CHOICE_LOCK, run) : run();
   }
 
-  async function setOption(name, on) {
-    const id = OPTIONAL_RULESETS[name];
-    await chrome.declarativeNetRequest.updateEnabledRulesets(on ? { enableRulesetIds: [id] } : { disableRulesetIds: [id] });
-    const now = await state();
-    // While switched off the options page offers no options; the record keeps those of the switch-off.
-    if (now.on) await rememberChoice(now);
+  /** The global switch. The options stay in the choice while switched off and come back with it;
+   * `options` ({everywhere, telemetry}) sets them as well. */
+  function setBlocking(on, options) {
+    return changeChoice(() => ({ ...pickOptions(options), on: Boolean(on) }));
+  }
+
+  /** An option ("everywhere", "telemetry"): kept in the choice, in force while blocking is on. */
+  function setOption(name, on) {
+    if (!(name in OPTIONAL_RULESETS)) return Promise.reject(new Error(`not an option: ${name}`));
+    return changeChoice(() => ({ [name]: Boolean(on) }));
+  }
+
+  function pickOptions(options) {
+    const picked = {};
+    for (const name of Object.keys(OPTIONAL_RULESETS)) if (options && name in options) picked[name] = Boolean(options[name]);
+    return picked;
   }
 
   /** After the browser has put the rulesets back to their defaults (a new version installed, or a
-   * browser that reinstalls an unpacked extension at start): the shopper's last choice again.
-   * Nothing when the shopper never chose (the defaults are the choice). */
-  async function restoreChoice() {
-    const choice = await savedChoice();
-    if (choice) await applyChoice(choice);
-    return choice;
+   * browser that reinstalls an extension loaded from a folder at each start): the shopper's last
+   * choice again. Nothing when the shopper never chose (the defaults are the choice). */
+  function restoreChoice() {
+    const run = async () => {
+      const choice = await savedChoice();
+      if (choice) await applyChoice(choice);
+      return choice;
+    };
+    return globalThis.navigator && navigator.locks ? navigator.locks.request(CHOICE_LOCK, run) : run();
   }
 
   async function setPaused(site, paused) {
@@ -170,8 +195,8 @@
   }
 
   root.emptorShield = Object.freeze({
-    TRACKER_RULESETS, IMPORT_FORMAT, IMPORTED_MAX_ID, PAUSE_BASE_ID, PAUSE_PRIORITY,
-    siteOf, pauseRuleId, pauseRule, importedRules, byCompany,
+    TRACKER_RULESETS, IMPORT_FORMAT, IMPORTED_MAX_ID, PAUSE_BASE_ID, PAUSE_PRIORITY, CHOICE_KEY,
+    siteOf, pauseRuleId, pauseRule, importedRules, byCompany, asChoice,
     state, setBlocking, setOption, restoreChoice, setPaused, replaceImported, blockedOnTab,
   });
 })(globalThis);

@@ -17,10 +17,12 @@
 
   async function show() {
     const now = await shield.state();
-    everywhere.checked = now.everywhere;
-    telemetry.checked = now.telemetry;
-    everywhere.disabled = telemetry.disabled = !now.on;
-    say(`${now.on ? "Tracker blocking is on" : "Tracker blocking is off (the popup's switch)"}; ${now.imported} imported rule${now.imported === 1 ? "" : "s"}.`);
+    // The choice, not the rulesets: it changes first (lib/shield.js changeChoice), and its change is what wakes this page.
+    const { choice } = now;
+    everywhere.checked = choice.everywhere;
+    telemetry.checked = choice.telemetry;
+    everywhere.disabled = telemetry.disabled = !choice.on;
+    say(`${choice.on ? "Tracker blocking is on" : "Tracker blocking is off (the popup's switch)"}; ${now.imported} imported rule${now.imported === 1 ? "" : "s"}.`);
     status.dataset.imported = String(now.imported);
   }
 
@@ -45,6 +47,12 @@
 
   document.getElementById("shield-remove").addEventListener("click", () =>
     shield.replaceImported([]).then(show, (error) => say(error.message, "error")));
+
+  // The popup's switch changes the choice while this page is open: show it, so that no box offers
+  // what the switch has just turned off.
+  chrome.storage.onChanged.addListener((changes, area) => {
+    if (area === "local" && shield.CHOICE_KEY in changes) show().catch((error) => say(error.message, "error"));
+  });
 
   show().catch((error) => say(error.message, "error"));
 })();

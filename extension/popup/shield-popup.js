@@ -28,7 +28,7 @@
       await shield.setBlocking(box.checked);
       render();
     });
-    toggle.append(box, " Block trackers on AliExpress" + (now.everywhere ? " and every site" : ""));
+    toggle.append(box, " Block trackers on AliExpress" + (now.choice.everywhere ? " and every site" : ""));
     children.push(toggle);
 
     if (now.on && tab && Number.isInteger(tab.id)) {

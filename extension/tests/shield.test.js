@@ -48,3 +48,11 @@ test("the switch knows every tracker ruleset the manifest declares", () => {
   const declared = manifest.declarative_net_request.rule_resources.map((r) => r.id);
   for (const id of shield.TRACKER_RULESETS) assert.ok(declared.includes(id), id);
 });
+
+test("only a stored choice of three booleans is a choice; anything else under the key is ignored", () => {
+  assert.deepEqual(shield.asChoice({ on: false, everywhere: true, telemetry: false }), { on: false, everywhere: true, telemetry: false });
+  assert.deepEqual(shield.asChoice({ on: true, everywhere: false, telemetry: false, extra: 1 }), { on: true, everywhere: false, telemetry: false });
+  for (const stored of [undefined, null, true, "on", [], {}, { everywhere: true }, { on: "false", everywhere: false, telemetry: false }]) {
+    assert.equal(shield.asChoice(stored), null, JSON.stringify(stored));
+  }
+});

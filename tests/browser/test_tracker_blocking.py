@@ -171,8 +171,24 @@ def test_the_global_switch_and_the_every_site_option(emptor, tracker_site):
         shield_call(emptor, "setBlocking", True)  # as the popup's switch does: the every-site option comes back
         assert shield_call(emptor, "state")["everywhere"] is True
     finally:
-        shield_call(emptor, "setBlocking", True, {})
+        shield_call(emptor, "setBlocking", True, {"everywhere": False, "telemetry": False})
     assert shield_call(emptor, "state")["on"] is True
+
+
+def test_an_open_options_page_follows_the_popup_s_switch(emptor):
+    """The switch turned off elsewhere (as the popup does) while the options page is open: its
+    options are shown as chosen but offered no more, so that none can be turned on while off."""
+    options = emptor.extension_tab("options/options.html")
+    try:
+        options.wait_for_selector("#shield-everywhere:not([disabled])", state="attached")
+        shield_call(emptor, "setBlocking", False)
+        options.wait_for_selector("#shield-everywhere[disabled]", state="attached")
+        assert "Tracker blocking is off" in options.text_content("#shield-state")
+        shield_call(emptor, "setBlocking", True)
+        options.wait_for_selector("#shield-everywhere:not([disabled])", state="attached")
+    finally:
+        options.close()
+        shield_call(emptor, "setBlocking", True, {"everywhere": False, "telemetry": False})
 
 
 def test_rules_imported_on_the_options_page_block_what_the_list_names(emptor, tracker_site, tmp_path):
