@@ -9,14 +9,15 @@ Each request is judged by server/trackers.py's ``decide``, the rule choice Chrom
 Chromium's own matcher by tests/browser/test_tracker_blocking.py, on every domain of the data).
 
 The checkout sample: every host and page of checkout-allow.tsv, as script, XHR, image and frame
-requests, from the checkout page and from a listing, with every ruleset on (the every-site and
-telemetry options too).
+requests, from the checkout page, a listing and another site, with the tracker, telemetry and
+clean-link rulesets on.
 
 The comparison with Ghostery's TrackerDB (npm ``@ghostery/trackerdb``, pinned in the Makefile and
 unpacked by ``make bench`` under bench/.trackerdb for this benchmark only: its CC BY-NC-SA licence
-does not fit an MIT project, so nothing of it is shipped, installed with the tools or copied): the same weighted sample judged by TrackerDB's own domains of the same four
-categories, and TrackerDB's domains of those categories (its current data; it has no reach figures,
-so unweighted) judged by emptor's rulesets, which shows what the 2019 data no longer knows.
+does not fit an MIT project, so nothing of it is shipped, installed with the tools or copied): the
+same weighted sample judged by TrackerDB's own domains of the same four categories, and
+TrackerDB's domains of those categories (its current data; it has no reach figures, so
+unweighted) judged by emptor's rulesets, which shows what the 2019 data no longer knows.
 """
 
 from __future__ import annotations

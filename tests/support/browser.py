@@ -182,6 +182,10 @@ def _grant_in_profile(profile: str, extension_id: str, origins) -> None:
     path.write_text(json.dumps(preferences), encoding="utf-8")
 
 
+# The browser :func:`extension_browser` has running, if any (one at a time).
+_RUNNING: list[str] = []
+
+
 @contextmanager
 def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 900), extra_args=(), granted_origins=(),
                       extension_dir: Path = EXTENSION_DIR, profile: str | None = None):
@@ -193,6 +197,11 @@ def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 9
     copy of the extension, and a profile the caller keeps (for a browser started again on it)."""
     from playwright.sync_api import sync_playwright
 
+    if _RUNNING:
+        # Playwright's sync API runs one browser at a time; a second one fails deep inside it
+        # ("Sync API inside the asyncio loop"). Say what to do instead.
+        raise RuntimeError(f"a browser is already running ({_RUNNING[0]}); a test module that starts its own "
+                           "must sort before the modules that use the session's (tests/browser/conftest.py)")
     own_profile = profile is None
     profile = profile or tempfile.mkdtemp(prefix="emptor-chromium-")
     extension = str(extension_dir)
@@ -223,6 +232,7 @@ def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 9
             return context, worker
 
         context, worker = launch()
+        _RUNNING.append(str(extension_dir))
         try:
             if granted_origins:
                 extension_id = worker.url.split("/")[2]
@@ -231,6 +241,7 @@ def extension_browser(chromium: str, *, headless: bool = True, viewport=(1280, 9
                 context, worker = launch()
             yield ExtensionBrowser(context, worker)
         finally:
+            _RUNNING.clear()
             context.close()
             if own_profile:
                 shutil.rmtree(profile, ignore_errors=True)
