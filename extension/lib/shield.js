@@ -19,9 +19,10 @@
   const PAUSE_PRIORITY = 2000;
   const MARKETPLACE_DOMAINS = Object.freeze(["aliexpress.com", "aliexpress.us", "aliexpress.ru"]);
   const IMPORTED_ACTIONS = new Set(["block", "allow"]);
-  // The shopper's choice ({on, everywhere, telemetry}) in chrome.storage.local: the browser keeps
-  // the enabled rulesets itself, but puts them back to the manifest's defaults when a new version
-  // is installed, so the worker applies this record again then (restoreChoice).
+  // The shopper's choice ({on, everywhere, telemetry}) in chrome.storage.local, which the tracker
+  // rulesets follow: the browser keeps the enabled rulesets itself, but puts them back to the
+  // manifest's defaults when a new version is installed, so the worker applies this record again
+  // then (restoreChoice).
   const CHOICE_KEY = "shieldChoice";
   const CHOICE_LOCK = "emptor-shield-choice";
 
@@ -126,18 +127,23 @@
     return chrome.declarativeNetRequest.updateEnabledRulesets({ enableRulesetIds: enable, disableRulesetIds: disable });
   }
 
-  /** Change the choice: read it, change it, keep it, apply it, with no other emptor page (the popup,
-   * the options page, the worker's restore) in between (a Web Lock, shared by the extension's pages
-   * and its worker). The record is the one source of truth; the rulesets follow it. */
+  /** `work` with no other emptor page (the popup, the options page, the worker's restore) reading
+   * or changing the choice in between: a Web Lock, shared by the extension's pages and its worker
+   * (node, in the unit tests, has none). */
+  function holdingTheChoice(work) {
+    return globalThis.navigator && navigator.locks ? navigator.locks.request(CHOICE_LOCK, work) : work();
+  }
+
+  /** Change the choice: read it, change it, keep it, apply it. The record is the one source of
+   * truth; the rulesets follow it. */
   function changeChoice(change) {
-    const run = async () => {
+    return holdingTheChoice(async () => {
       const now = (await savedChoice()) || (await state()).choice;
       const next = asChoice({ ...now, ...change(now) });
       await chrome.storage.local.set({ [CHOICE_KEY]: next });
       await applyChoice(next);
       return next;
-    };
-    return globalThis.navigator && navigator.locks ? navigator.locks.request(CHOICE_LOCK, run) : run();
+    });
   }
 
   /** The global switch. The options stay in the choice while switched off and come back with it;
@@ -162,12 +168,11 @@
    * browser that reinstalls an extension loaded from a folder at each start): the shopper's last
    * choice again. Nothing when the shopper never chose (the defaults are the choice). */
   function restoreChoice() {
-    const run = async () => {
+    return holdingTheChoice(async () => {
       const choice = await savedChoice();
       if (choice) await applyChoice(choice);
       return choice;
-    };
-    return globalThis.navigator && navigator.locks ? navigator.locks.request(CHOICE_LOCK, run) : run();
+    });
   }
 
   async function setPaused(site, paused) {
