@@ -21,7 +21,8 @@ match types of Chrome's lookalike interstitial, components/lookalikes/core/looka
   which the browser shows in Unicode;
 - ``typo``: one edit from a protected name (optimal string alignment distance, rapidfuzz), named
   by its kind: a letter left out, added, doubled, swapped with its neighbour, replaced by a key
-  next to it, a vowel for a vowel, a flipped bit, a hyphen;
+  next to it, a vowel for a vowel, a flipped bit, a hyphen; or the name spaced out with hyphens
+  (``a-l-i-e-x-p-r-e-s-s``);
 - ``brand_keyword``: the protected name, or a typo or homoglyph of it, with other words in the
   registrable name (``aliexpress-sale.shop``);
 - ``brand_subdomain``: the same in a label to the left of another registrable domain
@@ -295,6 +296,11 @@ def _edits_allowed(brand: str) -> int:
     return MAX_EDITS if len(brand) >= MIN_LENGTH_FOR_EDITS else 0
 
 
+# Letters spaced out with hyphens (a-l-i-e-x-p-r-e-s-s.com), which no edit distance reaches: the
+# brand once the hyphens are taken out. One hyphen is dnstwist's hyphenation, an edit of one.
+SPACED_OUT = "hyphens between its letters"
+
+
 @dataclass
 class _Match:
     how: str  # "exact", "homoglyph", "typo"
@@ -312,6 +318,8 @@ def _match(label: str, brand: str) -> _Match | None:
     if edits and OSA.distance(folded, brand, score_cutoff=edits) <= edits:
         plain = label.isascii()
         return _Match("homoglyph+typo" if not plain and folded != label else "typo", typo_kind(folded, brand))
+    if "-" in folded and folded.replace("-", "") == brand:
+        return _Match("typo", SPACED_OUT)
     return None
 
 
@@ -331,6 +339,8 @@ def _parts(label: str, brand: str) -> _Match | None:
                 piece = folded[start: start + width]
                 if OSA.distance(piece, brand, score_cutoff=MAX_EDITS) <= MAX_EDITS:  # one edit only, inside words
                     return _Match("typo", typo_kind(piece, brand))
+    if "-" in folded and brand in folded.replace("-", ""):
+        return _Match("typo", SPACED_OUT)
     return None
 
 

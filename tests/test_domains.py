@@ -89,6 +89,9 @@ def test_shared_hosting_is_never_trusted_whole():
     ("ailexpress.us", "typo", "aliexpress.us"),
     ("aljexpress.com", "typo", "aliexpress.com"),
     ("ali-express.com", "typo", "aliexpress.com"),
+    ("a-l-i-e-x-p-r-e-s-s.com", "typo", "aliexpress.com"),  # spaced out: beyond any edit distance
+    ("a-l-i-p-a-y.net", "typo", "alipay.com"),
+    ("buy-a-l-i-e-x-p-r-e-s-s-now.top", "brand_keyword", "aliexpress.com"),
     ("alipau.com", "typo", "alipay.com"),
     ("aliexespress.com", "typo", "aliexpress.com"),  # dnstwist's plural: two edits, allowed for 10 letters
     ("aiicxpress.com", "typo", "aliexpress.com"),
@@ -118,6 +121,7 @@ def test_punycode_is_said_beside_the_reason_and_never_alone():
     ("express.com", "typo"),
     ("ali.com.br.example.org", "brand_subdomain"),
     ("ali.expo.com", "split_brand"),
+    ("a-l-i-e-x-p-o.com", "typo"),  # spaced out, but not the name once the hyphens are gone
 ])
 def test_near_misses_stay_quiet(host, quiet):
     assert quiet not in codes(host)

@@ -33,6 +33,8 @@ export const MIN_LENGTH_FOR_FUZZY_PARTS = 8;
 // skeleton(); the data's table holds non-ASCII characters only).
 const ASCII_CONFUSABLES = { 0: "o", 1: "l" };
 const VOWELS = new Set("aeiou");
+// Letters spaced out with hyphens, which no edit distance reaches (server/domains.py SPACED_OUT).
+const SPACED_OUT = "hyphens between its letters";
 // The three keyboard layouts dnstwist's replacement fuzzer uses (qwerty, qwertz, azerty).
 const KEYBOARDS = [
   ["1234567890-", "qwertyuiop", "asdfghjkl", "zxcvbnm"],
@@ -133,6 +135,7 @@ export function makeChecker(data) {
       const plain = /^[\x00-\x7f]*$/.test(label);
       return { how: !plain && folded !== label ? "homoglyph+typo" : "typo", detail: typoKind(folded, brand) };
     }
+    if (folded.includes("-") && folded.replaceAll("-", "") === brand) return { how: "typo", detail: SPACED_OUT };
     return null;
   }
 
@@ -152,6 +155,7 @@ export function makeChecker(data) {
         }
       }
     }
+    if (folded.includes("-") && folded.replaceAll("-", "").includes(brand)) return { how: "typo", detail: SPACED_OUT };
     return null;
   }
 
