@@ -99,6 +99,9 @@ def test_shared_hosting_is_never_trusted_whole():
     ("xn--liexpress-41d.com", "homoglyph", "aliexpress.com"),
     ("a1iexpress.com", "homoglyph", "aliexpress.com"),
     ("al\u00edexpress.com", "homoglyph", "aliexpress.com"),
+    ("aliexpre\u00dfsale.com", "brand_keyword", "aliexpress.com"),  # ß, whose skeleton is "ss"
+    ("shop.aliexpre\u00dfdeals.top", "brand_keyword", "aliexpress.com"),
+    ("ali\U000104ecay.com", "typo", "alipay.com"),  # a letter beyond the BMP (Osage) counts as one edit
 ])
 def test_each_reason_fires(host, code, imitates):
     verdict = check(host)

@@ -109,8 +109,9 @@ def build() -> dict:
 
 def confusable_letters() -> dict[str, str]:
     """Every character that is not itself an ASCII letter, digit or hyphen but whose skeleton
-    (server/domains.py: diacritics removed, then TR39) is one: the extension's offline check
-    folds a host with these before comparing it with the brands."""
+    (server/domains.py: diacritics removed, then TR39) is made of them, one (`а` to `a`) or more
+    (`ß` to `ss`): the extension's offline check folds a host with these before comparing it with
+    the brands."""
     import unicodedata
 
     from server.domains import skeleton
@@ -122,7 +123,7 @@ def confusable_letters() -> dict[str, str]:
         if unicodedata.category(char) in ("Cn", "Cs", "Co"):
             continue
         folded = skeleton(char)
-        if len(folded) == 1 and folded in wanted:
+        if folded and set(folded) <= wanted:
             table[char] = folded
     return table
 

@@ -28,7 +28,8 @@ async function localCheck() {
   return checker;
 }
 
-// tabId -> {url, at}: the navigation last warned about in that tab.
+// tabId -> {url, at}: the navigation last warned about at its start in that tab, until its commit
+// (one use: judgeNavigation).
 const recent = new Map();
 
 export async function openedAnyway(host) {
@@ -60,7 +61,7 @@ async function allowForSession(host) {
  * soon as the local check flags the host, before the shop's page can load; the service's answer
  * then updates the warning's record, and when the service (which knows the Public Suffix List and
  * every confusable) clears the host, the warning page opens the address itself (view/lookalike.js). */
-export async function judgeNavigation({ tabId, frameId, url }) {
+export async function judgeNavigation({ tabId, frameId, url }, event = "before") {
   if (frameId !== 0 || !(tabId >= 0)) return null;
   let address;
   try {
@@ -73,9 +74,16 @@ export async function judgeNavigation({ tabId, frameId, url }) {
   const local = (await localCheck()).check(host);
   if (!local || !local.lookalike) return null;
   if (await openedAnyway(host)) return null;
-  const last = recent.get(tabId);
-  if (last && last.url === url && Date.now() - last.at < L.REPEAT_MS) return null;
-  recent.set(tabId, { url, at: Date.now() });
+  if (event === "committed") {
+    // The same navigation, warned at its start, may still commit before the warning replaces it:
+    // once, and only that one. Every new navigation (a Back press onto a redirector, an opener
+    // setting the address again) is judged afresh.
+    const last = recent.get(tabId);
+    recent.delete(tabId);
+    if (last && last.url === url && Date.now() - last.at < L.REPEAT_MS) return null;
+  } else {
+    recent.set(tabId, { url, at: Date.now() });
+  }
   const id = crypto.randomUUID();
   const key = L.RECORD_PREFIX + id;
   const record = { tabId, url, host, at: Date.now() };
@@ -97,8 +105,9 @@ export async function forgetLookalikeTab(tabId) {
 }
 
 export function watchNavigations() {
-  const judge = (details) => judgeNavigation(details).catch((error) => console.warn("emptor: lookalike check failed", error.message));
-  chrome.webNavigation.onBeforeNavigate.addListener(judge);
+  const judge = (event) => (details) =>
+    judgeNavigation(details, event).catch((error) => console.warn("emptor: lookalike check failed", error.message));
+  chrome.webNavigation.onBeforeNavigate.addListener(judge("before"));
   // A redirect to a lookalike host is seen only when it commits.
-  chrome.webNavigation.onCommitted.addListener(judge);
+  chrome.webNavigation.onCommitted.addListener(judge("committed"));
 }

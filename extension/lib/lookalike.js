@@ -6,7 +6,7 @@
  *
  * The data is lib/official-domains.json (tools/official_domains.py writes it from the service's
  * lists): official registrable domains and exact hosts, the brands, and `confusable_letters`, the
- * characters whose Unicode TR39 skeleton (diacritics removed) is one ASCII letter or digit.
+ * characters whose Unicode TR39 skeleton (diacritics removed) is ASCII letters or digits.
  *
  * What it does without the service's two libraries:
  * - No Public Suffix List (tldextract's snapshot is 200 kB and changes monthly): every label but
@@ -16,8 +16,8 @@
  *   (brand_subdomain for aliexpress.github.io, where the service says other_tld), the verdict
  *   does not. A host that ends in no public suffix (aliexpress.lan) is judged here and refused
  *   by the service (docs/extension.md, "Lookalike shops", lists the differences).
- * - No full TR39 skeleton (disarm): the character table folds one character to one ASCII letter;
- *   the few characters whose skeleton is two letters (ǆ to dz) are left as they are.
+ * - No full TR39 skeleton (disarm): the character table folds a character to the ASCII letters
+ *   of its skeleton (а to a, ß to ss), one character at a time.
  */
 import { toUnicode } from "./vendor/punycode.js";
 
@@ -45,7 +45,10 @@ const KEYBOARDS = [
 /** Optimal string alignment distance (the service's rapidfuzz OSA): edits, with a swap of two
  * neighbours counted as one. Written out here because the extension has no bundler and the
  * strings are at most 63 characters (a label). */
-export function osa(a, b) {
+export function osa(first, second) {
+  // By characters, as rapidfuzz counts them: a character beyond the BMP is two UTF-16 units.
+  const a = Array.from(first);
+  const b = Array.from(second);
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d = Array.from({ length: rows }, (_, i) => {
@@ -78,8 +81,10 @@ function neighbours(a, b) {
 }
 
 /** How `seen` is one edit from `name`, in dnstwist's family names (server/domains.py typo_kind). */
-export function typoKind(seen, name) {
-  if (osa(seen, name) > 1) return "two letters changed, added or left out";
+export function typoKind(seenText, nameText) {
+  if (osa(seenText, nameText) > 1) return "two letters changed, added or left out";
+  const seen = Array.from(seenText);
+  const name = Array.from(nameText);
   if (seen.length === name.length - 1) return "a letter left out (omission)";
   if (seen.length === name.length + 1) {
     let i = 0;
@@ -89,13 +94,13 @@ export function typoKind(seen, name) {
     if ((i > 0 && seen[i - 1] === added) || seen[i + 1] === added) return "a letter doubled (repetition)";
     return "a letter added (insertion)";
   }
-  const diffs = [...name].map((_, i) => i).filter((i) => seen[i] !== name[i]);
+  const diffs = name.map((_, i) => i).filter((i) => seen[i] !== name[i]);
   if (diffs.length === 2) return "two letters swapped (transposition)";
   const a = name[diffs[0]];
   const b = seen[diffs[0]];
   if (VOWELS.has(a) && VOWELS.has(b)) return `a vowel changed, '${a}' to '${b}' (vowel swap)`;
   if (neighbours(a, b)) return `'${a}' typed as the key next to it, '${b}' (keyboard typo)`;
-  const bits = (a.charCodeAt(0) ^ b.charCodeAt(0)).toString(2).replace(/0/g, "").length;
+  const bits = (a.codePointAt(0) ^ b.codePointAt(0)).toString(2).replace(/0/g, "").length;
   if (bits === 1) return `'${a}' changed to '${b}', one bit apart (bitsquatting)`;
   return `'${a}' changed to '${b}' (replacement)`;
 }
@@ -130,7 +135,7 @@ export function makeChecker(data) {
     const folded = skeleton(label);
     if (folded === brand) return { how: "homoglyph" };
     const edits = editsAllowed(brand);
-    if (edits && Math.abs(folded.length - brand.length) <= edits && osa(folded, brand) <= edits) {
+    if (edits && Math.abs(Array.from(folded).length - brand.length) <= edits && osa(folded, brand) <= edits) {
       // eslint-disable-next-line no-control-regex
       const plain = /^[\x00-\x7f]*$/.test(label);
       return { how: !plain && folded !== label ? "homoglyph+typo" : "typo", detail: typoKind(folded, brand) };
@@ -149,8 +154,9 @@ export function makeChecker(data) {
     }
     if (brand.length >= MIN_LENGTH_FOR_FUZZY_PARTS) {
       for (const width of [brand.length - 1, brand.length + 1]) {
-        for (let start = 0; start + width <= folded.length; start += 1) {
-          const piece = folded.slice(start, start + width);
+        const chars = Array.from(folded);
+        for (let start = 0; start + width <= chars.length; start += 1) {
+          const piece = chars.slice(start, start + width).join("");
           if (osa(piece, brand) <= MAX_EDITS) return { how: "typo", detail: typoKind(piece, brand) };
         }
       }
@@ -217,16 +223,21 @@ export function makeChecker(data) {
     if (typeof rawHost !== "string") return null;
     const host = rawHost.toLowerCase().replace(/\.$/, "");
     if (!host || host.length > 253 || !host.includes(".") || /^[\d.]+$/.test(host) || host.includes(":")) return null;
-    let unicode;
-    try {
-      unicode = toUnicode(host);
-    } catch {
-      return null; // not valid punycode: the browser would not have resolved it either
-    }
+    if (host.split(".").some((label) => !label)) return null;
+    // Label by label: Chromium resolves an ASCII host whose "xn--" label is not valid punycode
+    // (whatwg/url issues 760 and 821), so one such label must not hide the others; it is judged
+    // as it is written.
+    const labels = host.split(".").map((label) => {
+      if (!label.startsWith("xn--")) return label;
+      try {
+        return toUnicode(label) || label;
+      } catch {
+        return label;
+      }
+    });
+    const unicode = labels.join(".");
     const verdict = { domain: host, unicode, official: false, lookalike: false, imitates: null, brand: null, home: null, reasons: [] };
     if (isOfficial(host)) return { ...verdict, official: true };
-    const labels = unicode.split(".");
-    if (labels.some((label) => !label)) return null;
     for (const brand of brands) {
       const reasons = reasonsFor(labels, brand);
       if (reasons.length) {

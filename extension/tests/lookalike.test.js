@@ -54,6 +54,16 @@ test("punycode is decoded and said beside the reason", () => {
   assert.deepEqual(verdict.reasons.map((reason) => reason.code), ["homoglyph", "punycode"]);
 });
 
+test("a label that is not valid punycode, which Chromium still opens, does not hide the others", () => {
+  for (const host of ["xn--zz.aliexpress-login.shop", "xn--0.aliexpress-login.shop", "xn--99999999999.aliexpress-login.shop", "xn--.aliexpress-login.shop"]) {
+    const verdict = check(host);
+    assert.ok(verdict && verdict.lookalike, host);
+    assert.equal(verdict.imitates, "aliexpress.com", host);
+  }
+  assert.equal(check("xn--zz.example.com").lookalike, false);
+  assert.equal(check("a..aliexpress-login.shop"), null); // an empty label: not a host a browser opens
+});
+
 test("the fold maps confusables, diacritics and TR39's digits", () => {
   assert.equal(skeleton("\u0430l\u0456\u0435xpr\u0435ss"), "aliexpress");
   assert.equal(skeleton("a1iexpr\u00e9ss"), "aliexpress");

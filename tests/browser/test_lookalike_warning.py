@@ -179,6 +179,31 @@ def test_with_no_service_answering_the_extension_still_warns(lookalike, service,
     assert lookalike.asked == []
 
 
+def test_the_same_address_opened_again_at_once_is_warned_again(lookalike, shop):
+    """A second navigation to the lookalike in the same tab, seconds after the first (a Back press
+    onto a page that redirects, an opener setting the address again), is a new navigation: it is
+    warned again, not let through as the first one's commit would be."""
+    url = shop.url("aliexpress-sale.shop", LANDING_PATH)
+    page = open_address(lookalike, url)
+    wait_for_warning(lookalike, page)
+    first = page.url
+    try:
+        page.goto(url, wait_until="commit")
+    except PlaywrightError as error:
+        assert "ERR_ABORTED" in str(error), error
+    wait_for_address(page, lambda address: address != first and bool(warning_url(lookalike).match(address)))
+    assert page.evaluate("() => location.href") != first
+    assert page.locator("#landing").count() == 0
+
+
+def test_a_label_that_is_not_valid_punycode_does_not_hide_the_lookalike(lookalike, shop):
+    """Chromium opens an ASCII host whose "xn--" label does not decode (whatwg/url issues 760 and
+    821); the extension judges the other labels all the same."""
+    page = open_address(lookalike, shop.url("xn--zz.aliexpress-sale.shop", LANDING_PATH))
+    wait_for_address(page, warning_url(lookalike))
+    assert page.locator("#landing").count() == 0
+
+
 def test_a_redirect_to_a_lookalike_shop_is_caught_when_it_commits(lookalike, shop, monkeypatch):
     """A link on an ordinary site that the server redirects to a lookalike host: the browser
     reports no new navigation for a redirect, so the warning comes from onCommitted."""

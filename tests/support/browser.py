@@ -32,9 +32,11 @@ HOST_RULES = ", ".join([
     "MAP *.alicdn.com 127.0.0.1", "MAP *.aliexpress-media.com 127.0.0.1",
     # Tracker, payment and 3-D Secure hosts of the tracker-blocking page (tests/support/tracker_page.py).
     *(f"MAP {host} 127.0.0.1" for host in MAPPED_HOSTS),
-    # Lookalike shops and an unrelated shop (tests/browser/test_lookalike_warning.py): aliexpress-sale.shop,
-    # xn--liexpress-zyh.com (a Cyrillic а), aliexpres.com (a letter left out), unrelated-shop.test.
-    "MAP aliexpress-sale.shop 127.0.0.1", "MAP xn--liexpress-zyh.com 127.0.0.1", "MAP aliexpres.com 127.0.0.1",
+    # Lookalike shops and an unrelated shop (tests/browser/test_lookalike_warning.py): aliexpress-sale.shop
+    # and its subdomains (as a wildcard DNS would answer), xn--liexpress-zyh.com (a Cyrillic а),
+    # aliexpres.com (a letter left out), unrelated-shop.test.
+    "MAP aliexpress-sale.shop 127.0.0.1", "MAP *.aliexpress-sale.shop 127.0.0.1", "MAP xn--liexpress-zyh.com 127.0.0.1",
+    "MAP aliexpres.com 127.0.0.1",
     "MAP *.test 127.0.0.1",
     "EXCLUDE 127.0.0.1", "MAP * ~NOTFOUND",
 ])
