@@ -66,10 +66,13 @@ NOT_PAGES = ["main_frame"]
 # queryTransform.removeParams takes exact names only. Seen on AliExpress links in the fixtures and
 # affiliate links (spm … _t, aff_*, sk/af/cn/cv/dp: the affiliate redirector's), plus the common
 # ad-click families. Kept on purpose: sku_id, skuId (the variant), _randl_currency and
-# _randl_shipto (the shopper's currency and destination), and every parameter not listed.
+# _randl_shipto (the shopper's currency and destination), gatewayAdapt (it routes a shopper between
+# storefronts: AliExpress's own reload address carries it, ae:reload_path in the 2025 capture
+# tests/fixtures/pages/ali_1005008204179129_desktop_de_NOTFOUND_DCData_2025-10.html, and ClearURLs
+# keeps it for the same reason), and every parameter not listed.
 TRACKING_PARAMETERS = [
     "spm", "scm", "scm_id", "scm-url", "scm_url", "pvid", "gps-id", "_t", "btsid", "ws_ab_test",
-    "algo_pvid", "algo_expid", "algo_exp_id", "pdp_ext_f", "pdp_npi", "gatewayAdapt", "utparam", "utparam-url",
+    "algo_pvid", "algo_expid", "algo_exp_id", "pdp_ext_f", "pdp_npi", "utparam", "utparam-url",
     "aff_fcid", "aff_fsk", "aff_platform", "aff_platfrom", "aff_trace_key", "aff_short_key", "aff_request_id",
     "sk", "af", "cn", "cv", "dp", "terminal_id", "afSmartRedirect", "mall_affr",
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
@@ -195,6 +198,13 @@ def _block(ruleset: str, domain: str, *, initiators: list[str] | None, third_par
 FRAMES = ["main_frame", "sub_frame"]
 
 
+def marketplace_page_regex(path: str) -> str:
+    """Addresses whose path starts with ``path`` on a marketplace host (any port: the tests serve
+    the pages on one), for DNR's regexFilter (RE2, matched case-insensitively by default)."""
+    hosts = "|".join(re.escape(domain) for domain in MARKETPLACE_DOMAINS)
+    return rf"^https?://([^/?#]*\.)?({hosts})(:[0-9]+)?{re.escape(path)}"
+
+
 def allow_rules(entries: list[dict]) -> list[dict]:
     """A host: allowed as a request of any kind, and as a frame whose requests are all allowed (a
     3-D Secure frame's own scripts). A marketplace page (host ``*``): all its requests allowed."""
@@ -202,9 +212,12 @@ def allow_rules(entries: list[dict]) -> list[dict]:
     for entry in entries:
         host, path = entry["host"].lower(), entry["path"]
         if host == "*":
+            # The path right after the host: a urlFilter matches anywhere in the address, so a
+            # link carrying the path in its query would turn blocking off for its page.
             rules.append({"id": rule_id("allow-checkout", f"page {path}"), "priority": ALLOW_PRIORITY,
                           "action": {"type": "allowAllRequests"},
-                          "condition": {"urlFilter": path, "requestDomains": MARKETPLACE_DOMAINS, "resourceTypes": FRAMES}})
+                          "condition": {"regexFilter": marketplace_page_regex(path), "requestDomains": MARKETPLACE_DOMAINS,
+                                        "resourceTypes": FRAMES}})
             continue
         if path != "-":
             raise RulesProblem(f"checkout-allow.tsv: {host}: a path is for marketplace pages (host *) only")
@@ -350,7 +363,7 @@ def manifest_rule_resources(sets: list[Ruleset]) -> list[dict]:
 
 ACTION_ORDER = {"allow": 0, "allowAllRequests": 1, "block": 2, "upgradeScheme": 3, "redirect": 4}
 _SUPPORTED_CONDITIONS = {"requestDomains", "excludedRequestDomains", "initiatorDomains", "resourceTypes",
-                         "excludedResourceTypes", "urlFilter"}
+                         "excludedResourceTypes", "urlFilter", "regexFilter"}
 
 
 def _host_in(host: str, domains: list[str]) -> bool:
@@ -379,6 +392,9 @@ def _matches(rule: dict, url: str, host: str, initiator: str | None, resource_ty
             raise NotImplementedError("the matcher judges plain urlFilter substrings only")
         if url_filter.lower() not in url.lower():
             return False
+    regex_filter = condition.get("regexFilter")
+    if regex_filter is not None and not re.search(regex_filter, url, re.IGNORECASE):
+        return False
     return True
 
 
@@ -471,11 +487,18 @@ def _parse_options(text: str, condition: dict) -> bool:
     first option DNR cannot express."""
     important = False
     resource_types, excluded_types = [], []
+    seen: set[str] = set()
     for option in (part.strip() for part in text.split(",")):
         name, _, value = option.partition("=")
         name = name.lower()
         negated = name.startswith("~")
         bare = name.lstrip("~")
+        # The same option twice ($domain=a,domain=b; $image,~image): which one the list meant is
+        # not for emptor to guess, and one would silently go.
+        key = {"3p": "third-party", "1p": "third-party", "first-party": "third-party"}.get(bare, bare)
+        if key in seen:
+            raise _Skip(f"option ${bare} given twice (the list's meaning is unclear)")
+        seen.add(key)
         if bare in ("third-party", "3p", "first-party", "1p"):
             third = (bare in ("third-party", "3p")) != negated
             condition["domainType"] = "thirdParty" if third else "firstParty"
@@ -532,6 +555,10 @@ def convert_filter(line: str) -> dict:
     if domain and _DOMAIN.match(domain.group(1)):
         condition = {"requestDomains": [domain.group(1)], **condition}
     else:
+        if pattern.startswith("||*") or pattern.startswith("|||"):
+            # Chromium refuses a urlFilter whose domain anchor is followed by a wildcard (or
+            # another anchor): one such rule would make the browser refuse the whole import.
+            raise _Skip("domain anchor followed by a wildcard or another anchor (the browser refuses it)")
         bare = pattern.strip("*")
         if len(bare.replace("|", "").replace("^", "")) < 3:
             raise _Skip("pattern too short to name what it blocks (it would match nearly every request)")

@@ -19,6 +19,7 @@
   const PAUSE_PRIORITY = 2000;
   const MARKETPLACE_DOMAINS = Object.freeze(["aliexpress.com", "aliexpress.us", "aliexpress.ru"]);
   const IMPORTED_ACTIONS = new Set(["block", "allow"]);
+  const IMPORTED_PRIORITIES = new Set([1, 2, 3]); // server/trackers.py IMPORT_PRIORITIES
   // The shopper's choice ({on, everywhere, telemetry}) in chrome.storage.local, which the tracker
   // rulesets follow: the browser keeps the enabled rulesets itself, but puts them back to the
   // manifest's defaults when a new version is installed, so the worker applies this record again
@@ -68,8 +69,12 @@
     if (document.rules.length > IMPORTED_MAX_ID) throw new Error(`The file holds more than ${IMPORTED_MAX_ID} rules.`);
     const ids = new Set();
     for (const rule of document.rules) {
+      // Below the never-blocked hosts (priority 1000) and the pauses, and never the page itself:
+      // a file handed to the shopper, not made by `emptor rules import`, may not break checkout.
       const ok = rule && Number.isInteger(rule.id) && rule.id >= 1 && rule.id <= IMPORTED_MAX_ID && !ids.has(rule.id) &&
-        rule.action && IMPORTED_ACTIONS.has(rule.action.type) && rule.condition && typeof rule.condition === "object";
+        rule.action && IMPORTED_ACTIONS.has(rule.action.type) && IMPORTED_PRIORITIES.has(rule.priority) &&
+        rule.condition && typeof rule.condition === "object" && !Array.isArray(rule.condition) &&
+        !(Array.isArray(rule.condition.resourceTypes) && rule.condition.resourceTypes.includes("main_frame"));
       if (!ok) throw new Error(`Rule ${JSON.stringify(rule).slice(0, 80)} is not a block or allow rule of the file's form.`);
       ids.add(rule.id);
     }

@@ -34,6 +34,11 @@ test("an imported file is checked before the browser gets it", () => {
   assert.throws(() => shield.importedRules(twice), /not a block or allow rule/);
   const pauseId = { ...good, rules: [{ ...good.rules[0], id: shield.PAUSE_BASE_ID + 1 }] };
   assert.throws(() => shield.importedRules(pauseId), /not a block or allow rule/);
+  // above the never-blocked hosts, or on the page itself: a file not made by `emptor rules import`
+  const outranking = { ...good, rules: [{ ...good.rules[0], priority: 1000 }] };
+  assert.throws(() => shield.importedRules(outranking), /not a block or allow rule/);
+  const page = { ...good, rules: [{ ...good.rules[0], condition: { requestDomains: ["a.example"], resourceTypes: ["main_frame"] } }] };
+  assert.throws(() => shield.importedRules(page), /not a block or allow rule/);
 });
 
 test("matched rules are counted by company, allow and unknown rules left out", () => {

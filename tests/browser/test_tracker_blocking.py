@@ -95,7 +95,7 @@ def test_a_listing_link_loses_its_tracking_parameters_and_keeps_its_variant(empt
     page = emptor.new_page()
     page.goto(f"http://www.aliexpress.com:{tracker_site.port}{path}?{query}", wait_until="load")
     kept = dict(parse_qsl(urlsplit(page.url).query))
-    assert kept == {"sku_id": "12000026436960544", "_randl_currency": "EUR"}
+    assert kept == {"sku_id": "12000026436960544", "gatewayAdapt": "glo2deu", "_randl_currency": "EUR"}
     assert page.title() == "constructed listing"
     asked = [p for p in tracker_site.paths_seen("www.aliexpress.com") if p.startswith(path)]
     assert asked and all("spm=" not in p and "aff_" not in p and "utm_" not in p for p in asked)
