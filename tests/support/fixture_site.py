@@ -12,14 +12,13 @@ from __future__ import annotations
 import gzip
 import json
 import re
-import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from .fixtures import F2020, F2212, NOT_FOUND, PUNISH, SHELL, STORE, live_review_page
+from .served import Served
 
 HOSTS = ("www.aliexpress.com", "he.aliexpress.com", "www.aliexpress.us", "es.aliexpress.com", "de.aliexpress.com",
          "feedback.aliexpress.com", "yufanmodel.aliexpress.com", "acs.aliexpress.com")
@@ -108,15 +107,6 @@ class FixtureHandler(BaseHTTPRequestHandler):
         return self._send(200, body)
 
 
-class QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        """A client that gave up (the timeout test) is expected; anything else fails loudly."""
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
 DEFAULT_ROUTES = {
     "/item/32993251330.html": F2020,
     "/item/3256803382674519.html": F2212,
@@ -126,7 +116,7 @@ DEFAULT_ROUTES = {
 }
 
 
-class FixtureSite:
+class FixtureSite(Served):
     """Start the server in a thread; ``host_map`` points every AliExpress host at it."""
 
     def __init__(self, routes=None, reviews=None, feeds=None):
@@ -135,25 +125,15 @@ class FixtureSite:
             "reviews": dict(reviews or {}),
             "feeds": dict(feeds or {}),
         })
-        self.server = QuietServer(("127.0.0.1", 0), handler)
+        super().__init__(handler)
         # Live mappings: a test may serve a review feed or a feed response for its own duration.
         self.reviews = handler.reviews
         self.feeds = handler.feeds
         self.routes = handler.routes  # a test may serve a page of its own (constructed, labelled)
-        self.port = self.server.server_port
         self.base = f"http://127.0.0.1:{self.port}"
         self.host_map = {host: self.base for host in HOSTS}
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def url(self, host: str, path: str) -> str:
         """A real-looking address on this server (for a browser using --host-resolver-rules)."""
         return f"http://{host}:{self.port}{path}"
 
-    def __enter__(self) -> "FixtureSite":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(5)

@@ -21,10 +21,10 @@ import fnmatch
 import http.client
 import select
 import socket
-import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from .served import Served
 
 
 def loopback_patterns(host_rules: str) -> tuple[str, ...]:
@@ -121,30 +121,10 @@ class _ProxyHandler(BaseHTTPRequestHandler):
             self.close_connection = True
 
 
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request, client_address):
-        """A browser closing a connection it no longer needs is expected; anything else fails loudly."""
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError, TimeoutError)):
-            super().handle_error(request, client_address)
-
-
-class HostProxy:
+class HostProxy(Served):
     """``with HostProxy() as proxy:`` proxies on ``proxy.port`` until the block ends."""
 
     def __init__(self, patterns):
         self.seen: list[tuple[str, str]] = []
         handler = type("Handler", (_ProxyHandler,), {"patterns": tuple(patterns), "seen": self.seen})
-        self.server = _QuietServer(("127.0.0.1", 0), handler)
-        self.port = self.server.server_port
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> "HostProxy":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(5)
+        super().__init__(handler)

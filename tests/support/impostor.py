@@ -5,8 +5,9 @@ does not know the pairing secret, which is the one thing it cannot fake."""
 from __future__ import annotations
 
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from .served import Served
 
 FAKE_VERDICT = {
     "ok": True, "paired": True, "service": "emptor", "version": "0.1.0",
@@ -17,7 +18,7 @@ FAKE_VERDICT = {
 }
 
 
-class Impostor:
+class Impostor(Served):
     """``with Impostor(status=200) as impostor:`` listens at ``impostor.url``; ``impostor.received``
     lists ``(method, path, body bytes)`` of every request."""
 
@@ -57,14 +58,5 @@ class Impostor:
             do_GET = _answer
             do_POST = _answer
 
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        super().__init__(Handler)
+        self.url = f"http://127.0.0.1:{self.port}"

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
+
+from .served import Served
 
 # Trackers seen on the most sites in WhoTracks.Me's 2019 data, one address of each (35).
 # Google Analytics, DoubleClick's stats., Facebook's, Bing's and Pinterest's pixels are left out
@@ -81,7 +83,7 @@ Promise.allSettled(requests.map(load)).then((outcomes) => {
     return f"{head}<body><script>{script}</script></body></html>".encode()
 
 
-class TrackerSite:
+class TrackerSite(Served):
     """A real HTTP server on 127.0.0.1: the page at :data:`PAGE_PATH` (and at the checkout's
     address), a GIF or an empty script for anything else, and ``seen``: every (host, path)."""
 
@@ -114,10 +116,7 @@ class TrackerSite:
                 self.end_headers()
                 self.wfile.write(body)
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_port
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        super().__init__(Handler)
 
     def hosts_seen(self, run: str) -> set[str]:
         with self._lock:
@@ -127,11 +126,3 @@ class TrackerSite:
         with self._lock:
             return [path for seen_host, path in self.seen if seen_host == host]
 
-    def __enter__(self) -> "TrackerSite":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self._thread.join(5)
