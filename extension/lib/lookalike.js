@@ -42,13 +42,23 @@ const KEYBOARDS = [
   ["1234567890-", "azertyuiop", "qsdfghjklm", "wxcvbn"],
 ];
 
+// Edits are counted by characters, as rapidfuzz counts them: a character beyond the BMP is two
+// UTF-16 units, so a string holding one is split into characters (the rest, nearly every host, is
+// used as it is: splitting every label made the check 1.5 times slower).
+const SURROGATE = /[\uD800-\uDFFF]/;
+function characters(text) {
+  return SURROGATE.test(text) ? Array.from(text) : text;
+}
+
 /** Optimal string alignment distance (the service's rapidfuzz OSA): edits, with a swap of two
  * neighbours counted as one. Written out here because the extension has no bundler and the
  * strings are at most 63 characters (a label). */
 export function osa(first, second) {
-  // By characters, as rapidfuzz counts them: a character beyond the BMP is two UTF-16 units.
-  const a = Array.from(first);
-  const b = Array.from(second);
+  return distance(characters(first), characters(second));
+}
+
+/** osa() of two strings or arrays of characters, as they are. */
+function distance(a, b) {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d = Array.from({ length: rows }, (_, i) => {
@@ -83,7 +93,7 @@ function neighbours(a, b) {
 /** How `seen` is one edit from `name`, in dnstwist's family names (server/domains.py typo_kind). */
 export function typoKind(seenText, nameText) {
   if (osa(seenText, nameText) > 1) return "two letters changed, added or left out";
-  const seen = Array.from(seenText);
+  const seen = Array.from(seenText); // only for a host already judged a typo: not on the hot path
   const name = Array.from(nameText);
   if (seen.length === name.length - 1) return "a letter left out (omission)";
   if (seen.length === name.length + 1) {
@@ -135,7 +145,8 @@ export function makeChecker(data) {
     const folded = skeleton(label);
     if (folded === brand) return { how: "homoglyph" };
     const edits = editsAllowed(brand);
-    if (edits && Math.abs(Array.from(folded).length - brand.length) <= edits && osa(folded, brand) <= edits) {
+    const chars = characters(folded);
+    if (edits && Math.abs(chars.length - brand.length) <= edits && distance(chars, brand) <= edits) {
       // eslint-disable-next-line no-control-regex
       const plain = /^[\x00-\x7f]*$/.test(label);
       return { how: !plain && folded !== label ? "homoglyph+typo" : "typo", detail: typoKind(folded, brand) };
@@ -153,11 +164,13 @@ export function makeChecker(data) {
       if (found) return found;
     }
     if (brand.length >= MIN_LENGTH_FOR_FUZZY_PARTS) {
+      const chars = characters(folded);
       for (const width of [brand.length - 1, brand.length + 1]) {
-        const chars = Array.from(folded);
         for (let start = 0; start + width <= chars.length; start += 1) {
-          const piece = chars.slice(start, start + width).join("");
-          if (osa(piece, brand) <= MAX_EDITS) return { how: "typo", detail: typoKind(piece, brand) };
+          const piece = chars.slice(start, start + width);
+          if (distance(piece, brand) <= MAX_EDITS) {
+            return { how: "typo", detail: typoKind(typeof piece === "string" ? piece : piece.join(""), brand) };
+          }
         }
       }
     }
