@@ -29,6 +29,7 @@ from tests.support.browser import (  # noqa: E402
     UNSAFE_EXTENSION_DEBUGGING,
     extension_browser,
     find_chromium,
+    save_from_popup,
     trigger_action,
     wait_for_replaced_url,
     wait_for_state,
@@ -63,14 +64,10 @@ def shoot_panel(page, frame, path: Path) -> None:
 def shoot_evidence_popup(browser, page, path: Path) -> None:
     """The popup once it has saved evidence of ``page``'s listing, with a screenshot."""
     trigger_action(browser, page)  # the shopper's press on the toolbar button: activeTab for the listing
-    popup = browser.extension_tab("popup/popup.html")
-    popup.click("#save-evidence")
-    popup.wait_for_selector("body[data-evidence=saved]", state="attached", timeout=30000)
-    said = popup.text_content("#evidence-status")
+    popup, said, record = save_from_popup(browser)
     if "no screenshot" in said.lower():
         raise RuntimeError(f"the popup saved no screenshot: {said}")
     # The list of saved evidence, read again after the save, shows the new record.
-    record = popup.get_attribute("#evidence-status", "data-record")
     popup.wait_for_selector(f'#saved-evidence li[data-record="{record}"]', state="attached", timeout=10000)
     popup.bring_to_front()
     box = popup.evaluate("() => ({width: document.body.offsetWidth, height: document.body.scrollHeight})")

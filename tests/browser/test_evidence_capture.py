@@ -23,6 +23,7 @@ from tests.support.browser import (
     module_browser,
     open_listing,
     save_from_panel,
+    save_from_popup,
     shown,
     trigger_action,
 )
@@ -79,14 +80,7 @@ def test_the_popup_saves_the_page_a_screenshot_and_the_verdict(emptor, site, ser
     listing = open_listing(emptor, site, *LISTING, state="ok")
     level = shown(listing, "data-level")
     trigger_action(emptor, listing)  # the shopper's click on emptor's toolbar button
-    popup = emptor.extension_tab("popup/popup.html")
-    popup.click("#save-evidence")
-    try:
-        popup.wait_for_selector("body[data-evidence=saved]", state="attached", timeout=30000)
-    except Exception:
-        raise AssertionError(f"the popup says: {popup.text_content('#evidence-status')}") from None
-    said = popup.text_content("#evidence-status")
-    record_id = popup.get_attribute("#evidence-status", "data-record")
+    _, said, record_id = save_from_popup(emptor)
     assert f"evidence record {record_id}" in said and "screenshot" in said and "no screenshot" not in said.lower(), said
 
     pngs = evidence_requests.artifacts("image/png")
@@ -129,10 +123,7 @@ def test_without_the_toolbar_press_the_popup_saves_the_page_and_says_why_there_i
     activeTab grant: the page and the verdict are saved, and the popup says why the screenshot is
     missing."""
     open_listing(emptor, site, *LISTING, state="ok")
-    popup = emptor.extension_tab("popup/popup.html")
-    popup.click("#save-evidence")
-    popup.wait_for_selector("body[data-evidence=saved]", state="attached", timeout=30000)
-    said = popup.text_content("#evidence-status")
+    _, said, _ = save_from_popup(emptor)
     assert "no screenshot" in said and "toolbar button" in said, said
     assert evidence_requests.artifacts("image/png") == []
     [record] = evidence_requests.records()

@@ -22,7 +22,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from server.evidence import store as evidence_store
 from server.evidence import wacz
-from tests.support.browser import open_listing
+from tests.support.browser import open_listing, save_from_popup
 from tests.support.fixtures import F2020, ROOT
 
 PRODUCT = "32993251330"
@@ -61,22 +61,12 @@ def look_site(site, monkeypatch):
     yield site
 
 
-def save_from_popup(emptor) -> str:
-    popup = emptor.extension_tab("popup/popup.html")
-    popup.click("#save-evidence")
-    try:
-        popup.wait_for_selector("body[data-evidence=saved]", state="attached", timeout=30000)
-    except Exception:
-        raise AssertionError(f"the popup says: {popup.text_content('#evidence-status')}") from None
-    return popup.get_attribute("#evidence-status", "data-record")
-
-
 def test_saved_evidence_keeps_the_page_s_styles_stylesheets_and_images_and_the_pack_replays_them(emptor, look_site,
                                                                                                service):
     listing = open_listing(emptor, look_site, "he.aliexpress.com", LISTING_PATH)
     # The browser itself drew the page with the CDN's stylesheet (the address the worker fetches).
     assert listing.evaluate("() => [...document.styleSheets].some((s) => (s.href || '').includes('alicdn.com'))")
-    record_id = save_from_popup(emptor)
+    _, _, record_id = save_from_popup(emptor)
     record = service.http.get(f"/api/v1/evidence/{record_id}").json()
     port = look_site.port
     css_url = f"http://assets.alicdn.com:{port}/look/index.css"

@@ -274,6 +274,19 @@ def shield_call(emptor: ExtensionBrowser, call: str, *args):
         options.close()
 
 
+def save_from_popup(emptor: ExtensionBrowser, timeout_ms: float = 30000):
+    """Open emptor's popup (in a tab; with a screenshot only when :func:`trigger_action` pressed the
+    toolbar button just before, as the shopper's click grants activeTab) and press its Save
+    evidence: the popup's page, what it says, and the record's id, once it says it saved."""
+    popup = emptor.extension_tab("popup/popup.html")
+    popup.click("#save-evidence")
+    try:
+        popup.wait_for_selector("body[data-evidence=saved]", state="attached", timeout=timeout_ms)
+    except Exception:
+        raise AssertionError(f"the popup says: {popup.text_content('#evidence-status')}") from None
+    return popup, popup.text_content("#evidence-status"), popup.get_attribute("#evidence-status", "data-record")
+
+
 def save_from_panel(listing) -> tuple[str, str | None]:
     """Open emptor's panel on ``listing`` and press its Save evidence: what the panel says, and the
     record's id, once it says it saved (or what it said instead)."""
