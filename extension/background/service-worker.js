@@ -396,6 +396,10 @@ function serially(task) {
   deadlineWork = run.catch(() => {});
   return run;
 }
+// The tail of that queue, read by the browser tests (tests/browser/test_deadlines.py): a test must
+// know that no check started before its own is still running, or that check's write of the
+// remembered warnings lands after the test has cleared them.
+globalThis.emptorDeadlineWork = () => deadlineWork;
 /** The same, for a caller that does not wait: a failure is logged. */
 function inBackground(task) {
   serially(task).catch((error) => console.warn("emptor: deadline check failed", error.message));

@@ -59,6 +59,7 @@ def emptor_here(browser, own_service):
     browser.configure(own_service.url, own_service.secret)
     browser.extension_errors.clear()
     yield browser
+    browser.worker.evaluate(SETTLE)  # a check still running would write after the clearing
     browser.worker.evaluate("""async () => {
         for (const id of Object.keys(await chrome.notifications.getAll())) await chrome.notifications.clear(id);
         await chrome.storage.local.clear();
@@ -82,9 +83,23 @@ def _copy_holds(emptor, order_ids, timeout=15.0):
 FINISHED_MARK = "check-finished-mark:2000-01-01"
 
 
+# Wait until the worker's deadline work (checks run one at a time, background/service-worker.js,
+# ``serially``) has no check left running or queued.
+SETTLE = """async () => {
+    let tail;
+    do { tail = globalThis.emptorDeadlineWork(); await tail; } while (tail !== globalThis.emptorDeadlineWork());
+}"""
+
+
 def _after_a_check(emptor, trigger: str, timeout=15.0) -> None:
     """Run ``trigger`` (JavaScript in the worker that starts a deadline check) and wait until that
-    check has finished: no notification can come from it after this returns."""
+    check has finished: no notification can come from it after this returns.
+
+    The checks already queued finish first: one that read the remembered warnings before the mark
+    was set would write them back without it (so the mark would say nothing about the trigger's
+    check), and would write back what the test clears next (the CI run of 2026-12-02 failed so: the
+    alarm's check found the 3-day order already warned)."""
+    emptor.worker.evaluate(SETTLE)
     emptor.worker.evaluate(f"""async () => {{
         const key = globalThis.EMPTOR.DEADLINES.WARNED_KEY;
         const warned = (await chrome.storage.local.get(key))[key] || {{}};
@@ -95,6 +110,7 @@ def _after_a_check(emptor, trigger: str, timeout=15.0) -> None:
     while True:
         warned = _warned(emptor)
         if FINISHED_MARK not in warned:
+            emptor.worker.evaluate(SETTLE)
             return
         assert time.monotonic() < deadline, "no deadline check finished"
         time.sleep(0.1)
