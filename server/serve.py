@@ -65,26 +65,33 @@ def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THRE
     if listening is not None:
         listening()
     socket_map = server.map if hasattr(server, "map") else server._map
-    stopping = threading.Event()
+    # A plain flag, not a threading.Event: Event.set takes a lock that is not reentrant, and a
+    # second signal arriving while the handler held it ran the handler again inside it and hung the
+    # service for ever. Signals do come in pairs: `make run` passes its own SIGTERM or Ctrl-C on to
+    # the service, which has had the same from the terminal or process group.
+    stop_requested = False
 
     def stop(_signum, _frame):
-        stopping.set()
+        nonlocal stop_requested
+        stop_requested = True
 
     previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
         if ready is not None:
             ready.set()
-        while not stopping.is_set():
+        while not stop_requested:
             loop(timeout=LOOP_SECONDS, map=socket_map, count=1)
         _drain(socket_map)
     finally:
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
         server.task_dispatcher.shutdown(cancel_pending=False, timeout=1)
         for channel in list(socket_map.values()):
             channel.close()
         if "emptor_workers" in app.extensions:
             app.extensions["emptor_workers"].close()
+        # Last: a signal during the clean-up above only asks again for the stop under way, where
+        # the default action would end the process before its analysis workers are stopped.
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def _drain(socket_map: dict) -> None:

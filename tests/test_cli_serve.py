@@ -118,4 +118,11 @@ def test_make_run_serves_on_the_port_given(tmp_path):
         assert health.json()["service"] == "emptor"
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.communicate(timeout=30)
+        try:
+            process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:
+            # Seen once in a full run and never reproduced: say what the service had printed
+            # ("emptor: stopped." or not) instead of leaving the processes behind.
+            os.killpg(process.pid, signal.SIGKILL)
+            _, said = process.communicate(timeout=10)
+            pytest.fail(f"make run had not stopped 30 s after SIGTERM; it printed: {said[-2000:]}")
