@@ -257,8 +257,13 @@ async function addReviews(key, body, first, generation) {
   }
   const waiting = reviewWaiters.get(key) || [];
   reviewWaiters.delete(key);
-  if (generation !== settingsGeneration) return; // answered by the service the settings replaced
-  if (answer.report.reviews) reports.set(key, answer); // a failure is not kept: the next analysis tries again
+  if (generation !== settingsGeneration) {
+    // Answered by the service the settings replaced: neither kept nor shown, but the tabs are
+    // still told, or their panel would stay at "reading the reviews".
+    answer = reviewsNotLoaded(first, "emptor's settings changed while they were read; reload the page to read them again");
+  } else if (answer.report.reviews) {
+    reports.set(key, answer); // a failure is not kept: the next analysis tries again
+  }
   for (const who of waiting) {
     if (!isLatest(who)) continue; // the tab has moved on or closed
     await rememberForTab(who, answer);
@@ -396,7 +401,7 @@ function serially(task) {
   deadlineWork = run.catch(() => {});
   return run;
 }
-// The tail of that queue, read by the browser tests (tests/browser/test_deadlines.py): a test must
+// The tail of that queue, read by the browser tests (tests/support/browser.py): a test must
 // know that no check started before its own is still running, or that check's write of the
 // remembered warnings lands after the test has cleared them.
 globalThis.emptorDeadlineWork = () => deadlineWork;

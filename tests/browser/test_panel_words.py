@@ -110,6 +110,33 @@ def test_a_failure_is_not_kept_the_next_look_reads_the_feed_again(emptor, site, 
     assert sum(bool(r["body"].get("reviews")) for r in service.recorder.analyze_requests[analyses:]) == 1
 
 
+
+def test_a_settings_change_while_the_reviews_are_read_ends_the_wait(emptor, site, service, monkeypatch):
+    """The shopper saves the options (another service, a new pairing) while the review feed is
+    being read: the answer belongs to the service the settings replaced, so it is not shown, but
+    the panel is told and does not stay at "reading the reviews"."""
+    import threading
+
+    asked, release = threading.Event(), threading.Event()
+    empty_feed = site.server.RequestHandlerClass._reviews
+
+    def held(handler, query):
+        asked.set()
+        release.wait(10)  # under the worker's timeout for a review page
+        return empty_feed(handler, query)
+
+    monkeypatch.setattr(site.server.RequestHandlerClass, "_reviews", held)
+    try:
+        page = open_listing(emptor, site, *LISTING_2020, state="ok")
+        assert asked.wait(15), "the worker never asked for the review feed"
+        emptor.configure(service.url, service.secret)  # the options saved: a settings change
+    finally:
+        release.set()
+    frame = wait_for_reviews(page, "failed")
+    assert shown_reviews(frame) == ("The reviews could not be loaded (emptor's settings changed while they were read; "
+                                    "reload the page to read them again).")
+
+
 def shown_reviews(frame) -> str:
     frame.locator(".badge").click()
     frame.wait_for_selector(".panel:not([hidden])")
