@@ -113,8 +113,12 @@ def test_the_checkout_is_saved_once_with_the_listing_verdict_and_no_personal_dat
     for value in BUYER.values():
         assert value not in page_html, f"{value!r} kept in the saved checkout page"
 
-    # The popup says it happened.
-    account = emptor.ask_worker({"type": "getTabVerdict"}, about=listing)["account"]
+    # The popup says it happened (the worker notes it for the tab just after the service answers).
+    def noted():
+        account = emptor.ask_worker({"type": "getTabVerdict"}, about=listing)["account"] or {}
+        return account if account.get("checkout") else None
+
+    account = wait_until(noted, "the worker's note of the checkout")
     assert account["kind"] == "checkout" and account["checkout"]["recordId"] == saved["id"]
 
     # Back to the checkout of the same variant: not saved again.

@@ -40,13 +40,19 @@ def browser():
     yield from module_browser()
 
 
+def _browser_day(browser) -> dt.date:
+    """Today as the extension counts days: the browser's local day (lib/deadlines.js, localDay),
+    which is not the UTC day on a machine in another time zone."""
+    return dt.date.fromisoformat(browser.worker.evaluate("() => globalThis.emptorLib.localDay()"))
+
+
 @pytest.fixture
-def own_service(tmp_path):
+def own_service(tmp_path, browser):
     app = create_app({"TESTING": True, "DATA_DIR": str(tmp_path / "data"), "DATABASE": tmp_path / "data" / "emptor.db"})
     server = LiveServer(app).__enter__()
     server.data_dir = Path(tmp_path / "data")
     server.running = True
-    today = dt.datetime.now(dt.timezone.utc).date()
+    server.today = today = _browser_day(browser)
     for feed in (DETAIL, awaiting(SOON, today + dt.timedelta(days=3)), awaiting(LATER, today + dt.timedelta(days=8))):
         assert server.http.post("/api/v1/orders", json=feed).status_code == 200
     yield server
@@ -59,7 +65,7 @@ def emptor_here(browser, own_service):
     browser.configure(own_service.url, own_service.secret)
     browser.extension_errors.clear()
     yield browser
-    browser.worker.evaluate(SETTLE)  # a check still running would write after the clearing
+    browser.settle_deadline_work()  # a check still running would write after the clearing
     browser.worker.evaluate("""async () => {
         for (const id of Object.keys(await chrome.notifications.getAll())) await chrome.notifications.clear(id);
         await chrome.storage.local.clear();
@@ -83,14 +89,6 @@ def _copy_holds(emptor, order_ids, timeout=15.0):
 FINISHED_MARK = "check-finished-mark:2000-01-01"
 
 
-# Wait until the worker's deadline work (checks run one at a time, background/service-worker.js,
-# ``serially``) has no check left running or queued.
-SETTLE = """async () => {
-    let tail;
-    do { tail = globalThis.emptorDeadlineWork(); await tail; } while (tail !== globalThis.emptorDeadlineWork());
-}"""
-
-
 def _after_a_check(emptor, trigger: str, timeout=15.0) -> None:
     """Run ``trigger`` (JavaScript in the worker that starts a deadline check) and wait until that
     check has finished: no notification can come from it after this returns.
@@ -99,7 +97,7 @@ def _after_a_check(emptor, trigger: str, timeout=15.0) -> None:
     was set would write them back without it (so the mark would say nothing about the trigger's
     check), and would write back what the test clears next (the CI run of 2026-12-02 failed so: the
     alarm's check found the 3-day order already warned)."""
-    emptor.worker.evaluate(SETTLE)
+    emptor.settle_deadline_work()
     emptor.worker.evaluate(f"""async () => {{
         const key = globalThis.EMPTOR.DEADLINES.WARNED_KEY;
         const warned = (await chrome.storage.local.get(key))[key] || {{}};
@@ -110,7 +108,7 @@ def _after_a_check(emptor, trigger: str, timeout=15.0) -> None:
     while True:
         warned = _warned(emptor)
         if FINISHED_MARK not in warned:
-            emptor.worker.evaluate(SETTLE)
+            emptor.settle_deadline_work()
             return
         assert time.monotonic() < deadline, "no deadline check finished"
         time.sleep(0.1)
@@ -165,7 +163,7 @@ def test_the_alarm_warns_from_the_copy_once_per_order_even_with_the_service_stop
     warned = emptor.worker.evaluate("async () => (await chrome.storage.local.get('deadlineWarnings')).deadlineWarnings")
     assert list(warned) == [key[len(PREFIX):]]
     ends_on = key.rsplit(":", 1)[1]
-    assert ends_on == (dt.datetime.now(dt.timezone.utc).date() + dt.timedelta(days=3)).isoformat()
+    assert ends_on == (own_service.today + dt.timedelta(days=3)).isoformat()
 
     # The service stops. The shopper dismisses the warning; the next alarm does not repeat it.
     own_service.__exit__(None, None, None)
@@ -268,6 +266,7 @@ def test_another_service_does_not_inherit_the_previous_ones_orders(emptor_here, 
     while emptor.worker.evaluate("async () => (await chrome.storage.local.get('ordersCopy')).ordersCopy || null"):
         assert time.monotonic() < deadline, "the previous service's orders are still kept"
         time.sleep(0.1)
+    emptor.settle_deadline_work()  # the change's refresh (it fails) and check, done before the alarm's
     # Without a copy a check has nothing to warn of (and returns before remembering anything).
     emptor.worker.evaluate(FIRE_ALARM)
     _alarm_done(emptor)

@@ -185,13 +185,9 @@ def test_the_order_the_page_names_makes_the_warning_certain(emptor, site, thread
     """The order id in the address is looked up in the worker's copy of the orders: awaiting
     delivery, the early confirmation is certain (MSG001 high confidence) and the days of protection
     it would give up are counted."""
-    # The copy the worker refreshes after the settings change (emptor fixture) arrives first; this
-    # one replaces it, as a refresh from a service that knows the order would.
-    emptor.worker.evaluate("""async () => {
-        for (let i = 0; i < 200 && !(await chrome.storage.local.get('ordersCopy')).ordersCopy; i++) {
-            await new Promise((resolve) => setTimeout(resolve, 50));
-        }
-    }""")
+    # The copy the worker refreshed after the settings change (the emptor fixture waited for it) is
+    # replaced, as a refresh from a service that knows the order would.
+    assert emptor.worker.evaluate("async () => (await chrome.storage.local.get('ordersCopy')).ordersCopy")
     ends = time.strftime("%Y-%m-%d", time.gmtime(time.time() + 20 * 86400))
     emptor.worker.evaluate("""([id, ends]) => chrome.storage.local.set({ ordersCopy: {
         fetchedAt: new Date().toISOString(),

@@ -60,6 +60,13 @@ def find_chromium() -> str | None:
     return shutil.which("chromium")
 
 
+# The tail of the worker's deadline queue, awaited until no more work joins it.
+SETTLE_DEADLINE_WORK = """async () => {
+    let tail;
+    do { tail = globalThis.emptorDeadlineWork(); await tail; } while (tail !== globalThis.emptorDeadlineWork());
+}"""
+
+
 class ExtensionBrowser:
     """A browser context with emptor loaded; pages opened through it collect extension errors."""
 
@@ -97,14 +104,35 @@ class ExtensionBrowser:
         shopper pastes it into the options page; "" leaves it unpaired). Clearing first
         guarantees a settings change, which makes the service worker forget its cached answers
         and its confirmed service (each test starts fresh). ``debug_timings`` has the content
-        script time its work (`make bench` only)."""
+        script time its work (`make bench` only).
+
+        Returns once the worker has done what the change starts: each settings change queues a
+        refresh of the orders copy (background/service-worker.js), which removes the copy and the
+        saved checkouts and writes them again. A test that went on at once could see its own
+        writes undone by it. The test's listener is added after the worker's, so when it hears
+        the change the worker's own listener has queued its work."""
         self.worker.evaluate(
             """async ([url, token, timings]) => {
+                const heard = new Promise((resolve) => {
+                    const listener = (changes, area) => {
+                        if (area !== "local" || !changes.serviceUrl || changes.serviceUrl.newValue !== url) return;
+                        chrome.storage.onChanged.removeListener(listener);
+                        resolve();
+                    };
+                    chrome.storage.onChanged.addListener(listener);
+                });
                 await chrome.storage.local.clear();
                 await chrome.storage.local.set({ serviceUrl: url, token, [globalThis.EMPTOR.DEBUG_TIMINGS_KEY]: timings });
+                await heard;
             }""",
             [service_url, token, debug_timings],
         )
+        self.settle_deadline_work()
+
+    def settle_deadline_work(self) -> None:
+        """Wait until the worker's deadline work (order refreshes and deadline checks, one at a
+        time: ``serially`` in background/service-worker.js) has nothing running or queued."""
+        self.worker.evaluate(SETTLE_DEADLINE_WORK)
 
     def extension_tab(self, path: str):
         """One of the extension's pages opened in a background tab, as a shopper's click would
