@@ -28,6 +28,7 @@ from .evidence import MAX_SCREENSHOT_BYTES
 DRAIN_SECONDS = 30.0
 LOOP_SECONDS = 0.2  # how often the socket loop looks at the stop flag
 RECV_BYTES = 256 * 1024
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 def _channels(socket_map: dict) -> list[HTTPChannel]:
@@ -41,7 +42,8 @@ def _busy(channel: HTTPChannel) -> bool:
 
 def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THREADS,
                   ready: threading.Event | None = None, listening: Callable[[], None] | None = None) -> None:
-    """Serve ``app`` until SIGTERM or SIGINT, then drain and return.
+    """Serve ``app`` until SIGTERM or SIGINT, then drain and return. The two signals are then
+    blocked in the calling thread: the caller is expected to exit.
 
     :param listening: called once the port is bound, before any request is served: a service
         announces itself only when it really listens (a port in use raises :class:`OSError` first).
@@ -75,7 +77,8 @@ def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THRE
         nonlocal stop_requested
         stop_requested = True
 
-    previous = {sig: signal.signal(sig, stop) for sig in (signal.SIGTERM, signal.SIGINT)}
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, stop)
     try:
         if ready is not None:
             ready.set()
@@ -88,10 +91,14 @@ def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THRE
             channel.close()
         if "emptor_workers" in app.extensions:
             app.extensions["emptor_workers"].close()
-        # Last: a signal during the clean-up above only asks again for the stop under way, where
-        # the default action would end the process before its analysis workers are stopped.
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        # Blocked from here on, not given back their previous handlers: serving is the process's
+        # last act (`emptor serve`), and a late signal must neither end it before "stopped." nor
+        # raise KeyboardInterrupt. Nor left to `stop`: the interpreter's exit gives every signal
+        # with a Python handler its default action back, and changing a handler while signals
+        # arrive prints CPython's "ignored due to race condition". Blocked, a signal stays
+        # pending until the process has exited. (Windows has no signal masks nor SIGTERM.)
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
 
 
 def _drain(socket_map: dict) -> None:

@@ -293,37 +293,26 @@ def test_sigterm_lets_a_request_in_flight_finish_and_refuses_new_connections(tmp
 
 def test_a_burst_of_stop_signals_stops_the_service(tmp_path):
     """Signals come in pairs and more: `make run` passes its own SIGTERM or Ctrl-C on to the
-    service, which has had the same from its process group. Each must only ask for the stop. The
-    handler once took a lock that is not reentrant, and a signal arriving inside it hung the service
-    for ever (server/serve.py); this test caught that in most runs."""
+    service, which has had the same from its process group. Each must only ask for the stop, up
+    to the process's exit. The handler once took a lock that is not reentrant, and a signal
+    arriving inside it hung the service for ever (server/serve.py); signals after the handlers
+    were restored ended it before "stopped.". This test caught both in most runs."""
     import signal
-    import socket
-    import subprocess
     import time
 
     env = {**os.environ, "EMPTOR_DATA_DIR": str(tmp_path)}
     env.pop("EMPTOR_DATABASE", None)
     with serving([EMPTOR, "serve"], env=env) as served:
-        host, port = "127.0.0.1", int(served.url.rsplit(":", 1)[1])
         deadline = time.monotonic() + 30
-        while True:  # signals until the stop has begun: the listening socket is closed
-            for sig in (signal.SIGTERM, signal.SIGINT) * 50:
-                served.process.send_signal(sig)
-            try:
-                socket.create_connection((host, port), timeout=5).close()
-            except (ConnectionRefusedError, ConnectionResetError):  # reset: closed with this one queued
-                break
-            except TimeoutError:  # its queue of connections not yet accepted is full
-                deadline = 0
+        while served.process.poll() is None:
             if time.monotonic() > deadline:
                 served.process.kill()
-                pytest.fail("the service neither accepted nor refused connections in a burst of SIGTERM and SIGINT: "
-                            "its stop hung")
-        try:
-            assert served.process.wait(30) == 0
-        except subprocess.TimeoutExpired:
-            served.process.kill()
-            pytest.fail("the service had begun to stop but had not exited 30 s later")
+                pytest.fail("the service had not stopped 30 s into a burst of SIGTERM and SIGINT")
+            for sig in (signal.SIGTERM, signal.SIGINT) * 50:
+                served.process.send_signal(sig)  # nothing once it has exited
+        # 0, or one of the signals if it reached another thread during the interpreter's own exit
+        # (which gives signals their default action back), once the stop had been done and said.
+        assert served.process.returncode in (0, -signal.SIGTERM, -signal.SIGINT)
     assert served.stderr.endswith("emptor: stopped.\n") and "Traceback" not in served.stderr
 
 

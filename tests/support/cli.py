@@ -55,10 +55,11 @@ def serving(command: list[str], *, host: str = "127.0.0.1", env: dict | None = N
     finally:
         process.terminate()
         try:
-            _, stderr = process.communicate(timeout=30)  # the stop's drain is bounded (server/serve.py)
+            # Longer than the stop's bounded drain (server/serve.py, DRAIN_SECONDS: 30 s).
+            _, stderr = process.communicate(timeout=45)
         except subprocess.TimeoutExpired:
             process.kill()  # not left running after the test
             _, stderr = process.communicate(timeout=10)
-            raise AssertionError(f"{command} had not stopped 30 s after SIGTERM; it printed: {stderr[-2000:]}") from None
+            raise AssertionError(f"{command} had not stopped 45 s after SIGTERM; it printed: {stderr[-2000:]}") from None
         if "served" in locals():
             served.stderr = stderr
