@@ -42,13 +42,6 @@ export function forgetAccountTab(tabId) {
   visits.set(tabId, visitOf(tabId) + 1);
 }
 
-async function rememberForTab(tabId, visit, update) {
-  if (visitOf(tabId) !== visit) return; // the tab has moved on since
-  const key = accountKey(tabId);
-  const kept = (await chrome.storage.session.get(key))[key] || {};
-  await chrome.storage.session.set({ [key]: { ...kept, ...update } });
-}
-
 // One write at a time to the stores read, changed and written back below, so that two tabs
 // finishing together do not lose one's entry.
 let writes = Promise.resolve();
@@ -56,6 +49,17 @@ function oneAtATime(task) {
   const run = writes.then(task, task);
   writes = run.catch(() => {});
   return run;
+}
+
+// One at a time too: a checkout page's order feed and its checkout save both add to its tab's
+// entry, and the popup must see both.
+function rememberForTab(tabId, visit, update) {
+  return oneAtATime(async () => {
+    if (visitOf(tabId) !== visit) return; // the tab has moved on since
+    const key = accountKey(tabId);
+    const kept = (await chrome.storage.session.get(key))[key] || {};
+    await chrome.storage.session.set({ [key]: { ...kept, ...update } });
+  });
 }
 
 // The listings analysed lately, by product (their verdict and facts, evidence-record.js

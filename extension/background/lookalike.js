@@ -33,8 +33,8 @@ async function localCheck() {
 const recent = new Map();
 
 export async function openedAnyway(host) {
-  const stored = await chrome.storage.session.get(L.EXCEPTIONS_KEY);
-  return (stored[L.EXCEPTIONS_KEY] || []).includes(host);
+  const key = L.OPENED_ANYWAY_PREFIX + host;
+  return (await chrome.storage.session.get(key))[key] === true;
 }
 
 /** The service's verdict on a host the local check flagged, or the local one with why the service
@@ -51,10 +51,7 @@ async function decide(host, local) {
 }
 
 async function allowForSession(host) {
-  const stored = await chrome.storage.session.get(L.EXCEPTIONS_KEY);
-  const hosts = new Set(stored[L.EXCEPTIONS_KEY] || []);
-  hosts.add(host);
-  await chrome.storage.session.set({ [L.EXCEPTIONS_KEY]: [...hosts] });
+  await chrome.storage.session.set({ [L.OPENED_ANYWAY_PREFIX + host]: true });
 }
 
 /** One webNavigation event (onBeforeNavigate or onCommitted). The warning replaces the page as

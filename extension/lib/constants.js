@@ -259,10 +259,11 @@
       // the health check's 2 s covers a busy machine. The shop's page waits for the answer, and
       // only a host the extension's own check flagged is asked about.
       CHECK_TIMEOUT_MS: 2000,
-      // chrome.storage.session: one warning's record (lookalike:<id>), and the hosts the shopper
-      // chose to open anyway this session.
+      // chrome.storage.session: one warning's record (lookalike:<id>), and each host the shopper
+      // chose to open anyway this session (openedAnyway:<host>: one key each, so that the worker
+      // and two warning pages adding hosts at once cannot lose one).
       RECORD_PREFIX: "lookalike:",
-      EXCEPTIONS_KEY: "lookalikeExceptions",
+      OPENED_ANYWAY_PREFIX: "openedAnyway:",
       VIEW: "view/lookalike.html",
       // The same navigation reported twice (onBeforeNavigate, then onCommitted if the page
       // committed before the warning replaced it) warns once.

@@ -45,10 +45,7 @@ function render(record, target) {
   document.getElementById("proceed").onclick = async (event) => {
     event.preventDefault();
     // Once asked, not again this session: the shopper is not sent round in a loop.
-    const stored = await chrome.storage.session.get(L.EXCEPTIONS_KEY);
-    const hosts = new Set(stored[L.EXCEPTIONS_KEY] || []);
-    hosts.add(host);
-    await chrome.storage.session.set({ [L.EXCEPTIONS_KEY]: [...hosts] });
+    await chrome.storage.session.set({ [L.OPENED_ANYWAY_PREFIX + host]: true });
     location.replace(target);
   };
   document.documentElement.dataset.source = verdict.pending ? "pending" : verdict.source;
