@@ -88,6 +88,9 @@ export async function judgeNavigation({ tabId, frameId, url }, event = "before")
   await chrome.tabs.update(tabId, { url: chrome.runtime.getURL(`${L.VIEW}?id=${id}`) });
   const verdict = await decide(host, local);
   if (!verdict.lookalike) await allowForSession(host); // the service cleared it: not again this session
+  // Its tab may have closed while the service was asked (forgetLookalikeTab removed the record):
+  // the address is kept no longer than its tab (docs/privacy.md).
+  if (!(await chrome.storage.session.get(key))[key]) return verdict;
   await chrome.storage.session.set({ [key]: { ...record, verdict, cleared: !verdict.lookalike } });
   return verdict;
 }

@@ -262,3 +262,45 @@ def test_closing_the_tab_forgets_its_warning(lookalike, shop):
             await changed;
         }
     }"""), key)
+
+
+def test_a_tab_closed_while_the_service_is_asked_keeps_no_address(lookalike, shop, monkeypatch):
+    """The shopper closes the warning before the service has answered (it may take up to the 2 s
+    the extension waits): the warning's record, with the address, was removed with the tab and is
+    not written back when the answer comes (docs/privacy.md: kept until its tab closes)."""
+    import threading
+
+    asked, release, answered = threading.Event(), threading.Event(), threading.Event()
+    check = domains.check
+
+    def held(text):
+        if text == "aliexpres.com":
+            asked.set()
+            release.wait(10)
+            answered.set()
+        return check(text)
+
+    monkeypatch.setattr(domains, "check", held)
+    page = open_address(lookalike, shop.url("aliexpres.com", LANDING_PATH))
+    assert asked.wait(15), "the service was never asked"
+    wait_for_address(page, warning_url(lookalike))
+    key = "lookalike:" + page.url.split("id=")[1]
+    page.close()
+    lookalike.worker.evaluate(with_next_change("""async (key) => {
+        const deadline = Date.now() + 15000;  // a bound on a failing run, not a wait for success
+        for (;;) {
+            const changed = nextChange(deadline);
+            if (!(key in await chrome.storage.session.get(key))) return;
+            if (Date.now() > deadline) throw new Error(`${key} is still kept`);
+            await changed;
+        }
+    }"""), key)
+    release.set()
+    assert answered.wait(15)
+    # Another warning, answered by the service in full, comes after the first answer has reached
+    # the worker (its request is sent only after the first was answered, in a later navigation).
+    later = open_address(lookalike, shop.url("aliexpress-sale.shop", LANDING_PATH))
+    assert wait_for_warning(lookalike, later)["source"] == "service"
+    kept = lookalike.worker.evaluate("async () => Object.values(await chrome.storage.session.get(null))"
+                                     ".filter((r) => r && r.url).map((r) => r.host)")
+    assert kept == ["aliexpress-sale.shop"]
