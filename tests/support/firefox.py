@@ -20,6 +20,7 @@ import json
 import os
 import queue
 import shutil
+import signal
 import subprocess
 import threading
 import time
@@ -245,6 +246,7 @@ def firefox_extension(firefox: str, *, headless: bool = True, proxy_hosts=()):
             extension.launch_seconds = time.monotonic() - started
             extension.origin = launched["origin"]
             extension.version = launched["version"]
+            extension.firefox_pid = launched["pid"]
             yield extension
         finally:
             try:
@@ -257,8 +259,19 @@ def firefox_extension(firefox: str, *, headless: bool = True, proxy_hosts=()):
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
+                    _end_group(getattr(extension, "firefox_pid", None))  # the killed driver's Firefox
                 for stream in (process.stdin, process.stdout, process.stderr):
                     stream.close()
+
+
+def _end_group(pid: int | None) -> None:
+    """End the process group ``pid`` leads (Firefox, which Puppeteer starts detached), if any."""
+    if not pid:
+        return
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):  # gone already
+        pass
 
 
 def emptor_frame(page: FirefoxPage, timeout: float = WAIT_S) -> FirefoxPage:

@@ -118,7 +118,10 @@ const COMMANDS = {
     const { contexts } = await send("browsingContext.getTree", { "moz:scope": "chrome" });
     chromeWindow = contexts[0].context;
     await inChrome(LISTEN_FOR_ERRORS.replace("ORIGIN", JSON.stringify(origin)));
-    return { id, origin, version: await browser.version() };
+    // Firefox's process id: Puppeteer starts it in a process group of its own, which the harness
+    // ends itself should this driver have to be killed.
+    const browserProcess = browser.process();
+    return { id, origin, version: await browser.version(), pid: browserProcess ? browserProcess.pid : null };
   },
 
   /* An extension page (options/options.html), opened in a tab of its own. page.goto to a
