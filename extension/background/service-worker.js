@@ -30,8 +30,9 @@ const { TtlCache, orderPageUrl } = globalThis.emptorLib;
 const EXTENSION_VERSION = chrome.runtime.getManifest().version;
 
 const reports = new TtlCache({ ttlMs: C.REPORT_CACHE_TTL_MS, maxEntries: C.REPORT_CACHE_MAX_ENTRIES });
-// cache key -> the requests waiting for the review results of that analysis: two tabs (or a
-// reload) showing the same listing while its feed is being read are all updated when it arrives.
+// settings generation and cache key -> the requests waiting for the review results of that
+// analysis: two tabs (or a reload) showing the same listing while its feed is being read are all
+// updated when it arrives.
 const reviewWaiters = new Map();
 // tabId -> the latest analysis request of that tab ({documentId, frameId, requestId}): only its
 // answers are remembered for the popup or sent as review updates.
@@ -211,13 +212,18 @@ function awaitsReviews(report) {
  * Synchronous, so no other request for the same listing can slip between the check and the
  * registration. */
 function awaitReviews(key, body, first, who, generation) {
-  if (reviewWaiters.has(key)) {
-    reviewWaiters.get(key).push(who);
+  const group = waitingFor(key, generation);
+  if (reviewWaiters.has(group)) {
+    reviewWaiters.get(group).push(who);
   } else {
-    reviewWaiters.set(key, [who]);
+    reviewWaiters.set(group, [who]);
     addReviews(key, body, first, generation);
   }
 }
+
+// A tab that asks after a settings change waits for a reading of its own: one begun before the
+// change ends with "settings changed", which is not true of that tab.
+const waitingFor = (key, generation) => `${generation} ${key}`;
 
 /** The first answer again, saying why its reviews could not be loaded (the report's errors, code
  * "reviews", as `emptor scan` says it of feed pages it could not fetch: docs/api.md). */
@@ -255,8 +261,9 @@ async function addReviews(key, body, first, generation) {
     console.info("emptor: reviews not added", error.message);
     answer = reviewsNotLoaded(first, serviceFailure(error));
   }
-  const waiting = reviewWaiters.get(key) || [];
-  reviewWaiters.delete(key);
+  const group = waitingFor(key, generation);
+  const waiting = reviewWaiters.get(group) || [];
+  reviewWaiters.delete(group);
   if (generation !== settingsGeneration) {
     // Answered by the service the settings replaced: neither kept nor shown, but the tabs are
     // still told, or their panel would stay at "reading the reviews".

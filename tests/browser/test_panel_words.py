@@ -110,31 +110,54 @@ def test_a_failure_is_not_kept_the_next_look_reads_the_feed_again(emptor, site, 
     assert sum(bool(r["body"].get("reviews")) for r in service.recorder.analyze_requests[analyses:]) == 1
 
 
+def _hold_the_review_feed(site, monkeypatch):
+    """The review feed answers only once released (its real empty page, as for a product the
+    fixture site has no capture of): ``(asked, release)``, ``asked`` counting the requests."""
+    import threading
+
+    asked, release = threading.Semaphore(0), threading.Event()
+    empty_feed = site.server.RequestHandlerClass._reviews
+
+    def held(handler, query):
+        asked.release()
+        release.wait(6)  # under the worker's 8 s for a review page
+        return empty_feed(handler, query)
+
+    monkeypatch.setattr(site.server.RequestHandlerClass, "_reviews", held)
+    return asked, release
+
 
 def test_a_settings_change_while_the_reviews_are_read_ends_the_wait(emptor, site, service, monkeypatch):
     """The shopper saves the options (another service, a new pairing) while the review feed is
     being read: the answer belongs to the service the settings replaced, so it is not shown, but
     the panel is told and does not stay at "reading the reviews"."""
-    import threading
-
-    asked, release = threading.Event(), threading.Event()
-    empty_feed = site.server.RequestHandlerClass._reviews
-
-    def held(handler, query):
-        asked.set()
-        release.wait(10)  # under the worker's timeout for a review page
-        return empty_feed(handler, query)
-
-    monkeypatch.setattr(site.server.RequestHandlerClass, "_reviews", held)
+    asked, release = _hold_the_review_feed(site, monkeypatch)
     try:
         page = open_listing(emptor, site, *LISTING_2020, state="ok")
-        assert asked.wait(15), "the worker never asked for the review feed"
+        assert asked.acquire(timeout=15), "the worker never asked for the review feed"
         emptor.configure(service.url, service.secret)  # the options saved: a settings change
     finally:
         release.set()
     frame = wait_for_reviews(page, "failed")
     assert shown_reviews(frame) == ("The reviews could not be loaded (emptor's settings changed while they were read; "
                                     "reload the page to read them again).")
+
+
+def test_a_listing_opened_after_the_settings_change_reads_its_own_reviews(emptor, site, service, monkeypatch):
+    """The same listing opened in another tab after the change, while the reading begun before it
+    still runs, does not wait for that reading (which ends with "settings changed", untrue of the
+    new tab): it reads the feed itself."""
+    asked, release = _hold_the_review_feed(site, monkeypatch)
+    try:
+        page = open_listing(emptor, site, *LISTING_2020, state="ok")
+        assert asked.acquire(timeout=15), "the worker never asked for the review feed"
+        emptor.configure(service.url, service.secret)
+        page = open_listing(emptor, site, *LISTING_2020, state="ok")
+        assert asked.acquire(timeout=15), "the listing opened again did not read the feed itself"
+    finally:
+        release.set()
+    frame = wait_for_reviews(page, "none")
+    assert shown_reviews(frame).startswith("No reviews to analyse")
 
 
 def shown_reviews(frame) -> str:
