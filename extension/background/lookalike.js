@@ -31,6 +31,11 @@ async function localCheck() {
 // tabId -> {url, at}: the navigation last warned about at its start in that tab, until its commit
 // (one use: judgeNavigation).
 const recent = new Map();
+// The tabs closed this session (ids are not reused within one), checked synchronously before each
+// write of a warning's record: a record written after forgetLookalikeTab's removal would keep the
+// address past its tab (docs/privacy.md). A write issued before the tab is marked closed comes
+// before forgetLookalikeTab's own read (storage calls run in order), which then removes it.
+const closedTabs = new Set();
 
 export async function openedAnyway(host) {
   const key = L.OPENED_ANYWAY_PREFIX + host;
@@ -84,13 +89,18 @@ export async function judgeNavigation({ tabId, frameId, url }, event = "before")
   const id = crypto.randomUUID();
   const key = L.RECORD_PREFIX + id;
   const record = { tabId, url, host, at: Date.now() };
+  if (closedTabs.has(tabId)) return null;
   await chrome.storage.session.set({ [key]: { ...record, verdict: { ...local, source: "extension", pending: true } } });
-  await chrome.tabs.update(tabId, { url: chrome.runtime.getURL(`${L.VIEW}?id=${id}`) });
+  try {
+    await chrome.tabs.update(tabId, { url: chrome.runtime.getURL(`${L.VIEW}?id=${id}`) });
+  } catch (error) {
+    await chrome.storage.session.remove(key); // the tab closed first: nothing to warn, nothing to keep
+    throw error;
+  }
   const verdict = await decide(host, local);
   if (!verdict.lookalike) await allowForSession(host); // the service cleared it: not again this session
-  // Its tab may have closed while the service was asked (forgetLookalikeTab removed the record):
-  // the address is kept no longer than its tab (docs/privacy.md).
-  if (!(await chrome.storage.session.get(key))[key]) return verdict;
+  // The tab may have closed while the service was asked: its record is gone and stays gone.
+  if (closedTabs.has(tabId)) return verdict;
   await chrome.storage.session.set({ [key]: { ...record, verdict, cleared: !verdict.lookalike } });
   return verdict;
 }
@@ -98,6 +108,7 @@ export async function judgeNavigation({ tabId, frameId, url }, event = "before")
 /** A closed tab's warnings are of no more use: their records go (the hosts opened anyway stay
  * for the session). */
 export async function forgetLookalikeTab(tabId) {
+  closedTabs.add(tabId);
   recent.delete(tabId);
   const all = await chrome.storage.session.get(null);
   const gone = Object.keys(all).filter((key) => key.startsWith(L.RECORD_PREFIX) && all[key] && all[key].tabId === tabId);

@@ -260,8 +260,8 @@
       // only a host the extension's own check flagged is asked about.
       CHECK_TIMEOUT_MS: 2000,
       // chrome.storage.session: one warning's record (lookalike:<id>), and each host the shopper
-      // chose to open anyway this session (openedAnyway:<host>: one key each, so that the worker
-      // and two warning pages adding hosts at once cannot lose one).
+      // chose to open anyway this session, or the service cleared (openedAnyway:<host>: one key
+      // each, so that the worker and two warning pages adding hosts at once cannot lose one).
       RECORD_PREFIX: "lookalike:",
       OPENED_ANYWAY_PREFIX: "openedAnyway:",
       VIEW: "view/lookalike.html",

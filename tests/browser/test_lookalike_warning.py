@@ -281,21 +281,23 @@ def test_a_tab_closed_while_the_service_is_asked_keeps_no_address(lookalike, sho
         return check(text)
 
     monkeypatch.setattr(domains, "check", held)
-    page = open_address(lookalike, shop.url("aliexpres.com", LANDING_PATH))
-    assert asked.wait(15), "the service was never asked"
-    wait_for_address(page, warning_url(lookalike))
-    key = "lookalike:" + page.url.split("id=")[1]
-    page.close()
-    lookalike.worker.evaluate(with_next_change("""async (key) => {
-        const deadline = Date.now() + 15000;  // a bound on a failing run, not a wait for success
-        for (;;) {
-            const changed = nextChange(deadline);
-            if (!(key in await chrome.storage.session.get(key))) return;
-            if (Date.now() > deadline) throw new Error(`${key} is still kept`);
-            await changed;
-        }
-    }"""), key)
-    release.set()
+    try:
+        page = open_address(lookalike, shop.url("aliexpres.com", LANDING_PATH))
+        assert asked.wait(15), "the service was never asked"
+        wait_for_address(page, warning_url(lookalike))
+        key = "lookalike:" + page.url.split("id=")[1]
+        page.close()
+        lookalike.worker.evaluate(with_next_change("""async (key) => {
+            const deadline = Date.now() + 15000;  // a bound on a failing run, not a wait for success
+            for (;;) {
+                const changed = nextChange(deadline);
+                if (!(key in await chrome.storage.session.get(key))) return;
+                if (Date.now() > deadline) throw new Error(`${key} is still kept`);
+                await changed;
+            }
+        }"""), key)
+    finally:
+        release.set()
     assert answered.wait(15)
     # Another warning, answered by the service in full, comes after the first answer has reached
     # the worker (its request is sent only after the first was answered, in a later navigation).
