@@ -43,7 +43,8 @@ def _busy(channel: HTTPChannel) -> bool:
 def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THREADS,
                   ready: threading.Event | None = None, listening: Callable[[], None] | None = None) -> None:
     """Serve ``app`` until SIGTERM or SIGINT, then drain and return. The two signals are then
-    blocked in the calling thread: the caller is expected to exit.
+    blocked in the calling thread: the caller is expected to exit, and a process it started
+    afterwards would inherit the block and ignore them.
 
     :param listening: called once the port is bound, before any request is served: a service
         announces itself only when it really listens (a port in use raises :class:`OSError` first).
@@ -69,8 +70,8 @@ def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THRE
     socket_map = server.map if hasattr(server, "map") else server._map
     # A plain flag, not a threading.Event: Event.set takes a lock that is not reentrant, and a
     # second signal arriving while the handler held it ran the handler again inside it and hung the
-    # service for ever. Signals do come in pairs: `make run` passes its own SIGTERM or Ctrl-C on to
-    # the service, which has had the same from the terminal or process group.
+    # service for ever. Signals do come in pairs: `make run` passes a SIGTERM on to the service,
+    # which has had its own from the process group; a second Ctrl-C does the same.
     stop_requested = False
 
     def stop(_signum, _frame):
@@ -91,12 +92,13 @@ def serve_forever(app: Flask, host: str, port: int, *, threads: int = SERVE_THRE
             channel.close()
         if "emptor_workers" in app.extensions:
             app.extensions["emptor_workers"].close()
-        # Blocked from here on, not given back their previous handlers: serving is the process's
-        # last act (`emptor serve`), and a late signal must neither end it before "stopped." nor
-        # raise KeyboardInterrupt. Nor left to `stop`: the interpreter's exit gives every signal
-        # with a Python handler its default action back, and changing a handler while signals
-        # arrive prints CPython's "ignored due to race condition". Blocked, a signal stays
-        # pending until the process has exited. (Windows has no signal masks nor SIGTERM.)
+        # Blocked in this thread from here on, not given back their previous handlers: serving is
+        # the process's last act (`emptor serve`), and a late signal must neither end it before
+        # "stopped." nor raise KeyboardInterrupt. Nor left to `stop`: the interpreter's exit gives
+        # every signal with a Python handler its default action back, and changing a handler while
+        # signals arrive prints CPython's "ignored due to race condition". A signal another
+        # thread takes during the exit may still end the process, after "stopped.". (Windows has
+        # no signal masks: there `stop` stays the handler.)
         if hasattr(signal, "pthread_sigmask"):
             signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
 

@@ -292,8 +292,9 @@ def test_sigterm_lets_a_request_in_flight_finish_and_refuses_new_connections(tmp
 
 
 def test_a_burst_of_stop_signals_stops_the_service(tmp_path):
-    """Signals come in pairs and more: `make run` passes its own SIGTERM or Ctrl-C on to the
-    service, which has had the same from its process group. Each must only ask for the stop, up
+    """Signals come in pairs and more: `make run` passes a SIGTERM on to the service, which has
+    had its own from the process group, and a shopper may press Ctrl-C twice. Each must only ask
+    for the stop, up
     to the process's exit. The handler once took a lock that is not reentrant, and a signal
     arriving inside it hung the service for ever (server/serve.py); signals after the handlers
     were restored ended it before "stopped.". This test caught both in most runs."""

@@ -60,10 +60,17 @@ def find_chromium() -> str | None:
     return shutil.which("chromium")
 
 
-# The tail of the worker's deadline queue, awaited until no more work joins it.
+# The tail of the worker's deadline queue, awaited until no more work joins it; bounded, so that
+# work that never ends fails with a sentence instead of hanging the test run. Each piece of work
+# is bounded itself (the service client's timeouts: a few seconds).
 SETTLE_DEADLINE_WORK = """async () => {
+    const bound = new Promise((_, reject) => setTimeout(
+        () => reject(new Error("the worker's deadline work had not finished after 60 s")), 60000));
     let tail;
-    do { tail = globalThis.emptorDeadlineWork(); await tail; } while (tail !== globalThis.emptorDeadlineWork());
+    do {
+        tail = globalThis.emptorDeadlineWork();
+        await Promise.race([tail, bound]);
+    } while (tail !== globalThis.emptorDeadlineWork());
 }"""
 
 
@@ -108,7 +115,7 @@ class ExtensionBrowser:
 
         Returns once the worker has done what the change starts: each settings change queues a
         refresh of the orders copy (background/service-worker.js), which removes the copy and the
-        saved checkouts and writes them again. A test that went on at once could see its own
+        saved checkouts and writes the copy again. A test that went on at once could see its own
         writes undone by it. The test's listener is added after the worker's, so when it hears
         the change the worker's own listener has queued its work."""
         self.worker.evaluate(

@@ -60,6 +60,7 @@ def serving(command: list[str], *, host: str = "127.0.0.1", env: dict | None = N
         except subprocess.TimeoutExpired:
             process.kill()  # not left running after the test
             _, stderr = process.communicate(timeout=10)
-            raise AssertionError(f"{command} had not stopped 45 s after SIGTERM; it printed: {stderr[-2000:]}") from None
+            # Chained, not `from None`: a failure of the test itself stays in the report.
+            raise AssertionError(f"{command} had not stopped 45 s after SIGTERM; it printed: {stderr[-2000:]}")
         if "served" in locals():
             served.stderr = stderr

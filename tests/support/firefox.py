@@ -182,7 +182,9 @@ class FirefoxExtension:
         tests/support/browser.py's ``configure`` does in Chromium: clearing first guarantees a
         settings change, which makes the background forget its cached answers. Written from an
         extension page (the options page), where ``browser.storage`` is available: Firefox's
-        background page is not a target the driver can evaluate in."""
+        background page is not a target the driver can evaluate in. Unlike Chromium's, it does
+        not wait for the orders refresh the change starts (the background's queue is out of
+        reach here); no Firefox test reads the orders copy."""
         self._extension_helper().evaluate(
             """async (url, token) => {
                 await browser.storage.local.clear();
@@ -265,12 +267,15 @@ def firefox_extension(firefox: str, *, headless: bool = True, proxy_hosts=()):
 
 
 def _end_group(pid: int | None) -> None:
-    """End the process group ``pid`` leads (Firefox, which Puppeteer starts detached), if any."""
+    """End the process group ``pid`` leads (Firefox, which Puppeteer starts detached), if it is
+    still Firefox's: a group gone already may have passed its number on."""
     if not pid:
         return
     try:
+        if os.getpgid(pid) != pid or "firefox" not in Path(f"/proc/{pid}/comm").read_text():
+            return
         os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):  # gone already
+    except (ProcessLookupError, PermissionError, OSError):  # gone, or no longer ours
         pass
 
 
