@@ -246,14 +246,10 @@ def test_a_host_the_service_knows_as_official_opens_after_all(lookalike, shop, m
     assert lookalike.asked == [{"domain": ["aliexpress-sale.shop"]}]
 
 
-def test_closing_the_tab_forgets_its_warning(lookalike, shop):
-    page = open_address(lookalike, shop.url("aliexpres.com", LANDING_PATH))
-    wait_for_warning(lookalike, page)
-    key = "lookalike:" + page.url.split("id=")[1]
-    assert lookalike.worker.evaluate("async (key) => key in await chrome.storage.session.get(key)", key)
-    page.close()
-    # Waits for the worker to remove the record (the change event), not for a time.
-    lookalike.worker.evaluate(with_next_change("""async (key) => {
+def wait_until_removed(emptor, key: str) -> None:
+    """Wait for the worker to remove ``key`` from chrome.storage.session (the change event, not a
+    time)."""
+    emptor.worker.evaluate(with_next_change("""async (key) => {
         const deadline = Date.now() + 15000;  // a bound on a failing run, not a wait for success
         for (;;) {
             const changed = nextChange(deadline);
@@ -262,6 +258,14 @@ def test_closing_the_tab_forgets_its_warning(lookalike, shop):
             await changed;
         }
     }"""), key)
+
+def test_closing_the_tab_forgets_its_warning(lookalike, shop):
+    page = open_address(lookalike, shop.url("aliexpres.com", LANDING_PATH))
+    wait_for_warning(lookalike, page)
+    key = "lookalike:" + page.url.split("id=")[1]
+    assert lookalike.worker.evaluate("async (key) => key in await chrome.storage.session.get(key)", key)
+    page.close()
+    wait_until_removed(lookalike, key)
 
 
 def test_a_tab_closed_while_the_service_is_asked_keeps_no_address(lookalike, shop, monkeypatch):
@@ -287,15 +291,7 @@ def test_a_tab_closed_while_the_service_is_asked_keeps_no_address(lookalike, sho
         wait_for_address(page, warning_url(lookalike))
         key = "lookalike:" + page.url.split("id=")[1]
         page.close()
-        lookalike.worker.evaluate(with_next_change("""async (key) => {
-            const deadline = Date.now() + 15000;  // a bound on a failing run, not a wait for success
-            for (;;) {
-                const changed = nextChange(deadline);
-                if (!(key in await chrome.storage.session.get(key))) return;
-                if (Date.now() > deadline) throw new Error(`${key} is still kept`);
-                await changed;
-            }
-        }"""), key)
+        wait_until_removed(lookalike, key)
     finally:
         release.set()
     assert answered.wait(15)
