@@ -274,12 +274,12 @@ def test_sigterm_lets_a_request_in_flight_finish_and_refuses_new_connections(tmp
         header, nonce = authorization(TEST_SECRET, "POST", path, body)
         head = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
                 f"Authorization: {header}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n").encode()
-        in_flight = socket.create_connection((host, port), timeout=30)
-        in_flight.sendall(head + body[: len(body) // 2])
-        served.process.send_signal(signal.SIGTERM)
-        _wait_until_refused(host, port, served.process)
-        in_flight.sendall(body[len(body) // 2 :])
-        answer = _read_all(in_flight)
+        with socket.create_connection((host, port), timeout=30) as in_flight:  # closed on a failure too
+            in_flight.sendall(head + body[: len(body) // 2])
+            served.process.send_signal(signal.SIGTERM)
+            _wait_until_refused(host, port, served.process)
+            in_flight.sendall(body[len(body) // 2 :])
+            answer = _read_all(in_flight)
         assert served.process.wait(30) == 0
     status_line, _, rest = answer.partition(b"\r\n")
     headers, _, payload = rest.partition(b"\r\n\r\n")
@@ -326,7 +326,7 @@ def _wait_until_refused(host: str, port: int, process) -> None:
     while time.monotonic() < deadline:
         try:
             probe = socket.create_connection((host, port), timeout=5)
-        except ConnectionRefusedError:
+        except (ConnectionRefusedError, ConnectionResetError):  # reset: closed with this probe queued
             return
         probe.close()
         assert process.poll() is None, "the service exited before its request in flight was answered"
